@@ -1,0 +1,351 @@
+"""The ``u4ssc`` command line, a thin layer over :class:`u4ssc.core.Engine`.
+
+Start-up stays fast: this module imports click only. The engine, numpy and pandas are imported by
+the commands that need them, never by ``u4ssc --help``.
+
+Exit codes: 0 success; 1 invalid input (``validate`` found errors, or ``--strict``); 2 usage error
+or unknown KPI code; 3 plugin or indicator-graph error; 4 unreadable input file.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from u4ssc.core import Engine, U4SSCError
+
+
+class U4SSCClickError(click.ClickException):
+    """A u4ssc error shown as one short message, with the error's own exit code."""
+
+    def __init__(self, error: U4SSCError) -> None:
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
+
+
+def _fail(error: Exception) -> U4SSCClickError:
+    return U4SSCClickError(error)  # type: ignore[arg-type]
+
+
+class Context:
+    """What every command shares: the options of the group and the engine, built on first use."""
+
+    def __init__(self, plugins_dirs: Sequence[Path]) -> None:
+        self.plugins_dirs = plugins_dirs
+        self._engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        """The engine, built once; plugin and graph errors become short CLI messages."""
+        if self._engine is None:
+            from u4ssc.core import Engine, U4SSCError
+
+            try:
+                self._engine = Engine.load(plugins_dirs=self.plugins_dirs)
+            except U4SSCError as error:
+                raise _fail(error) from error
+        return self._engine
+
+
+pass_context = click.make_pass_decorator(Context)
+
+FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="u4ssc", prog_name="u4ssc")
+@click.option(
+    "--plugins-dir",
+    "plugins_dirs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Load one-off plugin files (*.py) from this directory. Repeatable. "
+    "Also read from U4SSC_PLUGINS_DIR.",
+)
+@click.pass_context
+def cli(ctx: click.Context, plugins_dirs: tuple[Path, ...]) -> None:
+    """Compute, validate and benchmark the U4SSC KPIs for smart sustainable cities.
+
+    Plugins are loaded from the u4ssc entry-point group (the three U4SSC dimensions and any city
+    package), from --plugins-dir and U4SSC_PLUGINS_DIR; U4SSC_BLOCK_PLUGINS=a,b skips plugins.
+    """
+    ctx.obj = Context(plugins_dirs)
+
+
+# -- listings -------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@pass_context
+def plugins(context: Context, fmt: str) -> None:
+    """List the loaded plugins, their versions and what each registered."""
+    rows = [
+        {
+            "name": p.name,
+            "version": p.version,
+            "origin": p.origin,
+            "hooks": p.hooks,
+            **{k.replace(" ", "_"): v for k, v in p.registered.items()},
+            "replaces": p.replaces,
+        }
+        for p in context.engine.plugins
+    ]
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    table = [
+        {
+            "plugin": r["name"],
+            "version": r["version"],
+            "data items": r["data_items"],
+            "indicators": r["indicators"],
+            "checks": r["checks"],
+            "replaces": ", ".join(r["replaces"]),
+            "from": r["origin"],
+        }
+        for r in rows
+    ]
+    click.echo(_table(table))
+
+
+@cli.command()
+@FORMAT
+@click.option("--dimension", help="Only this dimension (name or code: Economy, EC, ...).")
+@click.option("--tier", type=click.Choice(["core", "advanced"]), help="Only core or advanced KPIs.")
+@click.option("--category", help="Only this category (case-insensitive).")
+@click.option("--search", help="Only KPIs whose code, name, unit or definition contains TEXT.")
+@pass_context
+def indicators(
+    context: Context,
+    fmt: str,
+    dimension: str | None,
+    tier: str | None,
+    category: str | None,
+    search: str | None,
+) -> None:
+    """List the KPIs with their metadata, data points and inputs."""
+    from u4ssc.core.listing import indicator_rows
+
+    rows = indicator_rows(
+        context.engine, dimension=dimension, tier=tier, category=category, search=search
+    )
+    _emit(
+        rows,
+        fmt,
+        table_columns=("code", "name", "tier", "unit", "direction", "plugin"),
+    )
+
+
+@cli.command()
+@FORMAT
+@pass_context
+def inputs(context: Context, fmt: str) -> None:
+    """List the raw data items a city reports, with units, bounds and descriptions."""
+    from u4ssc.core.listing import input_rows
+
+    _emit(
+        input_rows(context.engine),
+        fmt,
+        table_columns=("name", "title", "unit", "kind", "used_by", "plugin"),
+    )
+
+
+@cli.command()
+@click.argument("code")
+@pass_context
+def explain(context: Context, code: str) -> None:
+    """Explain one KPI: definition, formula, inputs, the tree of what it needs, metadata."""
+    from u4ssc.core import U4SSCError
+    from u4ssc.core.listing import explain_text
+
+    try:
+        click.echo(explain_text(context.engine, code))
+    except U4SSCError as error:
+        raise _fail(error) from error
+
+
+# -- scoring --------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write here instead of stdout.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json"]),
+    default=None,
+    help="Output format (default: from the output suffix, else csv).",
+)
+@click.option(
+    "--strict", is_flag=True, help="Fail on the first invalid cell instead of scoring the rest."
+)
+@click.option(
+    "--decimal",
+    type=click.Choice([".", ","]),
+    default=".",
+    show_default=True,
+    help="Decimal separator in text cells.",
+)
+@pass_context
+def score(
+    context: Context,
+    input_path: Path,
+    output: Path | None,
+    fmt: str | None,
+    strict: bool,
+    decimal: str,
+) -> None:
+    """Score INPUT (CSV, Excel, Parquet or JSON; one row per city and year, or long layout).
+
+    Writes one row per city, year and KPI value with its status and reason. Input problems are
+    summarised on stderr; invalid cells become 'invalid' values unless --strict.
+    """
+    from u4ssc.core import U4SSCError
+
+    engine = context.engine
+    try:
+        result = engine.score(input_path, decimal=decimal, strict=strict)
+    except U4SSCError as error:
+        raise _fail(error) from error
+    _report_problems(result.problems)
+    frame = result.to_frame()
+    fmt = fmt or ("json" if output is not None and output.suffix.lower() == ".json" else "csv")
+    if fmt == "json":
+        text = json.dumps(
+            {"manifest": result.manifest, "rows": list(result.records())},
+            indent=1,
+            ensure_ascii=False,
+        )
+    else:
+        text = frame.to_csv(index=False, lineterminator="\n")
+    _write(text, output)
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("--decimal", type=click.Choice([".", ","]), default=".", show_default=True)
+@pass_context
+def validate(context: Context, input_path: Path, decimal: str) -> None:
+    """Check INPUT without scoring it: list every problem; exit 1 if any cell is invalid."""
+    from u4ssc.core import U4SSCError
+
+    try:
+        problems = context.engine.validate(input_path, decimal=decimal)
+    except U4SSCError as error:
+        raise _fail(error) from error
+    for line in _problem_lines(problems):
+        click.echo(line)
+    errors = sum(p.severity == "error" for p in problems)
+    click.echo(f"{errors} error(s), {len(problems) - errors} warning(s)")
+    if errors:
+        sys.exit(1)
+
+
+# -- helpers --------------------------------------------------------------------------------------
+
+
+def _problem_lines(problems: Iterable[Any]) -> list[str]:
+    lines = []
+    for p in problems:
+        where = []
+        if p.row is not None:
+            where.append(f"row {p.row + 1}")
+        if p.column is not None:
+            where.append(f"column {p.column!r}")
+        lines.append(f"{p.severity}: {', '.join(where) or 'input'}: {p.message}")
+    return lines
+
+
+def _report_problems(problems: Sequence[Any], limit: int = 20) -> None:
+    lines = _problem_lines(problems)
+    for line in lines[:limit]:
+        click.echo(line, err=True)
+    if len(lines) > limit:
+        click.echo(f"... and {len(lines) - limit} more (run 'u4ssc validate' for all)", err=True)
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8", newline="")
+
+
+def _emit(rows: list[dict[str, Any]], fmt: str, table_columns: Sequence[str]) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.DictWriter(
+            buffer, fieldnames=list(rows[0]) if rows else [], lineterminator="\n"
+        )
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _flat(v) for k, v in row.items()})
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        click.echo(_table([{c: _flat(r[c]) for c in table_columns} for r in rows]))
+
+
+def _flat(value: Any) -> Any:
+    if isinstance(value, list):
+        return "; ".join(v["id"] if isinstance(v, dict) else str(v) for v in value)
+    return value
+
+
+def _table(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return "(none)"
+    headers = list(rows[0])
+    cells = [[str(r[h]) for h in headers] for r in rows]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
+    rule = "  ".join("-" * w for w in widths)
+    body = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
+    ]
+    return "\n".join([line.rstrip(), rule, *body])
+
+
+def _add_plugin_commands() -> None:
+    """Let plugins add commands (hook u4ssc_cli_commands), without building the engine."""
+    from u4ssc.core import U4SSCError
+    from u4ssc.core.plugins import collect, load_plugins
+
+    try:
+        manager, _ = load_plugins()
+        collect(manager, "u4ssc_cli_commands", cli=cli)
+    except U4SSCError as error:
+        # The command that needs the engine reports this in full; don't hide the built-ins.
+        click.echo(f"warning: plugin commands not loaded: {error}", err=True)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the ``u4ssc`` console script."""
+    _add_plugin_commands()
+    cli.main(args=argv, prog_name="u4ssc")

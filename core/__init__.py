@@ -1,0 +1,96 @@
+"""The u4ssc engine: declarations, plugins, the indicator graph, evaluation and scoring.
+
+This package is the public API plugins, the CLI and the Excel add-in build on. It never imports a
+plugin, click or xlwings. Importing it is cheap: numpy, pandas, pandera and networkx are loaded
+only when an engine is built or data is scored.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from .errors import (
+    ConfigurationError,
+    DataError,
+    GraphError,
+    GraphProblem,
+    InputProblem,
+    PluginError,
+    U4SSCError,
+    UnknownNameError,
+    ValidationError,
+)
+from .formulas import SHARE_TOLERANCE, per_100k, per_capita, percent, ratio, shares_off_100
+from .hookspecs import hookimpl
+from .model import (
+    Check,
+    DataItem,
+    DataPoint,
+    Direction,
+    Indicator,
+    Kind,
+    Tier,
+    canonical_key,
+    check,
+    checks_in,
+    data_items_in,
+    indicator,
+    indicators_in,
+)
+
+if TYPE_CHECKING:
+    from .engine import Engine, default_engine
+    from .result import Result
+    from .status import Status
+
+__all__ = [
+    "SHARE_TOLERANCE",
+    "Check",
+    "ConfigurationError",
+    "DataError",
+    "DataItem",
+    "DataPoint",
+    "Direction",
+    "Engine",
+    "GraphError",
+    "GraphProblem",
+    "Indicator",
+    "InputProblem",
+    "Kind",
+    "PluginError",
+    "Result",
+    "Status",
+    "Tier",
+    "U4SSCError",
+    "UnknownNameError",
+    "ValidationError",
+    "canonical_key",
+    "check",
+    "checks_in",
+    "data_items_in",
+    "default_engine",
+    "hookimpl",
+    "indicator",
+    "indicators_in",
+    "per_100k",
+    "per_capita",
+    "percent",
+    "ratio",
+    "shares_off_100",
+]
+
+# Heavy parts, imported on first use so that importing the core stays cheap.
+_LAZY = {
+    "Engine": ".engine",
+    "default_engine": ".engine",
+    "Result": ".result",
+    "Status": ".status",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(module, __name__), name)

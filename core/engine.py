@@ -1,0 +1,195 @@
+"""The engine: plugins loaded and the graph resolved once, then reused for every call.
+
+The CLI, the Python API and the Excel functions all score through :class:`Engine`, so they cannot
+disagree::
+
+    engine = Engine.load()                       # built-in and installed plugins
+    result = engine.score(frame)                 # many cities, vectorised
+    one = engine.score_one({"city": "Aster", "population": 120_000, ...})
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .catalogue import Catalogue
+from .errors import DataError, ValidationError
+from .evaluate import evaluate, run_checks
+from .graph import IndicatorGraph
+from .inputs import ColumnMatcher, Prepared, prepare_frame, prepare_record
+from .plugins import PluginInfo, load_plugins
+from .result import Result
+from .values import NoteTable
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Engine", "default_engine", "score"]
+
+
+def _u4ssc_version() -> str:
+    try:
+        return version("u4ssc")
+    except PackageNotFoundError:  # pragma: no cover - running from an uninstalled tree
+        return "0+unknown"
+
+
+class Engine:
+    """Plugins, catalogue and indicator graph, built once; score as often as you like.
+
+    :ivar catalogue: everything the plugins registered.
+    :ivar graph: the dependency graph (lineage, evaluation order).
+    :ivar plugins: the loaded plugins and what each registered.
+    """
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self.graph = IndicatorGraph(catalogue)
+        self.plugins: list[PluginInfo] = catalogue.plugins
+        self.matcher = ColumnMatcher(catalogue)
+        self.outputs = list(catalogue.outputs())
+
+    @classmethod
+    def load(
+        cls,
+        *,
+        plugins_dirs: Sequence[str | os.PathLike[str]] = (),
+        plugins: Iterable[tuple[str, object]] = (),
+        entry_points: bool = True,
+        block: Iterable[str] = (),
+    ) -> Engine:
+        """Load plugins and build the engine.
+
+        :param plugins_dirs: directories of one-off plugin files.
+        :param plugins: ``(name, plugin)`` pairs to register directly (modules or objects).
+        :param entry_points: load the plugins installed in the ``u4ssc`` entry-point group
+            (the built-in dimensions among them).
+        :param block: names of plugins not to load.
+        :raises PluginError: a plugin failed to load or registered something broken.
+        :raises GraphError: the indicators do not form a valid graph (all problems listed).
+        """
+        manager, infos = load_plugins(
+            plugins_dirs, plugins, entry_point_group="u4ssc" if entry_points else None, block=block
+        )
+        return cls(Catalogue.build(manager, infos))
+
+    # -- scoring ---------------------------------------------------------------------------------
+
+    def score(
+        self,
+        data: pd.DataFrame
+        | Mapping[str, Sequence[Any]]
+        | Sequence[Mapping[str, Any]]
+        | str
+        | os.PathLike[str],
+        *,
+        decimal: str = ".",
+        strict: bool = False,
+    ) -> Result:
+        """Score a table of cities: one row per city and year (wide) or one per value (long).
+
+        :param data: a DataFrame, a mapping of column name to values, a list of row mappings, or
+            the path of a CSV, Excel, Parquet or JSON file.
+        :param decimal: the decimal separator used in text cells.
+        :param strict: raise :class:`ValidationError` on any invalid input instead of scoring the
+            rest and marking those values invalid.
+        """
+        frame = _as_frame(data)
+        notes = NoteTable()
+        prepared = prepare_frame(frame, self.matcher, notes, decimal=decimal)
+        return self._run(prepared, notes, strict)
+
+    def score_one(
+        self, record: Mapping[str, object], *, decimal: str = ".", strict: bool = False
+    ) -> Result:
+        """Score one city from a mapping of data item names (or KPI ids) to values.
+
+        Takes a fast path with no DataFrame: parsing and bounds come from the same declarations as
+        :meth:`score`, and the values are identical.
+        """
+        notes = NoteTable()
+        prepared = prepare_record(record, self.matcher, notes, decimal=decimal)
+        return self._run(prepared, notes, strict)
+
+    def _run(self, prepared: Prepared, notes: NoteTable, strict: bool) -> Result:
+        if strict:
+            errors = [p for p in prepared.problems if p.severity == "error"]
+            if errors:
+                raise ValidationError(errors)
+        evaluation = evaluate(
+            self.catalogue, self.graph, prepared.inputs, prepared.overrides, notes, prepared.n
+        )
+        broken = run_checks(self.catalogue, evaluation, prepared.inputs, prepared.n)
+        return Result(
+            city=prepared.city,
+            year=prepared.year,
+            outputs=self.outputs,
+            columns=evaluation.outputs,
+            notes=notes,
+            problems=prepared.problems,
+            broken=broken,
+            manifest=self.manifest(),
+        )
+
+    def validate(
+        self,
+        data: pd.DataFrame
+        | Mapping[str, Sequence[Any]]
+        | Sequence[Mapping[str, Any]]
+        | str
+        | os.PathLike[str],
+        *,
+        decimal: str = ".",
+    ) -> list[Any]:
+        """Return every problem in ``data`` without scoring it."""
+        return prepare_frame(_as_frame(data), self.matcher, NoteTable(), decimal=decimal).problems
+
+    def manifest(self) -> dict[str, Any]:
+        """What this engine is made of: version, plugins and replacements, for every output."""
+        return {
+            "u4ssc_version": _u4ssc_version(),
+            "plugins": [
+                {"name": p.name, "version": p.version, "origin": p.origin} for p in self.plugins
+            ],
+            "replacements": [
+                {
+                    "code": r.code,
+                    "plugin": r.plugin,
+                    "replaces_plugin": r.replaced_plugin,
+                    "replaces": r.replaced_id,
+                }
+                for r in self.catalogue.replacements
+            ],
+        }
+
+
+def _as_frame(data: Any) -> pd.DataFrame:
+    import pandas as pd
+
+    if isinstance(data, pd.DataFrame):
+        return data
+    if isinstance(data, (str, os.PathLike)):
+        from .readers import read_table
+
+        return read_table(Path(data))
+    if isinstance(data, Mapping):
+        return pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in data.items()})
+    if isinstance(data, Sequence):
+        return pd.DataFrame.from_records(list(data)).astype(object)
+    raise DataError(f"cannot score a {type(data).__name__}: pass a DataFrame, a mapping or a path")
+
+
+@lru_cache(maxsize=1)
+def default_engine() -> Engine:
+    """The engine of the installed plugins (and ``U4SSC_PLUGINS_DIR``), built once per process."""
+    return Engine.load()
+
+
+def score(data: Any, **options: Any) -> Result:
+    """Score ``data`` with :func:`default_engine`; see :meth:`Engine.score`."""
+    return default_engine().score(data, **options)

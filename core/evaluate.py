@@ -1,0 +1,369 @@
+"""Vectorised evaluation of the indicator graph over columns of cities.
+
+Every column, input or output, is three aligned arrays: values (float64, NaN where unusable),
+statuses (int8, :class:`Status`) and note codes (int32, into a :class:`NoteTable`). The same code
+evaluates one city (arrays of length 1) and a million (length 1 000 000): there is no per-row
+Python loop. Reasons are built once per distinct pattern of blocked inputs, not once per row.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .catalogue import Catalogue, outputs_of
+from .graph import IndicatorGraph
+from .model import Check, Indicator
+from .status import Status
+from .values import NoteTable
+
+__all__ = ["Column", "evaluate"]
+
+Floats = npt.NDArray[np.float64]
+Codes = npt.NDArray[np.int8]
+NoteCodes = npt.NDArray[np.int32]
+
+_NR = np.int8(Status.NOT_REPORTED)
+_NA = np.int8(Status.NOT_APPLICABLE)
+_INVALID = np.int8(Status.INVALID)
+_ERROR = np.int8(Status.ERROR)
+
+
+@dataclass(slots=True)
+class Column:
+    """Values, statuses and note codes of one input item or one output, for every row."""
+
+    values: Floats
+    status: Codes
+    notes: NoteCodes
+
+    @classmethod
+    def absent(cls, n: int) -> Column:
+        """A column nobody reported: every row not reported."""
+        return cls(np.full(n, np.nan), np.full(n, _NR, dtype=np.int8), np.zeros(n, np.int32))
+
+
+@dataclass(slots=True)
+class Evaluation:
+    """Output columns by output id, and what each indicator passes to the ones built on it."""
+
+    outputs: dict[str, Column]
+    returned: dict[str, Any]
+
+
+def evaluate(
+    catalogue: Catalogue,
+    graph: IndicatorGraph,
+    inputs: Mapping[str, Column],
+    overrides: Mapping[str, Column],
+    notes: NoteTable,
+    n: int,
+    plan: list[str] | None = None,
+) -> Evaluation:
+    """Evaluate the indicators of ``plan`` (all by default) over ``n`` rows.
+
+    :param inputs: parsed input columns by data item name; absent items are not reported.
+    :param overrides: reported final values by output id; a usable one wins over computing.
+    """
+    outputs: dict[str, Column] = {}
+    returned: dict[str, Any] = {}
+    node_columns: dict[str, Column] = {}  # what a parameter naming an indicator receives
+    absent: Column | None = None
+    for ind_id in graph.plan(None) if plan is None else plan:
+        ind = catalogue.indicators[ind_id]
+        params = graph.direct_inputs(ind_id)
+        args: list[Column] = []
+        kwargs: dict[str, Any] = {}
+        for param, source in zip(ind.inputs, params, strict=True):
+            if source in catalogue.items:
+                column = inputs.get(source)
+                if column is None:
+                    absent = absent or Column.absent(n)
+                    column = absent
+                kwargs[param] = column.values
+            else:
+                column = node_columns[source]
+                kwargs[param] = returned[source]
+            args.append(column)
+        in_status = _combine(args, n)
+        result = _call(ind, kwargs, n)
+        keys = [None] if not ind.points else [p.key for p in ind.points]
+        columns = []
+        for key, output in zip(keys, outputs_of(ind), strict=True):
+            values = result.values if key is None else result.points[key]
+            column = _finish(values, in_status, result, key, params, args, notes, catalogue)
+            override = overrides.get(output.id)
+            if override is not None:
+                column = _apply_override(column, override, output.id, notes)
+            outputs[output.id] = column
+            columns.append(column)
+        node_columns[ind_id] = columns[0] if len(columns) == 1 else _merge(columns)
+        if ind.points:
+            returned[ind_id] = {k: c.values for k, c in zip(keys, columns, strict=True)}
+        else:
+            returned[ind_id] = columns[0].values
+    return Evaluation(outputs, returned)
+
+
+def _combine(args: list[Column], n: int) -> Codes:
+    if not args:
+        return np.zeros(n, np.int8)
+    if len(args) == 1:
+        return args[0].status
+    return np.asarray(np.maximum.reduce([a.status for a in args]), dtype=np.int8)
+
+
+def _merge(columns: list[Column]) -> Column:
+    """One column standing for a multi-value KPI used as a parameter: worst status of its points."""
+    worst = np.argmax(np.stack([c.status for c in columns]), axis=0)
+    rows = np.arange(len(worst))
+    status = np.stack([c.status for c in columns])[worst, rows]
+    notes = np.stack([c.notes for c in columns])[worst, rows]
+    return Column(np.full(len(worst), np.nan), status, notes)
+
+
+@dataclass(slots=True)
+class _Called:
+    """What a formula returned, shaped to ``n`` rows, and per-row failure messages."""
+
+    values: Floats
+    points: dict[str, Floats]
+    failures: dict[int, str]
+
+
+def _call(ind: Indicator, kwargs: dict[str, Any], n: int) -> _Called:
+    """Call the formula on all rows; if it raises, find the failing rows by bisection."""
+    failures: dict[int, str] = {}
+    empty = np.full(n, np.nan)
+    try:
+        raw = _shaped(ind, _invoke(ind.func, kwargs), n)
+    except Exception:
+        raw = _bisect(ind, kwargs, 0, n, n, failures)
+    if ind.points:
+        return _Called(empty, raw, failures)
+    return _Called(raw[""], {}, failures)
+
+
+def _invoke(func: Callable[..., Any], kwargs: dict[str, Any]) -> Any:
+    with np.errstate(all="ignore"):
+        return func(**kwargs)
+
+
+def _shaped(ind: Indicator, raw: Any, n: int) -> dict[str, Floats]:
+    """Return the formula's result as float arrays of length ``n``, keyed by point ("" if none)."""
+    if not ind.points:
+        return {"": _as_column(raw, n)}
+    if not isinstance(raw, Mapping):
+        raise TypeError(
+            f"{ind.code} declares data points, so its formula must return a mapping of point key "
+            f"to values, not {type(raw).__name__}"
+        )
+    missing = [p.key for p in ind.points if p.key not in raw]
+    if missing:
+        raise KeyError(f"{ind.code} returned no value for data point(s) {', '.join(missing)}")
+    return {p.key: _as_column(raw[p.key], n) for p in ind.points}
+
+
+def _as_column(raw: Any, n: int) -> Floats:
+    array = np.asarray(raw, dtype=np.float64)
+    if array.shape == (n,):
+        return array
+    return np.broadcast_to(array, (n,)).copy()
+
+
+def _bisect(
+    ind: Indicator, kwargs: dict[str, Any], lo: int, hi: int, n: int, failures: dict[int, str]
+) -> dict[str, Floats]:
+    """Evaluate rows ``lo:hi``; a raising slice is halved until the failing rows are found."""
+    keys = [p.key for p in ind.points] or [""]
+    out = {key: np.full(hi - lo, np.nan) for key in keys}
+    try:
+        part = {k: (_slice(v, lo, hi)) for k, v in kwargs.items()}
+        got = _shaped(ind, _invoke(ind.func, part), hi - lo)
+    except Exception as error:
+        if hi - lo == 1:
+            failures[lo] = f"formula failed: {type(error).__name__}: {error}"
+            return out
+        mid = (lo + hi) // 2
+        left = _bisect(ind, kwargs, lo, mid, n, failures)
+        right = _bisect(ind, kwargs, mid, hi, n, failures)
+        return {k: np.concatenate([left[k], right[k]]) for k in keys}
+    return got
+
+
+def _slice(value: Any, lo: int, hi: int) -> Any:
+    if isinstance(value, Mapping):
+        return {k: v[lo:hi] for k, v in value.items()}
+    return value[lo:hi]
+
+
+def _finish(
+    values: Floats,
+    in_status: Codes,
+    called: _Called,
+    key: str | None,
+    params: list[str],
+    args: list[Column],
+    notes: NoteTable,
+    catalogue: Catalogue,
+) -> Column:
+    """Turn one output's raw values into a column with statuses and reasons."""
+    n = len(values)
+    finite = np.isfinite(values)
+    if finite.all() and not called.failures:
+        return Column(values, np.zeros(n, np.int8), np.zeros(n, np.int32))
+    # A finite value was computed without the blocked inputs (missing inputs are NaN and NaN
+    # propagates), so only rows without a number take the inputs' status, or error.
+    status = np.where(
+        finite, np.int8(Status.COMPUTED), np.where(in_status >= _NR, in_status, _ERROR)
+    ).astype(np.int8)
+    note_codes = np.zeros(n, np.int32)
+    for row, message in called.failures.items():
+        if status[row] == _ERROR:
+            note_codes[row] = notes.code(message)
+    values = np.where(status <= Status.REPORTED, values, np.nan)
+    _explain(status, note_codes, called, params, args, notes, catalogue)
+    return Column(values, status, note_codes)
+
+
+def _explain(
+    status: Codes,
+    note_codes: NoteCodes,
+    called: _Called,
+    params: list[str],
+    args: list[Column],
+    notes: NoteTable,
+    catalogue: Catalogue,
+) -> None:
+    """Write a reason for every blocked or failed row, once per distinct pattern."""
+    rows = np.flatnonzero((status >= _NR) & (note_codes == 0))
+    if rows.size == 0:
+        return
+    k = len(args)
+    arg_status = np.stack([a.status[rows] for a in args]) if k else np.zeros((0, rows.size))
+    row_status = status[rows]
+    # First blocking input with the row's own status (NA, invalid, or an upstream error) ...
+    culprit = np.argmax(arg_status == row_status, axis=0) if k else np.zeros(rows.size, int)
+    culprit_note = (
+        np.stack([a.notes[rows] for a in args])[culprit, np.arange(rows.size)]
+        if k
+        else np.zeros(rows.size, np.int32)
+    )
+    # ... or, for not reported, every missing input; for a non-finite result, every zero input.
+    weights = (1 << np.arange(k, dtype=np.int64))[:, None] if k else np.zeros((0, 1), np.int64)
+    missing_bits = ((arg_status == _NR) * weights).sum(axis=0) if k else np.zeros(rows.size, int)
+    arg_values = np.stack([a.values[rows] for a in args]) if k else np.zeros((0, rows.size))
+    zero_bits = ((arg_values == 0) * weights).sum(axis=0) if k else np.zeros(rows.size, int)
+    is_nr = row_status == _NR
+    own_error = (
+        (row_status == _ERROR) & ~(arg_status == _ERROR).any(axis=0)
+        if k
+        else (row_status == _ERROR)
+    )
+    detail = np.where(
+        is_nr, missing_bits, np.where(own_error, zero_bits, culprit * (1 << 32) + culprit_note)
+    )
+    keys = np.stack([row_status.astype(np.int64), own_error.astype(np.int64), detail])
+    uniques, inverse = np.unique(keys, axis=1, return_inverse=True)
+    texts = []
+    for code, own, det in uniques.T:
+        texts.append(
+            notes.code(_reason(Status(code), bool(own), int(det), params, catalogue, notes))
+        )
+    note_codes[rows] = np.asarray(texts, np.int32)[inverse.ravel()]
+
+
+def _reason(
+    status: Status,
+    own_error: bool,
+    detail: int,
+    params: list[str],
+    catalogue: Catalogue,
+    notes: NoteTable,
+) -> str:
+    def names(bits: int) -> list[str]:
+        return [label(p) for i, p in enumerate(params) if bits >> i & 1]
+
+    def label(param: str) -> str:
+        ind = catalogue.indicators.get(param)
+        return ind.code if ind is not None else param
+
+    if status is Status.NOT_REPORTED:
+        return "missing " + ", ".join(names(detail))
+    if own_error:
+        zeros = names(detail)
+        if zeros:
+            return f"undefined: {' and '.join(zeros)} {'is' if len(zeros) == 1 else 'are'} 0"
+        return "the formula gave no finite number for these inputs"
+    index, note_code = divmod(detail, 1 << 32)
+    param = params[index]
+    note = notes.text(note_code)
+    if param in catalogue.indicators:  # an upstream indicator already explains itself
+        return f"{label(param)}: {note}" if note else f"{label(param)} is {status.label}"
+    if status is Status.NOT_APPLICABLE:
+        return f"{param} is not applicable" + (f": {note}" if note else "")
+    return f"{param}: {note}" if note else f"{param} is {status.label}"
+
+
+def _apply_override(column: Column, override: Column, column_name: str, notes: NoteTable) -> Column:
+    """Lay a reported final value over a computed column: a reported cell wins."""
+    given = override.status != _NR
+    if not given.any():
+        return column
+    usable = override.status == Status.COMPUTED
+    values = np.where(usable, override.values, np.where(given, np.nan, column.values))
+    status = np.where(
+        usable, np.int8(Status.REPORTED), np.where(given, override.status, column.status)
+    )
+    note_codes = np.where(usable, 0, np.where(given, override.notes, column.notes)).astype(np.int32)
+    # A reported cell's own note explains it; name the column for invalid ones.
+    invalid = given & (override.status == _INVALID)
+    if invalid.any():
+        for code in np.unique(note_codes[invalid]):
+            mask = invalid & (note_codes == code)
+            note_codes[mask] = notes.code(
+                f"reported value in column {column_name!r}: {notes.text(int(code))}"
+            )
+    na_plain = given & (override.status == _NA) & (note_codes == 0)
+    note_codes[na_plain] = notes.code("reported as not applicable")
+    return Column(values, status.astype(np.int8), note_codes)
+
+
+def run_checks(
+    catalogue: Catalogue, evaluation: Evaluation, inputs: Mapping[str, Column], n: int
+) -> list[tuple[Check, npt.NDArray[np.intp]]]:
+    """Run every consistency check; return each broken check with the rows that break it.
+
+    A check that raises is reported as broken on no row and its failure is returned as a
+    separate entry with the row list empty and the message on ``Check.message``.
+    """
+    broken: list[tuple[Check, npt.NDArray[np.intp]]] = []
+    for chk in catalogue.checks:
+        kwargs: dict[str, Any] = {}
+        for param in chk.inputs:
+            source = catalogue.resolve(param)
+            if source in evaluation.returned:
+                kwargs[param] = evaluation.returned[source]
+            else:
+                column = inputs.get(source)
+                kwargs[param] = column.values if column is not None else np.full(n, np.nan)
+        try:
+            with np.errstate(all="ignore"):
+                mask = np.broadcast_to(np.asarray(chk.func(**kwargs), dtype=bool), (n,))
+        except Exception as error:
+            failed = dataclasses.replace(
+                chk,
+                message=f"check {chk.id} (plugin {chk.plugin!r}) failed: "
+                f"{type(error).__name__}: {error}",
+            )
+            broken.append((failed, np.arange(0)))
+            continue
+        rows = np.flatnonzero(mask)
+        if rows.size:
+            broken.append((chk, rows))
+    return broken

@@ -1,0 +1,161 @@
+"""Descriptions of the catalogue as plain data: KPI listings, input listings, explanations.
+
+The CLI prints these; the docs generator and the Excel functions read the same rows.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import textwrap
+from typing import TYPE_CHECKING, Any
+
+from .catalogue import outputs_of
+from .model import Indicator, canonical_key
+
+if TYPE_CHECKING:
+    from .engine import Engine
+
+__all__ = ["explain_text", "indicator_row", "indicator_rows", "input_rows"]
+
+
+def indicator_row(engine: Engine, ind: Indicator) -> dict[str, Any]:
+    """One KPI as a dict: identity, metadata, data points, raw inputs, plugin."""
+    return {
+        "code": ind.code,
+        "id": ind.id,
+        "name": ind.name,
+        "dimension": ind.dimension,
+        "subdimension": ind.subdimension,
+        "category": ind.category,
+        "tier": str(ind.tier),
+        "unit": ind.unit,
+        "direction": str(ind.direction),
+        "kpi_class": ind.kpi_class,
+        "sdg": list(ind.sdg),
+        "inputs": engine.graph.raw_inputs(ind.id),
+        "data_points": [
+            {
+                "id": o.id,
+                "key": o.point.key,
+                "name": o.point.name,
+                "unit": o.unit,
+                "direction": o.direction,
+            }
+            for o in outputs_of(ind)
+            if o.point is not None
+        ],
+        "definition": ind.definition,
+        "plugin": ind.plugin,
+        "replaces": ind.replaces,
+    }
+
+
+def _matches(value: str, wanted: str | None) -> bool:
+    return wanted is None or canonical_key(value) == canonical_key(wanted)
+
+
+def indicator_rows(
+    engine: Engine,
+    *,
+    dimension: str | None = None,
+    tier: str | None = None,
+    category: str | None = None,
+    search: str | None = None,
+) -> list[dict[str, Any]]:
+    """Every KPI as a row, filtered by dimension (name or code prefix), tier, category or text."""
+    rows = []
+    for ind in engine.catalogue.indicators.values():
+        dim_ok = (
+            dimension is None
+            or _matches(ind.dimension, dimension)
+            or canonical_key(ind.code).startswith(canonical_key(dimension))
+        )
+        if not (dim_ok and _matches(str(ind.tier), tier) and _matches(ind.category, category)):
+            continue
+        row = indicator_row(engine, ind)
+        if search is not None:
+            haystack = " ".join([ind.code, ind.name, ind.unit, ind.definition]).lower()
+            if search.lower() not in haystack:
+                continue
+        rows.append(row)
+    return rows
+
+
+def input_rows(engine: Engine) -> list[dict[str, Any]]:
+    """Every raw data item as a row, with the codes of the KPIs that use it."""
+    rows = []
+    for name, item in engine.catalogue.items.items():
+        users = [
+            engine.catalogue.indicators[n].code
+            for n in engine.graph.downstream(name)
+            if n in engine.catalogue.indicators
+        ]
+        rows.append(
+            {
+                "name": name,
+                "title": item.title,
+                "unit": item.unit,
+                "kind": str(item.kind),
+                "minimum": item.lower,
+                "maximum": item.upper,
+                "units": dict(item.units),
+                "description": item.description,
+                "used_by": sorted(users),
+                "plugin": item.plugin,
+            }
+        )
+    return rows
+
+
+def explain_text(engine: Engine, code: str) -> str:
+    """A readable explanation of one KPI: definition, formula source, inputs, lineage, metadata."""
+    ind = engine.catalogue.find_indicator(code)
+    row = indicator_row(engine, ind)
+    lines = [f"{ind.code}  {ind.name}", ""]
+    lines += [ind.definition or "(no definition)", ""]
+    lines += ["Formula:", *("    " + line for line in _source(ind).splitlines()), ""]
+    lines.append("Needs:")
+    for depth, node in engine.graph.tree(ind.id):
+        if depth == 0:
+            continue
+        item = engine.catalogue.items.get(node)
+        label = (
+            f"{node}  [{item.unit}] {item.title}"
+            if item
+            else engine.catalogue.indicators[node].code
+        )
+        lines.append("    " * depth + label)
+    lines.append("")
+    for key in ("dimension", "subdimension", "category", "tier", "unit", "direction", "kpi_class"):
+        lines.append(f"{key + ':':14}{row[key] or '-'}")
+    lines.append(f"{'sdg:':14}{', '.join(row['sdg']) or '-'}")
+    if row["data_points"]:
+        lines.append("data points:")
+        lines += [f"    {p['id']}  ({p['unit']}, {p['direction']})" for p in row["data_points"]]
+    replaced = [r for r in engine.catalogue.replacements if r.id == ind.id]
+    origin = f"{ind.plugin}"
+    if replaced:
+        origin += f" (replaces the formula of plugin {replaced[0].replaced_plugin!r})"
+    lines.append(f"{'plugin:':14}{origin}")
+    return "\n".join(lines)
+
+
+def _source(ind: Indicator) -> str:
+    """The formula's source without its docstring (shown separately as the definition)."""
+    try:
+        source = textwrap.dedent(inspect.getsource(ind.func))
+    except (OSError, TypeError):
+        return f"{ind.id}({', '.join(ind.inputs)})"
+    lines = source.splitlines()
+    tree = ast.parse(source)
+    func = tree.body[0]
+    if isinstance(func, ast.FunctionDef):
+        start = func.lineno - 1  # the "def" line, after any decorators
+        first = func.body[0]
+        is_doc = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+        if is_doc and first.end_lineno is not None and len(func.body) > 1:
+            lines = lines[start : first.lineno - 1] + lines[first.end_lineno :]
+        else:
+            lines = lines[start:]
+    return "\n".join(lines).rstrip()

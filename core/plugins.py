@@ -1,0 +1,177 @@
+"""Finding, loading and asking plugins, with every failure pinned on the plugin at fault.
+
+Plugins come from three places, in this order:
+
+1. the ``u4ssc`` entry-point group (the built-in dimensions and installed city packages);
+2. loose ``.py`` files in the directories given with ``--plugins-dir`` or ``U4SSC_PLUGINS_DIR``
+   (several directories separated by the platform's path separator);
+3. plugin objects passed in by a program (tests, notebooks).
+
+``U4SSC_BLOCK_PLUGINS`` (comma-separated names) keeps named plugins from loading.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pluggy
+
+from . import hookspecs
+from .errors import PluginError
+from .hookspecs import PROJECT
+
+__all__ = ["BLOCK_ENV", "PLUGINS_DIR_ENV", "PluginInfo", "load_plugins"]
+
+PLUGINS_DIR_ENV = "U4SSC_PLUGINS_DIR"
+BLOCK_ENV = "U4SSC_BLOCK_PLUGINS"
+
+
+@dataclass
+class PluginInfo:
+    """A loaded plugin and what it registered.
+
+    :ivar name: the plugin's name (entry-point name, file stem, or given name).
+    :ivar version: the distribution version, or ``file`` for a loose file.
+    :ivar origin: where it came from (distribution or path).
+    :ivar registered: counts of what it registered, by kind (``indicators``, ``data items`` ...).
+    :ivar replaces: codes of official indicators this plugin deliberately replaces.
+    """
+
+    name: str
+    version: str
+    origin: str
+    plugin: object = field(repr=False)
+    registered: dict[str, int] = field(default_factory=dict)
+    replaces: list[str] = field(default_factory=list)
+
+    @property
+    def hooks(self) -> list[str]:
+        """Names of the hooks this plugin implements."""
+        return sorted(
+            name
+            for name in dir(self.plugin)
+            if name.startswith(f"{PROJECT}_") and callable(getattr(self.plugin, name))
+        )
+
+
+def _env_list(name: str, separator: str) -> list[str]:
+    return [part.strip() for part in os.environ.get(name, "").split(separator) if part.strip()]
+
+
+def load_plugins(
+    plugins_dirs: Sequence[str | os.PathLike[str]] = (),
+    extra: Iterable[tuple[str, object]] = (),
+    *,
+    entry_point_group: str | None = PROJECT,
+    block: Iterable[str] = (),
+) -> tuple[pluggy.PluginManager, list[PluginInfo]]:
+    """Load every plugin and return the manager and one :class:`PluginInfo` per plugin.
+
+    :param plugins_dirs: directories of loose plugin files, besides ``U4SSC_PLUGINS_DIR``.
+    :param extra: ``(name, plugin)`` pairs registered after the others.
+    :param entry_point_group: the entry-point group to scan; ``None`` skips entry points.
+    :param block: plugin names not to load, besides ``U4SSC_BLOCK_PLUGINS``.
+    :raises PluginError: a plugin failed to import or implements a hook wrongly; the message
+        names the plugin and says how to run without it.
+    """
+    manager = pluggy.PluginManager(PROJECT)
+    manager.add_hookspecs(hookspecs)
+    blocked = {*block, *_env_list(BLOCK_ENV, ",")}
+    infos: list[PluginInfo] = []
+
+    def add(name: str, version: str, origin: str, load: Any) -> None:
+        if name in blocked:
+            return
+        if any(info.name == name for info in infos):
+            raise PluginError(name, f"two plugins are named {name!r} ({origin} and another)")
+        try:
+            plugin = load()
+        except Exception as error:
+            raise PluginError(
+                name,
+                f"failed to load from {origin}: {type(error).__name__}: {error}. "
+                f"Fix or uninstall it, or skip it with {BLOCK_ENV}={name}",
+            ) from error
+        try:
+            manager.register(plugin, name=name)
+        except pluggy.PluginValidationError as error:
+            raise PluginError(name, str(error)) from error
+        infos.append(PluginInfo(name, version, origin, plugin))
+
+    if entry_point_group is not None:
+        for ep in sorted(entry_points(group=entry_point_group), key=lambda ep: ep.name):
+            dist = ep.dist
+            version = dist.version if dist is not None else "unknown"
+            origin = f"{dist.name if dist is not None else 'unknown'} ({ep.value})"
+            add(ep.name, version, origin, ep.load)
+
+    directories = [*map(str, plugins_dirs), *_env_list(PLUGINS_DIR_ENV, os.pathsep)]
+    for directory in directories:
+        path = Path(directory)
+        if not path.is_dir():
+            raise PluginError(path.name, f"plugins directory {str(path)!r} does not exist")
+        for file in sorted(path.glob("*.py")):
+            if file.name.startswith("_"):
+                continue
+            add(file.stem, "file", str(file), lambda file=file: _load_file(file))
+
+    for name, plugin in extra:
+        add(name, "object", f"{type(plugin).__name__} given by the caller", lambda p=plugin: p)
+
+    try:
+        manager.check_pending()
+    except pluggy.PluginValidationError as error:
+        plugin_name = manager.get_name(error.plugin) or "?"
+        raise PluginError(
+            plugin_name, f"{error} (u4ssc hooks are: {', '.join(_hook_names())})"
+        ) from error
+    return manager, infos
+
+
+def _hook_names() -> list[str]:
+    return sorted(n for n in dir(hookspecs) if n.startswith(f"{PROJECT}_"))
+
+
+def _load_file(path: Path) -> ModuleType:
+    module_name = f"{PROJECT}_local_plugin_{path.stem}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[module_name]
+        raise
+    return module
+
+
+def collect(manager: pluggy.PluginManager, hook: str, **kwargs: Any) -> list[tuple[str, object]]:
+    """Call ``hook`` on each plugin that implements it and return ``(plugin name, object)`` pairs.
+
+    Each plugin is called on its own, so a plugin that raises is named in the error and the objects
+    are attributed to the plugin that returned them.
+
+    :raises PluginError: a plugin's hook raised or returned something that is not iterable.
+    """
+    found: list[tuple[str, object]] = []
+    caller = getattr(manager.hook, hook)
+    for impl in caller.get_hookimpls():  # in registration order
+        try:
+            returned = impl.function(**kwargs)
+            items = list(returned) if returned is not None else []
+        except Exception as error:
+            raise PluginError(
+                impl.plugin_name, f"raised {type(error).__name__}: {error}", hook=hook
+            ) from error
+        found += [(impl.plugin_name, item) for item in items]
+    return found

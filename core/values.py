@@ -1,0 +1,302 @@
+"""The one place u4ssc reads a cell into a number and a status.
+
+:func:`parse_cell` reads one value the way people type it in a spreadsheet: ``97.00 %``,
+``95 424``, ``1,234.5``, ``12 ppb``, ``yes``, ``NR``, ``N/A: no metro``, ``#DIV/0!``.
+:func:`parse_column` applies exactly the same rules to a whole column, fast: numeric columns go
+through numpy, and text columns are parsed once per distinct value.
+
+Bounds (minimum, maximum) are not checked here: the batch path checks them with pandera and the
+single-record path with :meth:`DataItem.violation`, both from the same declarations.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from numbers import Real
+from typing import TYPE_CHECKING, Any
+
+from .model import DataItem, Kind
+from .status import Status
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+__all__ = ["Cell", "NoteTable", "parse_cell", "parse_column"]
+
+_MISSING = {"", "nr", "n.r.", "n/r", "not reported", "nan", "null", "none"}
+_NOT_APPLICABLE = re.compile(
+    r"^(?:n/a|n\.a\.|na|not applicable)\b\s*[:\-–—(]?\s*(?P<reason>.*?)\)?\s*$", re.IGNORECASE
+)
+_DASHES = {"-", "–", "—", "--"}
+_EXCEL_ERRORS = {
+    "#N/A",
+    "#DIV/0!",
+    "#VALUE!",
+    "#REF!",
+    "#NAME?",
+    "#NUM!",
+    "#NULL!",
+    "#SPILL!",
+    "#CALC!",
+    "#GETTING_DATA",
+    "#FIELD!",
+    "#BLOCKED!",
+    "#CONNECT!",
+    "#BUSY!",
+    "#UNKNOWN!",
+}
+_YES = {"yes", "y", "true", "1"}
+_NO = {"no", "n", "false", "0"}
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
+_NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A parsed cell: ``value`` is NaN unless ``status`` is :attr:`Status.COMPUTED` (usable)."""
+
+    value: float
+    status: Status
+    note: str = ""
+
+
+_MISSING_CELL = Cell(math.nan, Status.NOT_REPORTED)
+
+
+def _invalid(note: str) -> Cell:
+    return Cell(math.nan, Status.INVALID, note)
+
+
+def parse_cell(
+    raw: object, item: DataItem | None = None, *, decimal: str = ".", unit: str | None = None
+) -> Cell:
+    """Read one cell.
+
+    :param raw: what the cell holds: a number, text, a boolean or ``None``.
+    :param item: the data item the cell belongs to; it decides yes/no reading and accepted units.
+        ``None`` reads a plain number (or yes/no).
+    :param decimal: the decimal separator, ``"."`` or ``","``.
+    :param unit: the unit the value was given in, when a separate unit column says so.
+    """
+    kind = item.kind if item is not None else None
+    if raw is None or (isinstance(raw, float) and math.isnan(raw)):
+        return _MISSING_CELL
+    if isinstance(raw, bool):
+        if kind is Kind.YES_NO or kind is None:
+            return Cell(1.0 if raw else 0.0, Status.COMPUTED)
+        return _invalid(f"expected a number, got {'TRUE' if raw else 'FALSE'!r}")
+    if isinstance(raw, Real):
+        return _finish(float(raw), item, unit)
+    text = str(raw).strip()
+    lowered = text.lower()
+    if lowered in _MISSING:
+        return _MISSING_CELL
+    if text.upper() in _EXCEL_ERRORS:
+        if text.upper() == "#N/A":
+            return Cell(math.nan, Status.NOT_REPORTED, "Excel error #N/A: value not available")
+        return _invalid(f"Excel error {text.upper()}: fix the formula or type the value")
+    not_applicable = _NOT_APPLICABLE.match(text)
+    if not_applicable is not None:
+        return Cell(math.nan, Status.NOT_APPLICABLE, not_applicable.group("reason").strip())
+    if text in _DASHES:
+        return _invalid(f"{text!r} is ambiguous: leave the cell empty if not reported, or type 0")
+    if lowered in _YES or lowered in _NO:
+        if kind is Kind.YES_NO or kind is None:
+            return Cell(1.0 if lowered in _YES else 0.0, Status.COMPUTED)
+        if lowered not in ("1", "0"):
+            return _invalid(f"expected a number, got {text!r}")
+    number_text, text_unit = _split_unit(text, item)
+    if text_unit is not None:
+        if unit is not None and _same_unit(unit, text_unit) is False:
+            return _invalid(f"{text!r} contradicts the unit column {unit!r}")
+        unit = text_unit
+    number = _read_number(number_text, decimal)
+    if number is None:
+        return _invalid(_not_a_number(text, item))
+    return _finish(number, item, unit)
+
+
+def _finish(value: float, item: DataItem | None, unit: str | None) -> Cell:
+    if math.isnan(value):
+        return _MISSING_CELL
+    if unit is not None and item is not None:
+        factor = _unit_factor(item, unit)
+        if factor is None:
+            accepted = ", ".join([item.unit, *item.units]) or "no unit"
+            return _invalid(f"unit {unit!r} is not accepted for {item.name}; use {accepted}")
+        value *= factor
+    if not math.isfinite(value):
+        return _invalid(f"{value} is not a finite number")
+    if item is not None and item.kind is Kind.YES_NO and value not in (0.0, 1.0):
+        return _invalid(f"expected yes or no (1 or 0), got {value:g}")
+    return Cell(value, Status.COMPUTED)
+
+
+def _unit_factor(item: DataItem, unit: str) -> float | None:
+    wanted = _unit_key(unit)
+    if wanted in ("", _unit_key(item.unit)) or (wanted == "%" and item.kind is Kind.PERCENT):
+        return 1.0
+    for name, factor in item.units.items():
+        if _unit_key(name) == wanted:
+            return factor
+    return None
+
+
+def _unit_key(unit: str) -> str:
+    return _SPACES.sub("", unit).lower().replace("µ", "u").replace("μ", "u").replace("3", "³")
+
+
+def _same_unit(a: str, b: str) -> bool:
+    return _unit_key(a) == _unit_key(b)
+
+
+def _split_unit(text: str, item: DataItem | None) -> tuple[str, str | None]:
+    """Split a trailing unit (``%``, ``ppb``, the item's own unit) off a number."""
+    candidates = ["%"]
+    if item is not None:
+        candidates += [item.unit, *item.units]
+    lowered = text.lower()
+    for unit in sorted((u for u in candidates if u), key=len, reverse=True):
+        if lowered.endswith(unit.lower()) and len(text) > len(unit):
+            head = text[: -len(unit)].rstrip()
+            if head and (head[-1].isdigit() or head[-1] == "."):
+                return head, unit
+    return text, None
+
+
+def _read_number(text: str, decimal: str) -> float | None:
+    """Read a number typed with optional thousands separators; ``None`` if it is not one.
+
+    ``1,234.5``, ``95 424`` and ``1'000`` are grouped thousands; with ``decimal="."`` a lone comma
+    that does not group thousands (``97,5``) can only be a decimal comma, and is read as one.
+    """
+    other = "," if decimal == "." else "."
+    seps = "[ \u00a0\u202f\u2009'" + re.escape(other) + "]"
+    grouped = re.fullmatch(
+        rf"([+-]?)(\d{{1,3}}({seps})\d{{3}}(?:\3\d{{3}})*)(?:{re.escape(decimal)}(\d*))?", text
+    )
+    if grouped is not None:
+        fraction = grouped.group(4)
+        text = grouped.group(1) + re.sub(seps, "", grouped.group(2))
+        text += f".{fraction}" if fraction else ""
+    elif re.fullmatch(rf"[+-]?\d+{re.escape(other)}\d+", text):
+        text = text.replace(other, ".")
+    elif decimal == ",":
+        text = text.replace(",", ".")
+    if not _NUMBER.match(text):
+        return None
+    return float(text)
+
+
+def _not_a_number(text: str, item: DataItem | None) -> str:
+    if item is not None and item.kind is Kind.YES_NO:
+        return f"expected yes or no, got {text!r}"
+    return f"expected a number, got {text!r}"
+
+
+class NoteTable:
+    """Interned note and reason texts; arrays store their integer codes (0 is no note)."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = [""]
+        self._codes: dict[str, int] = {"": 0}
+
+    def code(self, text: str) -> int:
+        """Return the code of ``text``, adding it if new."""
+        found = self._codes.get(text)
+        if found is None:
+            found = self._codes[text] = len(self.texts)
+            self.texts.append(text)
+        return found
+
+    def text(self, code: int) -> str:
+        """Return the text of ``code``."""
+        return self.texts[code]
+
+
+def parse_column(
+    column: Sequence[Any] | npt.NDArray[Any],
+    item: DataItem | None,
+    notes: NoteTable,
+    *,
+    decimal: str = ".",
+    units: Sequence[Any] | npt.NDArray[Any] | None = None,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int8], npt.NDArray[np.int32]]:
+    """Parse a whole column with the rules of :func:`parse_cell`.
+
+    :param units: the unit of each cell, from a separate unit column (``None`` where not given).
+    :return: values (NaN where not usable), statuses and note codes into ``notes``.
+    """
+    import numpy as np
+    import pandas as pd
+
+    array = np.asarray(column)
+    n = len(array)
+    if units is not None:
+        cells = _bools_as_text(array).tolist()
+        pairs = pd.Series(list(zip(cells, list(units), strict=True)), dtype=object)
+        pair_codes, pair_uniques = pd.factorize(pairs)
+        parsed = [
+            parse_cell(value, item, decimal=decimal, unit=_given_unit(unit))
+            for value, unit in pair_uniques
+        ]
+        return _gather(parsed, np.asarray(pair_codes), notes)
+    if array.dtype.kind in "fiub":
+        values = array.astype(np.float64, copy=False)
+        usable = np.isfinite(values)
+        if item is not None and item.kind is Kind.YES_NO:
+            usable &= (values == 0.0) | (values == 1.0)
+        status = np.where(np.isnan(values), Status.NOT_REPORTED, Status.COMPUTED).astype(np.int8)
+        codes = np.zeros(n, dtype=np.int32)
+        odd = ~usable & ~np.isnan(values)
+        if not odd.any():
+            return values, status, codes
+        values = np.where(usable, values, np.nan)
+        uniques, inverse = np.unique(array[odd], return_inverse=True)
+        cells = [parse_cell(u.item(), item, decimal=decimal) for u in uniques]
+        values[odd] = np.array([c.value for c in cells])[inverse]
+        status[odd] = np.array([c.status for c in cells], dtype=np.int8)[inverse]
+        codes[odd] = np.array([notes.code(c.note) for c in cells], dtype=np.int32)[inverse]
+        return values, status, codes
+    factor_codes, uniques = pd.factorize(_bools_as_text(array), use_na_sentinel=True)
+    cells = [parse_cell(u, item, decimal=decimal) for u in uniques]
+    return _gather(cells, np.asarray(factor_codes), notes)
+
+
+def _gather(
+    cells: list[Cell], factor_codes: npt.NDArray[np.intp], notes: NoteTable
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int8], npt.NDArray[np.int32]]:
+    """Spread cells parsed once per distinct value back over the rows (code -1 is missing)."""
+    import numpy as np
+
+    cells = [*cells, _MISSING_CELL]
+    values = np.array([c.value for c in cells], dtype=np.float64)[factor_codes]
+    status = np.array([c.status for c in cells], dtype=np.int8)[factor_codes]
+    codes = np.array([notes.code(c.note) for c in cells], dtype=np.int32)[factor_codes]
+    return values, status, codes
+
+
+def _bools_as_text(array: npt.NDArray[Any]) -> Any:
+    """Booleans as "TRUE"/"FALSE" (read identically), so hashing cannot merge True with 1."""
+    import pandas as pd
+
+    series = pd.Series(array, dtype=object)
+    if pd.api.types.infer_dtype(series, skipna=True) not in (
+        "mixed",
+        "mixed-integer",
+        "mixed-integer-float",
+    ):
+        return series
+    is_bool = series.map(lambda value: isinstance(value, bool)).astype(bool)
+    return series.where(~is_bool, series.map({True: "TRUE", False: "FALSE"}))
+
+
+def _given_unit(unit: object) -> str | None:
+    if unit is None or (isinstance(unit, float) and math.isnan(unit)):
+        return None
+    text = str(unit).strip()
+    return text or None

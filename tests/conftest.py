@@ -1,0 +1,51 @@
+"""Shared fixtures: small engines built from inline plugins, never from the network."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from u4ssc.core import Engine
+
+RESOURCES = Path(__file__).parent / "resources"
+
+
+@pytest.fixture
+def build() -> Callable[..., Engine]:
+    """Build an engine from named inline plugins only (no installed entry points)."""
+
+    def make(**plugins: object) -> Engine:
+        return Engine.load(plugins=list(plugins.items()), entry_points=False)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def official() -> Engine:
+    """The engine of the installed built-in plugins (the full U4SSC catalogue)."""
+    return Engine.load()
+
+
+@pytest.fixture
+def toy_engine(build: Callable[..., Engine]) -> Engine:
+    """An engine with only the toy plugin of tests/resources/toy.py."""
+    import toy
+
+    return build(toy=toy)
+
+
+@pytest.fixture(autouse=True)
+def _no_plugin_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never see the developer's own plugin environment variables."""
+    monkeypatch.delenv("U4SSC_PLUGINS_DIR", raising=False)
+    monkeypatch.delenv("U4SSC_BLOCK_PLUGINS", raising=False)
+
+
+@pytest.fixture(scope="session")
+def toy_engine_cls() -> Engine:
+    """The toy engine, shared by a whole session (for property tests, which reuse fixtures)."""
+    import toy
+
+    return Engine.load(plugins=[("toy", toy)], entry_points=False)

@@ -1,0 +1,185 @@
+"""The command line: thin over the engine, short messages, documented exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+from conftest import RESOURCES
+
+from u4ssc.cli import cli
+
+
+@pytest.fixture
+def run():
+    runner = CliRunner()
+
+    def invoke(*args: str, env: dict[str, str] | None = None):
+        return runner.invoke(cli, list(args), env=env, catch_exceptions=False)
+
+    return invoke
+
+
+def test_plugins_lists_versions_and_registrations(run):
+    result = run("plugins", "--format", "json")
+    assert result.exit_code == 0
+    plugins = {p["name"]: p for p in json.loads(result.stdout)}
+    assert plugins["economy"]["indicators"] == 45
+    assert plugins["shared"]["data_items"] > 0
+    assert "u4ssc_indicators" in plugins["economy"]["hooks"]
+    table = run("plugins").output
+    assert "economy" in table
+    assert "indicators" in table
+
+
+def test_indicators_json_has_the_documented_fields(run):
+    result = run("indicators", "--format", "json", "--dimension", "EC", "--tier", "core")
+    assert result.exit_code == 0
+    rows = json.loads(result.stdout)
+    assert rows
+    assert all(r["tier"] == "core" and r["dimension"] == "Economy" for r in rows)
+    first = rows[0]
+    for key in (
+        "code",
+        "name",
+        "dimension",
+        "subdimension",
+        "category",
+        "tier",
+        "unit",
+        "direction",
+        "inputs",
+        "data_points",
+        "plugin",
+    ):
+        assert key in first
+    assert first["code"] == "EC: ICT: ICT: 1C"
+    assert first["inputs"] == ["households", "households_with_internet"]
+
+
+def test_indicators_search_and_csv(run):
+    rows = json.loads(run("indicators", "--format", "json", "--search", "broadband").stdout)
+    assert {r["code"] for r in rows} >= {"EC: ICT: ICT: 2C", "EC: ICT: ICT: 4C"}
+    csv_text = run("indicators", "--format", "csv", "--category", "ict infrastructure").output
+    assert csv_text.splitlines()[0].startswith("code,id,name")
+
+
+def test_inputs_lists_items_with_users(run):
+    rows = json.loads(run("inputs", "--format", "json").stdout)
+    population = next(r for r in rows if r["name"] == "population")
+    assert population["plugin"] == "shared"
+    assert population["kind"] == "count"
+    assert len(population["used_by"]) > 5
+
+
+def test_explain_shows_formula_inputs_and_metadata(run):
+    result = run("explain", "ec:ict:ict:1c")
+    assert result.exit_code == 0
+    assert "Household Internet Access" in result.output
+    assert "percent(households_with_internet, households)" in result.output
+    assert "households_with_internet" in result.output
+    assert "tier:" in result.output
+
+
+def test_explain_unknown_code_suggests_and_exits_2(run):
+    result = CliRunner().invoke(cli, ["explain", "EC: ICT: ICT: 9C"])
+    assert result.exit_code == 2
+    assert "unknown indicator" in result.output
+    assert "did you mean" in result.output
+
+
+def test_score_writes_long_csv(run, tmp_path):
+    data = tmp_path / "cities.csv"
+    data.write_text(
+        "city,year,households,households_with_internet\nAster,2024,1000,812\nBelo,2024,0,5\n"
+    )
+    out = tmp_path / "out.csv"
+    result = run("score", str(data), "-o", str(out))
+    assert result.exit_code == 0
+    lines = out.read_text().splitlines()
+    assert lines[0] == "city,year,code,data_point,name,value,unit,status,reason,warnings"
+    assert any(
+        line.startswith("Aster,2024,EC: ICT: ICT: 1C,,Household Internet Access,81.2,%,computed")
+        for line in lines
+    )
+    assert any(
+        "Belo,2024,EC: ICT: ICT: 1C" in line and "undefined: households is 0" in line
+        for line in lines
+    )
+
+
+def test_score_json_to_stdout_has_manifest(run, tmp_path):
+    data = tmp_path / "cities.csv"
+    data.write_text("city;households;households_with_internet\nAster;1 000;812\n")
+    result = run("score", str(data), "--format", "json")
+    payload = json.loads(result.stdout)
+    assert payload["rows"][0]["value"] == 81.2
+    assert payload["manifest"]["rows"] == 1
+    assert {p["name"] for p in payload["manifest"]["plugins"]} >= {"economy", "shared"}
+
+
+def test_score_missing_file_exits_4(tmp_path):
+    result = CliRunner().invoke(cli, ["score", str(tmp_path / "nope.csv")])
+    assert result.exit_code == 4
+    assert "does not exist" in result.output
+
+
+def test_strict_score_and_validate_exit_1(tmp_path):
+    data = tmp_path / "bad.csv"
+    data.write_text("city,households\nAster,lots\n")
+    strict = CliRunner().invoke(cli, ["score", str(data), "--strict"])
+    assert strict.exit_code == 1
+    assert "row 1, column 'households'" in strict.output
+    validated = CliRunner().invoke(cli, ["validate", str(data)])
+    assert validated.exit_code == 1
+    assert "expected a number, got 'lots'" in validated.output
+
+
+def test_broken_plugin_exits_3_with_a_short_message():
+    result = CliRunner().invoke(cli, ["--plugins-dir", str(RESOURCES / "raising_dir"), "plugins"])
+    assert result.exit_code == 3
+    assert "plugin 'exploding'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_help_does_not_import_pandas_or_pandera():
+    code = (
+        "import sys\n"
+        "from u4ssc.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('pandas', 'pandera', 'numpy', 'networkx') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert "HEAVY []" in out
+    assert "score" in out
+
+
+def test_plugin_commands_hook_adds_a_command(monkeypatch):
+    from u4ssc import cli as cli_module
+    from u4ssc.core import hookimpl
+    from u4ssc.core.plugins import load_plugins as real_load
+
+    class AddsCommand:
+        @hookimpl
+        def u4ssc_cli_commands(self, cli):
+            import click
+
+            @cli.command(name="hello-city")
+            def hello():
+                click.echo("hello from a plugin")
+
+    monkeypatch.setattr(
+        "u4ssc.core.plugins.load_plugins", lambda: real_load(extra=[("adds", AddsCommand())])
+    )
+    cli_module._add_plugin_commands()
+    try:
+        result = CliRunner().invoke(cli_module.cli, ["hello-city"])
+        assert result.output == "hello from a plugin\n"
+    finally:
+        cli_module.cli.commands.pop("hello-city", None)

@@ -1,0 +1,237 @@
+"""Vectorised evaluation: every row and value comes out with a value or a status and a reason."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from u4ssc.core import Status
+
+GOOD = {
+    "households_online": 812,
+    "households": 1000,
+    "crimes": 30,
+    "population": 150_000,
+    "no2": 20,
+    "plan": "yes",
+    "trips_bus": 300,
+    "trips_bike": 100,
+    "trips": 1000,
+    "fragile": 1,
+}
+
+
+def one(engine, **changes):
+    return engine.score_one({"city": "Aster", "year": 2024, **GOOD, **changes})
+
+
+def test_values_are_computed(toy_engine):
+    result = one(toy_engine)
+    assert result.value("T: T: T: 1C") == pytest.approx(81.2)
+    assert result.value("T: T: T: 2C") == pytest.approx(20.0)
+    assert result.value("T: T: T: 4A") == 1.0
+    assert result.value("T: T: T: 5C: bus") == pytest.approx(30.0)
+    assert result.value("T: T: T: 5C: bike") == pytest.approx(10.0)
+    assert result.value("T: T: T: 6A") == pytest.approx(81.2 / 20.0)
+    assert all(result.status(o.id) is Status.COMPUTED for o in result.outputs)
+
+
+def test_missing_input_is_not_reported_naming_it(toy_engine):
+    result = one(toy_engine, households=None)
+    assert result.status("T: T: T: 1C") is Status.NOT_REPORTED
+    assert result.reason("T: T: T: 1C") == "missing households"
+    assert math.isnan(result.value("T: T: T: 1C"))
+    # Downstream indicators say what they miss; unrelated ones are untouched.
+    assert result.status("T: T: T: 6A") is Status.NOT_REPORTED
+    assert result.status("T: T: T: 2C") is Status.COMPUTED
+
+
+def test_absent_column_is_not_reported(toy_engine):
+    record = {"city": "A", **GOOD}
+    del record["crimes"]
+    result = toy_engine.score_one(record)
+    assert result.reason("T: T: T: 2C") == "missing crimes"
+
+
+def test_several_missing_inputs_are_all_named(toy_engine):
+    result = one(toy_engine, crimes="NR", population="")
+    assert result.reason("T: T: T: 2C") == "missing crimes, population"
+
+
+def test_not_applicable_carries_the_reason(toy_engine):
+    result = one(toy_engine, trips_bike="N/A: no bike lanes yet")
+    assert result.status("T: T: T: 5C: bike") is Status.NOT_APPLICABLE
+    assert result.reason("T: T: T: 5C: bike") == "trips_bike is not applicable: no bike lanes yet"
+    assert result.status("T: T: T: 5C: bus") is Status.COMPUTED
+
+
+def test_invalid_input_gives_invalid_with_reason(toy_engine):
+    result = one(toy_engine, households="many")
+    assert result.status("T: T: T: 1C") is Status.INVALID
+    assert result.reason("T: T: T: 1C") == "households: expected a number, got 'many'"
+    (problem,) = result.problems
+    assert (problem.row, problem.column, problem.value) == (0, "households", "many")
+
+
+def test_negative_count_is_invalid_not_a_silent_number(toy_engine):
+    result = one(toy_engine, crimes=-3)
+    assert result.status("T: T: T: 2C") is Status.INVALID
+    assert "below the minimum 0" in result.reason("T: T: T: 2C")
+
+
+def test_zero_denominator_is_an_error_naming_the_zero(toy_engine):
+    result = one(toy_engine, households=0)
+    assert result.status("T: T: T: 1C") is Status.ERROR
+    assert result.reason("T: T: T: 1C") == "undefined: households is 0"
+    assert math.isnan(result.value("T: T: T: 1C"))
+
+
+def test_reported_value_wins_over_computing(toy_engine):
+    result = one(toy_engine, **{"t:t:t:1c": "77 %"})
+    assert result.status("T: T: T: 1C") is Status.REPORTED
+    assert result.value("T: T: T: 1C") == 77.0
+    # Downstream indicators use the reported value.
+    assert result.value("T: T: T: 6A") == pytest.approx(77.0 / 20.0)
+
+
+def test_reported_value_fills_in_for_missing_inputs(toy_engine):
+    result = one(toy_engine, households=None, **{"T: T: T: 1C": 64})
+    assert result.status("T: T: T: 1C") is Status.REPORTED
+    assert result.value("T: T: T: 1C") == 64.0
+
+
+def test_reported_data_point_by_its_id(toy_engine):
+    result = one(toy_engine, **{"T: T: T: 5C: bike": 12.5})
+    assert result.status("T: T: T: 5C: bike") is Status.REPORTED
+    assert result.value("T: T: T: 5C: bike") == 12.5
+    assert result.status("T: T: T: 5C: bus") is Status.COMPUTED
+
+
+def test_ppb_is_converted_to_micrograms(toy_engine):
+    assert one(toy_engine, no2="10 ppb").value("T: T: T: 3A") == pytest.approx(19.0)
+
+
+def test_formula_exception_is_confined_to_its_row(toy_engine):
+    frame = pd.DataFrame(
+        [{"city": c, **GOOD, "fragile": f} for c, f in [("A", 1), ("B", 13), ("C", 2)]]
+    )
+    result = toy_engine.score(frame)
+    statuses = [result.status("T: T: T: 7A", row) for row in range(3)]
+    assert statuses == [Status.COMPUTED, Status.ERROR, Status.COMPUTED]
+    assert result.reason("T: T: T: 7A", 1) == "formula failed: ValueError: unlucky number"
+    assert result.value("T: T: T: 7A", 2) == 2.0
+    assert result.status("T: T: T: 1C", 1) is Status.COMPUTED
+
+
+def test_every_input_row_appears_in_the_output(toy_engine):
+    frame = pd.DataFrame(
+        [{"city": "A", **GOOD}, {"city": None, "households": "x"}, {"city": "A", "year": 2024}]
+    )
+    long = toy_engine.score(frame).to_frame()
+    assert len(long) == 3 * len(toy_engine.outputs)
+    assert list(long["city"].unique()) == ["A", ""]
+
+
+def test_no_value_is_ever_infinite_or_unexplained_nan(toy_engine):
+    frame = pd.DataFrame(
+        [
+            {"city": "A", **GOOD},
+            {"city": "B", **GOOD, "households": 0, "population": 0, "trips": 0},
+            {"city": "C"},
+            {"city": "D", **GOOD, "crimes": "abc", "plan": "maybe"},
+        ]
+    )
+    long = toy_engine.score(frame).to_frame()
+    assert not np.isinf(long["value"]).any()
+    empty = long["value"].isna()
+    assert (long.loc[empty, "status"] != "computed").all()
+    assert (long.loc[empty, "reason"].astype(str) != "").all()
+
+
+def test_one_row_and_a_hundred_thousand_rows_agree(toy_engine):
+    frame = pd.DataFrame([{"city": f"C{i}", "year": 2024, **GOOD} for i in range(1)])
+    big = pd.concat([frame] * 100_000, ignore_index=True)
+    big["city"] = [f"C{i}" for i in range(len(big))]
+    small_result = toy_engine.score(frame)
+    big_result = toy_engine.score(big)
+    single = one(toy_engine)
+    for output in toy_engine.outputs:
+        expected = small_result.value(output.id)
+        column = big_result.column(output.id).values
+        assert np.all(column == expected), output.id
+        assert single.value(output.id) == expected
+
+
+def test_batch_and_single_paths_give_identical_statuses_and_reasons(toy_engine):
+    records = [
+        {"city": "A", **GOOD},
+        {"city": "B", **GOOD, "households": 0},
+        {"city": "C", **GOOD, "crimes": None, "population": "NR"},
+        {"city": "D", **GOOD, "trips_bike": "n/a - no lanes", "no2": "3 ppm"},
+        {"city": "E", **GOOD, "plan": "maybe", "T: T: T: 2C": "12"},
+    ]
+    batch = toy_engine.score(pd.DataFrame(records))
+    for row, record in enumerate(records):
+        single = toy_engine.score_one(record)
+        for output in toy_engine.outputs:
+            assert single.status(output.id) == batch.status(output.id, row)
+            assert single.reason(output.id) == batch.reason(output.id, row)
+            a, b = single.value(output.id), batch.value(output.id, row)
+            assert (math.isnan(a) and math.isnan(b)) or a == b
+
+
+def test_consistency_check_is_a_warning_on_the_affected_rows(toy_engine):
+    frame = pd.DataFrame(
+        [{"city": "A", **GOOD}, {"city": "B", **GOOD, "trips_bus": 900, "trips_bike": 400}]
+    )
+    result = toy_engine.score(frame)
+    (warning,) = result.warnings
+    assert (warning.row, warning.city, warning.check) == (1, "B", "shares_above_total")
+    assert warning.ids == ("T: T: T: 5C: bus", "T: T: T: 5C: bike")
+    long = result.to_frame()
+    flagged = long[long["warnings"].astype(str) != ""]
+    assert set(flagged["city"]) == {"B"}
+    assert set(flagged["data_point"]) == {"bus", "bike"}
+    assert (flagged["status"] == "computed").all()
+
+
+def test_duplicate_city_years_are_reported(toy_engine):
+    frame = pd.DataFrame(
+        [{"city": "A", "year": 2024, **GOOD}] * 2 + [{"city": "A", "year": 2023, **GOOD}]
+    )
+    problems = toy_engine.score(frame).problems
+    assert [p.row for p in problems if p.rule == "duplicate"] == [0, 1]
+    assert "rows 1, 2" in problems[0].message
+
+
+def test_unknown_column_warns_with_suggestion(toy_engine):
+    result = toy_engine.score(pd.DataFrame([{"city": "A", **GOOD, "househods": 3}]))
+    (problem,) = result.problems
+    assert problem.severity == "warning"
+    assert "did you mean 'households'" in problem.message
+
+
+def test_long_layout_is_accepted(toy_engine):
+    rows = [{"city": "A", "year": 2024, "item": k, "value": v} for k, v in GOOD.items()]
+    rows.append({"city": "A", "year": 2024, "item": "no2", "value": "5", "unit": "ppb"})
+    wide = toy_engine.score(pd.DataFrame([{"city": "A", "year": 2024, **GOOD}]))
+    frame = pd.DataFrame(
+        [*rows[:-1], {"city": "B", "year": 2024, "item": "no2", "value": "5", "unit": "ppb"}]
+    )
+    long = toy_engine.score(frame)
+    assert len(long) == 2
+    assert long.value("T: T: T: 1C", 0) == wide.value("T: T: T: 1C")
+    assert long.value("T: T: T: 3A", 1) == pytest.approx(9.5)
+
+
+def test_strict_mode_fails_on_the_first_invalid_cell(toy_engine):
+    from u4ssc.core import ValidationError
+
+    with pytest.raises(ValidationError) as caught:
+        toy_engine.score(
+            pd.DataFrame([{"city": "A", **GOOD}, {"city": "B", **GOOD, "crimes": "x"}]), strict=True
+        )
+    assert "row 2, column 'crimes'" in str(caught.value)
