@@ -17,6 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+# Roll-up levels, as in u4ssc.core.scoring (not imported: it would load numpy for --help).
+LEVELS = ("category", "subdimension", "dimension", "overall")
+
 if TYPE_CHECKING:
     from u4ssc.core import Engine, U4SSCError
 
@@ -208,6 +211,29 @@ def explain(context: Context, code: str) -> None:
     show_default=True,
     help="Decimal separator in text cells.",
 )
+@click.option(
+    "--targets",
+    "targets_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV of targets (code,target[,direction,kind,source,note]) laid over the default set.",
+)
+@click.option(
+    "--level",
+    type=click.Choice(["kpi", *LEVELS]),
+    default="kpi",
+    show_default=True,
+    help="kpi: one row per KPI value; otherwise the roll-up scores at that level.",
+)
+@click.option(
+    "--tier",
+    type=click.Choice(["all", "core"]),
+    default="all",
+    show_default=True,
+    help="Roll up core and advanced KPIs, or core KPIs only.",
+)
+@click.option(
+    "--include-local", is_flag=True, help="Count local (city) indicators in the overall score."
+)
 @pass_context
 def score(
     context: Context,
@@ -216,30 +242,42 @@ def score(
     fmt: str | None,
     strict: bool,
     decimal: str,
+    targets_path: Path | None,
+    level: str,
+    tier: str,
+    include_local: bool,
 ) -> None:
     """Score INPUT (CSV, Excel, Parquet or JSON; one row per city and year, or long layout).
 
-    Writes one row per city, year and KPI value with its status and reason. Input problems are
+    Writes one row per city, year and KPI value with its status, reason, target, % of target,
+    points and band; or, with --level, the roll-up scores with their coverage. Input problems are
     summarised on stderr; invalid cells become 'invalid' values unless --strict.
     """
     from u4ssc.core import U4SSCError
 
     engine = context.engine
     try:
-        result = engine.score(input_path, decimal=decimal, strict=strict)
+        result = engine.score(input_path, decimal=decimal, strict=strict, targets=targets_path)
+        fmt = fmt or ("json" if output is not None and output.suffix.lower() == ".json" else "csv")
+        if fmt == "json":
+            rows = (
+                list(result.records())
+                if level == "kpi"
+                else result.rollup_records(level, tier=tier, include_local=include_local)
+            )
+            text = json.dumps(
+                {"manifest": result.manifest, "rows": rows}, indent=1, ensure_ascii=False
+            )
+        else:
+            frame = (
+                result.to_frame()
+                if level == "kpi"
+                else result.rollups(level, tier=tier, include_local=include_local)
+            )
+            text = frame.to_csv(index=False, lineterminator="\n")
     except U4SSCError as error:
         raise _fail(error) from error
     _report_problems(result.problems)
-    frame = result.to_frame()
-    fmt = fmt or ("json" if output is not None and output.suffix.lower() == ".json" else "csv")
-    if fmt == "json":
-        text = json.dumps(
-            {"manifest": result.manifest, "rows": list(result.records())},
-            indent=1,
-            ensure_ascii=False,
-        )
-    else:
-        text = frame.to_csv(index=False, lineterminator="\n")
     _write(text, output)
 
 

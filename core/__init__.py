@@ -42,10 +42,13 @@ from .model import (
 if TYPE_CHECKING:
     from .engine import Engine, default_engine
     from .result import Result
+    from .scoring import Bands
     from .status import Status
+    from .targets import Target, TargetSet
 
 __all__ = [
     "SHARE_TOLERANCE",
+    "Bands",
     "Check",
     "ConfigurationError",
     "DataError",
@@ -61,6 +64,8 @@ __all__ = [
     "PluginError",
     "Result",
     "Status",
+    "Target",
+    "TargetSet",
     "Tier",
     "U4SSCError",
     "UnknownNameError",
@@ -86,6 +91,9 @@ _LAZY = {
     "default_engine": ".engine",
     "Result": ".result",
     "Status": ".status",
+    "Bands": ".scoring",
+    "Target": ".targets",
+    "TargetSet": ".targets",
 }
 
 

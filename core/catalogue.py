@@ -25,6 +25,7 @@ from .model import (
     is_identifier,
 )
 from .plugins import PluginInfo, collect
+from .targets import Target
 
 __all__ = ["Catalogue", "Output", "Replacement", "outputs_of"]
 
@@ -86,6 +87,7 @@ class Catalogue:
     items: dict[str, DataItem] = field(default_factory=dict)
     indicators: dict[str, Indicator] = field(default_factory=dict)
     checks: list[Check] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
     replacements: list[Replacement] = field(default_factory=list)
     problems: list[GraphProblem] = field(default_factory=list)
     #: old indicator id -> id of the indicator that replaced it
@@ -104,12 +106,17 @@ class Catalogue:
             if found is None:
                 raise _not_registrable(plugin, "u4ssc_checks", obj, "@check")
             catalogue.checks.append(dataclasses.replace(found, plugin=plugin))
+        for plugin, obj in collect(manager, "u4ssc_targets"):
+            if not isinstance(obj, Target):
+                raise _not_registrable(plugin, "u4ssc_targets", obj, "a Target")
+            catalogue.targets.append(dataclasses.replace(obj, plugin=plugin))
         catalogue._check_names()
         for info in plugins:
             info.registered = {
                 "data items": sum(i.plugin == info.name for i in catalogue.items.values()),
                 "indicators": sum(i.plugin == info.name for i in catalogue.indicators.values()),
                 "checks": sum(c.plugin == info.name for c in catalogue.checks),
+                "targets": sum(t.plugin == info.name for t in catalogue.targets),
             }
             info.replaces = [r.code for r in catalogue.replacements if r.plugin == info.name]
         return catalogue

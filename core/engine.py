@@ -24,6 +24,8 @@ from .graph import IndicatorGraph
 from .inputs import ColumnMatcher, Prepared, prepare_frame, prepare_record
 from .plugins import PluginInfo, load_plugins
 from .result import Result
+from .scoring import Bands, score_matrix
+from .targets import TargetSet
 from .values import NoteTable
 
 if TYPE_CHECKING:
@@ -53,6 +55,20 @@ class Engine:
         self.plugins: list[PluginInfo] = catalogue.plugins
         self.matcher = ColumnMatcher(catalogue)
         self.outputs = list(catalogue.outputs())
+        defaults = TargetSet.default(catalogue)
+        if catalogue.targets:
+            defaults = defaults.overlay(catalogue.targets, "plugins", catalogue)
+        #: The default target set: u4ssc's own, then the plugins' targets.
+        self.target_set = defaults
+        self.bands = Bands()
+
+    def targets(self, targets: TargetSet | str | os.PathLike[str] | None = None) -> TargetSet:
+        """The target set to score with: the default, a set, or the default plus a CSV file."""
+        if targets is None:
+            return self.target_set
+        if isinstance(targets, TargetSet):
+            return targets
+        return self.target_set.overlay_file(Path(targets), self.catalogue)
 
     @classmethod
     def load(
@@ -90,6 +106,8 @@ class Engine:
         *,
         decimal: str = ".",
         strict: bool = False,
+        targets: TargetSet | str | os.PathLike[str] | None = None,
+        bands: Bands | None = None,
     ) -> Result:
         """Score a table of cities: one row per city and year (wide) or one per value (long).
 
@@ -98,25 +116,42 @@ class Engine:
         :param decimal: the decimal separator used in text cells.
         :param strict: raise :class:`ValidationError` on any invalid input instead of scoring the
             rest and marking those values invalid.
+        :param targets: a :class:`TargetSet`, or the path of a target CSV laid over the default set.
+        :param bands: band edges and the lower-is-better rule (default: U4SSC's).
         """
+        target_set = self.targets(targets)
         frame = _as_frame(data)
         notes = NoteTable()
         prepared = prepare_frame(frame, self.matcher, notes, decimal=decimal)
-        return self._run(prepared, notes, strict)
+        return self._run(prepared, notes, strict, target_set, bands or self.bands)
 
     def score_one(
-        self, record: Mapping[str, object], *, decimal: str = ".", strict: bool = False
+        self,
+        record: Mapping[str, object],
+        *,
+        decimal: str = ".",
+        strict: bool = False,
+        targets: TargetSet | str | os.PathLike[str] | None = None,
+        bands: Bands | None = None,
     ) -> Result:
         """Score one city from a mapping of data item names (or KPI ids) to values.
 
         Takes a fast path with no DataFrame: parsing and bounds come from the same declarations as
         :meth:`score`, and the values are identical.
         """
+        target_set = self.targets(targets)
         notes = NoteTable()
         prepared = prepare_record(record, self.matcher, notes, decimal=decimal)
-        return self._run(prepared, notes, strict)
+        return self._run(prepared, notes, strict, target_set, bands or self.bands)
 
-    def _run(self, prepared: Prepared, notes: NoteTable, strict: bool) -> Result:
+    def _run(
+        self,
+        prepared: Prepared,
+        notes: NoteTable,
+        strict: bool,
+        target_set: TargetSet,
+        bands: Bands,
+    ) -> Result:
         if strict:
             errors = [p for p in prepared.problems if p.severity == "error"]
             if errors:
@@ -125,11 +160,13 @@ class Engine:
             self.catalogue, self.graph, prepared.inputs, prepared.overrides, notes, prepared.n
         )
         broken = run_checks(self.catalogue, evaluation, prepared.inputs, prepared.n)
+        scores = score_matrix(self.outputs, evaluation.values, evaluation.status, target_set, bands)
         return Result(
             city=prepared.city,
             year=prepared.year,
             outputs=self.outputs,
-            columns=evaluation.outputs,
+            evaluation=evaluation,
+            scores=scores,
             notes=notes,
             problems=prepared.problems,
             broken=broken,

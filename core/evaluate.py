@@ -50,8 +50,17 @@ class Column:
 
 @dataclass(slots=True)
 class Evaluation:
-    """Output columns by output id, and what each indicator passes to the ones built on it."""
+    """Every output as rows of three (outputs × rows) matrices, in catalogue order.
 
+    :ivar ids: output ids, one per matrix row.
+    :ivar outputs: each output's column (views into the matrices), by id.
+    :ivar returned: what each indicator passes to the indicators and checks built on it.
+    """
+
+    ids: list[str]
+    values: Floats
+    status: Codes
+    notes: NoteCodes
     outputs: dict[str, Column]
     returned: dict[str, Any]
 
@@ -70,6 +79,11 @@ def evaluate(
     :param inputs: parsed input columns by data item name; absent items are not reported.
     :param overrides: reported final values by output id; a usable one wins over computing.
     """
+    ids = [o.id for o in catalogue.outputs()]
+    row_of = {output_id: i for i, output_id in enumerate(ids)}
+    matrix_values = np.full((len(ids), n), np.nan)
+    matrix_status = np.full((len(ids), n), _NR, dtype=np.int8)
+    matrix_notes = np.zeros((len(ids), n), dtype=np.int32)
     outputs: dict[str, Column] = {}
     returned: dict[str, Any] = {}
     node_columns: dict[str, Column] = {}  # what a parameter naming an indicator receives
@@ -100,6 +114,13 @@ def evaluate(
             override = overrides.get(output.id)
             if override is not None:
                 column = _apply_override(column, override, output.id, notes)
+            i = row_of[output.id]
+            matrix_values[i], matrix_status[i], matrix_notes[i] = (
+                column.values,
+                column.status,
+                column.notes,
+            )
+            column = Column(matrix_values[i], matrix_status[i], matrix_notes[i])
             outputs[output.id] = column
             columns.append(column)
         node_columns[ind_id] = columns[0] if len(columns) == 1 else _merge(columns)
@@ -107,7 +128,7 @@ def evaluate(
             returned[ind_id] = {k: c.values for k, c in zip(keys, columns, strict=True)}
         else:
             returned[ind_id] = columns[0].values
-    return Evaluation(outputs, returned)
+    return Evaluation(ids, matrix_values, matrix_status, matrix_notes, outputs, returned)
 
 
 def _combine(args: list[Column], n: int) -> Codes:

@@ -10,8 +10,9 @@ import inspect
 import textwrap
 from typing import TYPE_CHECKING, Any
 
-from .catalogue import outputs_of
+from .catalogue import Output, outputs_of
 from .model import Indicator, canonical_key
+from .scoring import cut_offs
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -133,12 +134,43 @@ def explain_text(engine: Engine, code: str) -> str:
     if row["data_points"]:
         lines.append("data points:")
         lines += [f"    {p['id']}  ({p['unit']}, {p['direction']})" for p in row["data_points"]]
+    lines += ["", "Benchmark:"]
+    for output in outputs_of(ind):
+        lines += ["    " + line for line in _benchmark_lines(engine, output)]
     replaced = [r for r in engine.catalogue.replacements if r.id == ind.id]
     origin = f"{ind.plugin}"
     if replaced:
         origin += f" (replaces the formula of plugin {replaced[0].replaced_plugin!r})"
     lines.append(f"{'plugin:':14}{origin}")
     return "\n".join(lines)
+
+
+def _benchmark_lines(engine: Engine, output: Output) -> list[str]:
+    """Target, its kind and source, and the band cut-offs in the value's own unit."""
+    target = engine.target_set.get(output.id)
+    head = f"{output.id}: "
+    if target is None:
+        return [head + "no target in the target set: reported, not benchmarked"]
+    if target.kind == "none" or target.value is None:
+        return [head + f"no benchmark ({target.source or 'published as N/A'})"]
+    direction = target.direction or output.direction
+    if output.unit.lower() == "yes/no":
+        direction = "yes/no"
+    shown = (
+        ("yes" if target.value >= 0.5 else "no") if direction == "yes/no" else f"{target.value:g}"
+    )
+    lines = [
+        head
+        + f"target {shown} {output.unit if direction != 'yes/no' else ''}".rstrip()
+        + f" ({target.kind}, {direction} is better)".replace("yes/no is better", "yes/no")
+    ]
+    if target.source:
+        lines.append(f"    source: {target.source}")
+    bands = engine.bands
+    for points, condition in cut_offs(target.value, direction, bands):
+        unit = "" if direction == "yes/no" else f" {output.unit}"
+        lines.append(f"    {points} points ({bands.band(points)} of target): {condition}{unit}")
+    return lines
 
 
 def _source(ind: Indicator) -> str:

@@ -7,7 +7,6 @@ asked, so scoring a million city-years does not build a hundred million Python o
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -17,8 +16,9 @@ import numpy.typing as npt
 
 from .catalogue import Output
 from .errors import InputProblem
-from .evaluate import Column
+from .evaluate import Column, Evaluation
 from .model import Check
+from .scoring import COVERAGE, UNBENCHMARKED, Scores
 from .status import LABELS, Status
 from .values import NoteTable
 
@@ -38,8 +38,31 @@ LONG_COLUMNS = (
     "unit",
     "status",
     "reason",
+    "target",
+    "target_kind",
+    "target_source",
+    "pct_of_target",
+    "points",
+    "band",
     "warnings",
 )
+#: Columns of a roll-up table, in order.
+ROLLUP_COLUMNS = (
+    "city",
+    "year",
+    "level",
+    "dimension",
+    "subdimension",
+    "category",
+    "points",
+    "max_points",
+    "pct",
+    "band",
+    *COVERAGE,
+    "total",
+    "coverage_pct",
+)
+NO_BENCHMARK = "no benchmark"
 
 
 @dataclass(frozen=True)
@@ -74,7 +97,8 @@ class Result:
         city: npt.NDArray[np.object_],
         year: npt.NDArray[np.float64],
         outputs: Sequence[Output],
-        columns: dict[str, Column],
+        evaluation: Evaluation,
+        scores: Scores,
         notes: NoteTable,
         problems: list[InputProblem],
         broken: Sequence[tuple[Check, npt.NDArray[np.intp]]],
@@ -83,12 +107,21 @@ class Result:
         self.city = city
         self.year = year
         self.outputs = list(outputs)
-        self.columns = columns
+        self.columns = evaluation.outputs
+        self.values = evaluation.values
+        self.statuses = evaluation.status
+        self.reasons = evaluation.notes
+        self.scores = scores
         self.notes = notes
         self.problems = problems
         self._broken = list(broken)
         self.manifest = manifest
         self.manifest["rows"] = len(city)
+        self.manifest["targets"] = scores.target_set
+        self.manifest["bands"] = {
+            "edges": list(scores.bands.edges),
+            "lower_rule": scores.bands.lower_rule,
+        }
         self.manifest["status_counts"] = self.status_counts()
 
     def __len__(self) -> int:
@@ -117,11 +150,20 @@ class Result:
 
     def status_counts(self) -> dict[str, int]:
         """How many values have each status, over all rows."""
-        counts: Counter[str] = Counter()
-        for column in self.columns.values():
-            found = np.bincount(column.status, minlength=len(LABELS))
-            counts.update({LABELS[i]: int(c) for i, c in enumerate(found) if c})
-        return dict(counts)
+        found = np.bincount(self.statuses.ravel(), minlength=len(LABELS))
+        return {LABELS[i]: int(c) for i, c in enumerate(found) if c}
+
+    def points(self, output_id: str, row: int = 0) -> int:
+        """Points 1–4 of one value in one row; 0 when it is not scored."""
+        return int(self.scores.points[self._index[output_id], row])
+
+    def pct_of_target(self, output_id: str, row: int = 0) -> float:
+        """% of target of one value in one row (NaN when it is not scored)."""
+        return float(self.scores.pct[self._index[output_id], row])
+
+    @property
+    def _index(self) -> dict[str, int]:
+        return {o.id: i for i, o in enumerate(self.outputs)}
 
     # -- warnings --------------------------------------------------------------------------------
 
@@ -169,24 +211,42 @@ class Result:
 
     def _long_arrays(self) -> dict[str, Any]:
         n, v = len(self), len(self.outputs)
-        columns = [self.columns[o.id] for o in self.outputs]
-        values = np.stack([c.values for c in columns], axis=1).ravel() if v else np.empty(0)
-        status = np.stack([c.status for c in columns], axis=1).ravel() if v else np.empty(0, int)
-        notes = np.stack([c.notes for c in columns], axis=1).ravel() if v else np.empty(0, int)
         return {
             "city": np.repeat(self.city, v),
             "year": np.repeat(self.year, v),
             "out": np.tile(np.arange(v), n),
-            "value": values,
-            "status": status,
-            "reason": notes,
+            "value": self.values.T.ravel(),
+            "status": self.statuses.T.ravel(),
+            "reason": self.reasons.T.ravel(),
+            "pct": self.scores.pct.T.ravel(),
+            "points": self.scores.points.T.ravel(),
+            "coverage": self.scores.coverage.T.ravel(),
             "warnings": self._warning_codes().ravel(),
         }
+
+    def _per_output(self) -> dict[str, list[Any]]:
+        """Columns that only depend on the output, one entry per output."""
+        targets = self.scores.targets
+        return {
+            "code": [o.indicator.code for o in self.outputs],
+            "data_point": [o.point.key if o.point else "" for o in self.outputs],
+            "name": [o.name for o in self.outputs],
+            "unit": [o.unit for o in self.outputs],
+            "target": [
+                t.value if t is not None and t.value is not None else np.nan for t in targets
+            ],
+            "target_kind": [t.kind if t is not None else "" for t in targets],
+            "target_source": [t.source if t is not None else "" for t in targets],
+        }
+
+    def _bands(self, points: npt.NDArray[np.int8], coverage: npt.NDArray[np.int8]) -> Any:
+        """Band label codes: 0 none, 1–4 the bands, 5 no benchmark."""
+        return np.where(coverage == UNBENCHMARKED, 5, points)
 
     def to_frame(self) -> pd.DataFrame:
         """The long table: one row per input row and scored value, in input then catalogue order.
 
-        Columns: city, year, code, data_point, name, value, unit, status, reason, warnings.
+        Columns: see :data:`LONG_COLUMNS`.
         """
         import pandas as pd
 
@@ -202,37 +262,134 @@ class Result:
             codes = np.array([position[v] for v in values], dtype=np.int64)
             return categorical(codes[out], categories)
 
+        fixed = self._per_output()
+        points = arrays["points"]
+        band_labels = ["", *self.scores.bands.labels, NO_BENCHMARK]
         return pd.DataFrame(
             {
                 "city": arrays["city"],
                 "year": pd.array(arrays["year"], dtype="Float64").astype("Int64"),
-                "code": per_output([o.indicator.code for o in self.outputs]),
-                "data_point": per_output([o.point.key if o.point else "" for o in self.outputs]),
-                "name": per_output([o.name for o in self.outputs]),
+                "code": per_output(fixed["code"]),
+                "data_point": per_output(fixed["data_point"]),
+                "name": per_output(fixed["name"]),
                 "value": arrays["value"],
-                "unit": per_output([o.unit for o in self.outputs]),
+                "unit": per_output(fixed["unit"]),
                 "status": categorical(arrays["status"], LABELS),
                 "reason": categorical(arrays["reason"], self.notes.texts),
+                "target": np.asarray(fixed["target"], dtype=np.float64)[out],
+                "target_kind": per_output(fixed["target_kind"]),
+                "target_source": per_output(fixed["target_source"]),
+                "pct_of_target": arrays["pct"],
+                "points": pd.arrays.IntegerArray(points, mask=points == 0),
+                "band": categorical(self._bands(points, arrays["coverage"]), band_labels),
                 "warnings": categorical(arrays["warnings"], self.notes.texts),
             }
         )
 
     def records(self) -> Iterator[dict[str, Any]]:
-        """The long table's rows as plain dicts, without pandas (for small results)."""
+        """The long table's rows as plain dicts, without pandas (fast for a few cities)."""
         arrays = self._long_arrays()
+        fixed = self._per_output()
+        band_labels = ["", *self.scores.bands.labels, NO_BENCHMARK]
+        bands = self._bands(arrays["points"], arrays["coverage"])
         for i in range(len(arrays["out"])):
-            output = self.outputs[arrays["out"][i]]
+            j = arrays["out"][i]
             year = arrays["year"][i]
-            value = float(arrays["value"][i])
+            target = fixed["target"][j]
+            points = int(arrays["points"][i])
             yield {
                 "city": str(arrays["city"][i]),
                 "year": None if math.isnan(year) else int(year),
-                "code": output.indicator.code,
-                "data_point": output.point.key if output.point else "",
-                "name": output.name,
-                "value": None if math.isnan(value) else value,
-                "unit": output.unit,
+                "code": fixed["code"][j],
+                "data_point": fixed["data_point"][j],
+                "name": fixed["name"][j],
+                "value": _number(arrays["value"][i]),
+                "unit": fixed["unit"][j],
                 "status": LABELS[arrays["status"][i]],
                 "reason": self.notes.text(int(arrays["reason"][i])),
+                "target": _number(target),
+                "target_kind": fixed["target_kind"][j],
+                "target_source": fixed["target_source"][j],
+                "pct_of_target": _number(arrays["pct"][i]),
+                "points": points or None,
+                "band": band_labels[int(bands[i])],
                 "warnings": self.notes.text(int(arrays["warnings"][i])),
             }
+
+    # -- roll-ups --------------------------------------------------------------------------------
+
+    def _rollup_arrays(self, level: str, tier: str, include_local: bool) -> dict[str, Any]:
+        """Roll-up columns, row-major (each input row, then each group), as arrays."""
+        groups = self.scores.rollup(level, tier=tier, include_local=include_local)
+        n, g = len(self), len(groups)
+
+        def stack(values: list[npt.NDArray[Any]]) -> npt.NDArray[Any]:
+            return np.stack(values, axis=1).ravel() if values else np.empty(0)
+
+        coverage = {
+            k: stack([grp.coverage[k] for grp in groups]).astype(np.int64) for k in COVERAGE
+        }
+        total = sum(coverage.values(), np.zeros(n * g, np.int64))
+        with np.errstate(all="ignore"):
+            coverage_pct = np.round(
+                np.where(total > 0, coverage["scored"] / total * 100, np.nan), 2
+            )
+        overall = "all" if level == "overall" else ""
+        return {
+            "city": np.repeat(self.city, g),
+            "year": np.repeat(self.year, g),
+            "level": np.full(n * g, level, dtype=object),
+            "dimension": np.tile(
+                np.array([grp.key[0] or overall for grp in groups], dtype=object), n
+            ),
+            "subdimension": np.tile(np.array([grp.key[1] for grp in groups], dtype=object), n),
+            "category": np.tile(np.array([grp.key[2] for grp in groups], dtype=object), n),
+            "points": stack([grp.points for grp in groups]).astype(np.int64),
+            "max_points": stack([grp.max_points for grp in groups]).astype(np.int64),
+            "pct": stack([grp.pct for grp in groups]),
+            "band": stack([grp.band_points for grp in groups]).astype(np.int8),
+            **coverage,
+            "total": total,
+            "coverage_pct": coverage_pct,
+        }
+
+    def rollups(
+        self, level: str = "category", *, tier: str = "all", include_local: bool = False
+    ) -> pd.DataFrame:
+        """Roll-up rows, one per input row and group; columns: see :data:`ROLLUP_COLUMNS`.
+
+        :param level: ``category``, ``subdimension``, ``dimension`` or ``overall``.
+        :param tier: ``all`` (core and advanced) or ``core``.
+        :param include_local: let local indicators count in the overall score.
+        """
+        import pandas as pd
+
+        arrays = self._rollup_arrays(level, tier, include_local)
+        labels = ["not scored", *self.scores.bands.labels]
+        frame = pd.DataFrame(arrays, columns=list(ROLLUP_COLUMNS))
+        frame["year"] = pd.array(arrays["year"], dtype="Float64").astype("Int64")
+        frame["band"] = pd.Categorical.from_codes(arrays["band"], categories=pd.Index(labels))
+        return frame
+
+    def rollup_records(
+        self, level: str = "category", *, tier: str = "all", include_local: bool = False
+    ) -> list[dict[str, Any]]:
+        """Roll-up rows as plain dicts, without pandas; see :meth:`rollups`."""
+        arrays = self._rollup_arrays(level, tier, include_local)
+        labels = ["not scored", *self.scores.bands.labels]
+        records = []
+        for i in range(len(arrays["level"])):
+            row = {k: arrays[k][i] for k in ROLLUP_COLUMNS}
+            row["year"] = _number(row["year"])
+            row["year"] = None if row["year"] is None else int(row["year"])
+            row["pct"] = _number(row["pct"])
+            row["coverage_pct"] = _number(row["coverage_pct"])
+            row["band"] = labels[int(row["band"])]
+            for key in ("points", "max_points", "total", *COVERAGE):
+                row[key] = int(row[key])
+            records.append(row)
+        return records
+
+
+def _number(value: float) -> float | None:
+    return None if math.isnan(value) else float(value)

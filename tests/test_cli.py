@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from click.testing import CliRunner
 from conftest import RESOURCES
 
 from u4ssc.cli import cli
+from u4ssc.core.result import LONG_COLUMNS
 
 
 @pytest.fixture
@@ -99,15 +101,16 @@ def test_score_writes_long_csv(run, tmp_path):
     out = tmp_path / "out.csv"
     result = run("score", str(data), "-o", str(out))
     assert result.exit_code == 0
-    lines = out.read_text().splitlines()
-    assert lines[0] == "city,year,code,data_point,name,value,unit,status,reason,warnings"
-    assert any(
-        line.startswith("Aster,2024,EC: ICT: ICT: 1C,,Household Internet Access,81.2,%,computed")
-        for line in lines
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert tuple(rows[0]) == LONG_COLUMNS
+    aster = next(r for r in rows if r["city"] == "Aster" and r["code"] == "EC: ICT: ICT: 1C")
+    assert (aster["value"], aster["status"], aster["points"], aster["band"]) == (
+        "81.2", "computed", "3", "66–95 %",
     )
-    assert any(
-        "Belo,2024,EC: ICT: ICT: 1C" in line and "undefined: households is 0" in line
-        for line in lines
+    assert aster["target_kind"] == "reference"
+    belo = next(r for r in rows if r["city"] == "Belo" and r["code"] == "EC: ICT: ICT: 1C")
+    assert (belo["status"], belo["reason"], belo["points"]) == (
+        "error", "undefined: households is 0", "",
     )
 
 
@@ -183,3 +186,28 @@ def test_plugin_commands_hook_adds_a_command(monkeypatch):
         assert result.output == "hello from a plugin\n"
     finally:
         cli_module.cli.commands.pop("hello-city", None)
+
+
+def test_score_rollup_levels_and_targets(run, tmp_path):
+    data = tmp_path / "cities.csv"
+    data.write_text("city,year,households,households_with_internet\nAster,2024,1000,500\n")
+    rows = json.loads(run("score", str(data), "--level", "category", "--format", "json").stdout)["rows"]
+    ict = next(r for r in rows if r["category"] == "ICT Infrastructure")
+    assert (ict["points"], ict["max_points"], ict["scored"]) == (2, 4, 1)
+    assert ict["band"] == "33–66 %"
+    targets = tmp_path / "targets.csv"
+    targets.write_text("code,target\nEC: ICT: ICT: 1C,50\n")
+    payload = json.loads(run("score", str(data), "--targets", str(targets), "--format", "json").stdout)
+    row = next(r for r in payload["rows"] if r["code"] == "EC: ICT: ICT: 1C")
+    assert (row["points"], row["target"], row["target_kind"]) == (4, 50.0, "user")
+    assert payload["manifest"]["targets"]["name"] == "u4ssc-default + targets.csv"
+    overall = run("score", str(data), "--level", "overall", "--tier", "core").stdout.splitlines()
+    assert overall[0].startswith("city,year,level,dimension")
+    assert len(overall) == 2
+
+
+def test_explain_shows_target_source_and_cut_offs(run):
+    output = run("explain", "EC: ICT: ICT: 2C").output
+    assert "target 60 % (official, higher is better)" in output
+    assert "Mashhad" in output
+    assert "≥ 39.6 %" in output
