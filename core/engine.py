@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .catalogue import Catalogue
 from .errors import DataError, ValidationError
-from .evaluate import evaluate, run_checks
+from .evaluate import Plan, evaluate, run_checks
 from .graph import IndicatorGraph
 from .inputs import ColumnMatcher, Prepared, prepare_frame, prepare_record
 from .plugins import PluginInfo, load_plugins
@@ -54,6 +54,7 @@ class Engine:
         self.graph = IndicatorGraph(catalogue)
         self.plugins: list[PluginInfo] = catalogue.plugins
         self.matcher = ColumnMatcher(catalogue)
+        self.plan = Plan.compile(catalogue, self.graph)
         self.outputs = list(catalogue.outputs())
         defaults = TargetSet.default(catalogue)
         if catalogue.targets:
@@ -157,7 +158,7 @@ class Engine:
             if errors:
                 raise ValidationError(errors)
         evaluation = evaluate(
-            self.catalogue, self.graph, prepared.inputs, prepared.overrides, notes, prepared.n
+            self.plan, self.catalogue, prepared.inputs, prepared.overrides, notes, prepared.n
         )
         broken = run_checks(self.catalogue, evaluation, prepared.inputs, prepared.n)
         scores = score_matrix(self.outputs, evaluation.values, evaluation.status, target_set, bands)

@@ -9,7 +9,7 @@ Python loop. Reasons are built once per distinct pattern of blocked inputs, not 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,53 +48,132 @@ class Column:
         return cls(np.full(n, np.nan), np.full(n, _NR, dtype=np.int8), np.zeros(n, np.int32))
 
 
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One indicator of a compiled plan, with everything the evaluator needs resolved up front.
+
+    :ivar params: the formula's parameter names; ``sources`` says what each one names (a data item
+        when ``from_item``, else an indicator id); ``rows`` are the matrix rows of its outputs.
+    """
+
+    indicator: Indicator
+    params: tuple[str, ...]
+    sources: tuple[str, ...]
+    from_item: tuple[bool, ...]
+    keys: tuple[str | None, ...]
+    rows: tuple[int, ...]
+    ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The indicators in dependency order, compiled once per engine and reused for every call."""
+
+    steps: tuple[Step, ...]
+    ids: tuple[str, ...]
+    #: Indicators that other indicators name as a parameter.
+    used_as_input: frozenset[str] = frozenset()
+
+    @classmethod
+    def compile(cls, catalogue: Catalogue, graph: IndicatorGraph) -> Plan:
+        """Resolve every parameter and output row of ``catalogue`` in the order of ``graph``."""
+        ids = tuple(o.id for o in catalogue.outputs())
+        row_of = {output_id: i for i, output_id in enumerate(ids)}
+        steps = []
+        for ind_id in graph.plan(None):
+            ind = catalogue.indicators[ind_id]
+            sources = tuple(graph.direct_inputs(ind_id))
+            outputs = outputs_of(ind)
+            steps.append(
+                Step(
+                    indicator=ind,
+                    params=ind.inputs,
+                    sources=sources,
+                    from_item=tuple(source in catalogue.items for source in sources),
+                    keys=tuple(o.point.key if o.point else None for o in outputs),
+                    rows=tuple(row_of[o.id] for o in outputs),
+                    ids=tuple(o.id for o in outputs),
+                )
+            )
+        used = frozenset(
+            s
+            for step in steps
+            for s, item in zip(step.sources, step.from_item, strict=True)
+            if not item
+        )
+        return cls(tuple(steps), ids, used)
+
+
 @dataclass(slots=True)
 class Evaluation:
     """Every output as rows of three (outputs × rows) matrices, in catalogue order.
 
     :ivar ids: output ids, one per matrix row.
-    :ivar outputs: each output's column (views into the matrices), by id.
     :ivar returned: what each indicator passes to the indicators and checks built on it.
     """
 
-    ids: list[str]
+    ids: tuple[str, ...]
     values: Floats
     status: Codes
     notes: NoteCodes
-    outputs: dict[str, Column]
     returned: dict[str, Any]
 
 
 def evaluate(
+    plan: Plan,
     catalogue: Catalogue,
-    graph: IndicatorGraph,
     inputs: Mapping[str, Column],
     overrides: Mapping[str, Column],
     notes: NoteTable,
     n: int,
-    plan: list[str] | None = None,
 ) -> Evaluation:
-    """Evaluate the indicators of ``plan`` (all by default) over ``n`` rows.
+    """Evaluate every indicator of ``plan`` over ``n`` rows.
 
     :param inputs: parsed input columns by data item name; absent items are not reported.
     :param overrides: reported final values by output id; a usable one wins over computing.
     """
-    ids = [o.id for o in catalogue.outputs()]
-    row_of = {output_id: i for i, output_id in enumerate(ids)}
-    matrix_values = np.full((len(ids), n), np.nan)
-    matrix_status = np.full((len(ids), n), _NR, dtype=np.int8)
-    matrix_notes = np.zeros((len(ids), n), dtype=np.int32)
-    outputs: dict[str, Column] = {}
+    matrix_values = np.empty((len(plan.ids), n))
+    matrix_status = np.zeros((len(plan.ids), n), dtype=np.int8)
+    matrix_notes = np.zeros((len(plan.ids), n), dtype=np.int32)
     returned: dict[str, Any] = {}
     node_columns: dict[str, Column] = {}  # what a parameter naming an indicator receives
+    with np.errstate(all="ignore"):
+        _run_steps(
+            plan,
+            inputs,
+            overrides,
+            notes,
+            n,
+            catalogue,
+            returned,
+            node_columns,
+            matrix_values,
+            matrix_status,
+            matrix_notes,
+        )
+    return Evaluation(plan.ids, matrix_values, matrix_status, matrix_notes, returned)
+
+
+def _run_steps(
+    plan: Plan,
+    inputs: Mapping[str, Column],
+    overrides: Mapping[str, Column],
+    notes: NoteTable,
+    n: int,
+    catalogue: Catalogue,
+    returned: dict[str, Any],
+    node_columns: dict[str, Column],
+    matrix_values: Floats,
+    matrix_status: Codes,
+    matrix_notes: NoteCodes,
+) -> None:
+    """One step per indicator, in dependency order, writing into the matrices."""
     absent: Column | None = None
-    for ind_id in graph.plan(None) if plan is None else plan:
-        ind = catalogue.indicators[ind_id]
-        params = graph.direct_inputs(ind_id)
+    for step in plan.steps:
         args: list[Column] = []
         kwargs: dict[str, Any] = {}
-        for param, source in zip(ind.inputs, params, strict=True):
-            if source in catalogue.items:
+        for param, source, from_item in zip(step.params, step.sources, step.from_item, strict=True):
+            if from_item:
                 column = inputs.get(source)
                 if column is None:
                     absent = absent or Column.absent(n)
@@ -104,31 +183,35 @@ def evaluate(
                 column = node_columns[source]
                 kwargs[param] = returned[source]
             args.append(column)
-        in_status = _combine(args, n)
-        result = _call(ind, kwargs, n)
-        keys = [None] if not ind.points else [p.key for p in ind.points]
-        columns = []
-        for key, output in zip(keys, outputs_of(ind), strict=True):
-            values = result.values if key is None else result.points[key]
-            column = _finish(values, in_status, result, key, params, args, notes, catalogue)
-            override = overrides.get(output.id)
+        result = _call(step.indicator, kwargs, n)
+        in_status: Codes | None = None
+        for key, row, output_id in zip(step.keys, step.rows, step.ids, strict=True):
+            raw = result.values if key is None else result.points[key]
+            override = overrides.get(output_id)
+            finite = np.isfinite(raw)
+            if finite.all() and not result.failures:
+                matrix_values[row] = raw  # statuses and notes are already 0: computed
+                if override is None:
+                    continue
+            column = Column(matrix_values[row], matrix_status[row], matrix_notes[row])
+            if not finite.all() or result.failures:
+                if in_status is None:
+                    in_status = _combine(args, n)
+                _finish(column, raw, finite, in_status, result, step, args, notes, catalogue)
             if override is not None:
-                column = _apply_override(column, override, output.id, notes)
-            i = row_of[output.id]
-            matrix_values[i], matrix_status[i], matrix_notes[i] = (
-                column.values,
-                column.status,
-                column.notes,
-            )
-            column = Column(matrix_values[i], matrix_status[i], matrix_notes[i])
-            outputs[output.id] = column
-            columns.append(column)
-        node_columns[ind_id] = columns[0] if len(columns) == 1 else _merge(columns)
-        if ind.points:
-            returned[ind_id] = {k: c.values for k, c in zip(keys, columns, strict=True)}
+                _apply_override(column, override, output_id, notes)
+        ind_id = step.indicator.id
+        if step.indicator.points:
+            returned[ind_id] = {
+                k: matrix_values[r] for k, r in zip(step.keys, step.rows, strict=True)
+            }
         else:
-            returned[ind_id] = columns[0].values
-    return Evaluation(ids, matrix_values, matrix_status, matrix_notes, outputs, returned)
+            returned[ind_id] = matrix_values[step.rows[0]]
+        if ind_id in plan.used_as_input:
+            columns = [
+                Column(matrix_values[r], matrix_status[r], matrix_notes[r]) for r in step.rows
+            ]
+            node_columns[ind_id] = columns[0] if len(columns) == 1 else _merge(columns)
 
 
 def _combine(args: list[Column], n: int) -> Codes:
@@ -160,19 +243,16 @@ class _Called:
 def _call(ind: Indicator, kwargs: dict[str, Any], n: int) -> _Called:
     """Call the formula on all rows; if it raises, find the failing rows by bisection."""
     failures: dict[int, str] = {}
-    empty = np.full(n, np.nan)
     try:
-        raw = _shaped(ind, _invoke(ind.func, kwargs), n)
+        raw = _shaped(ind, ind.func(**kwargs), n)
     except Exception:
         raw = _bisect(ind, kwargs, 0, n, n, failures)
     if ind.points:
-        return _Called(empty, raw, failures)
+        return _Called(_NO_VALUES, raw, failures)
     return _Called(raw[""], {}, failures)
 
 
-def _invoke(func: Callable[..., Any], kwargs: dict[str, Any]) -> Any:
-    with np.errstate(all="ignore"):
-        return func(**kwargs)
+_NO_VALUES: Floats = np.empty(0)
 
 
 def _shaped(ind: Indicator, raw: Any, n: int) -> dict[str, Floats]:
@@ -205,7 +285,7 @@ def _bisect(
     out = {key: np.full(hi - lo, np.nan) for key in keys}
     try:
         part = {k: (_slice(v, lo, hi)) for k, v in kwargs.items()}
-        got = _shaped(ind, _invoke(ind.func, part), hi - lo)
+        got = _shaped(ind, ind.func(**part), hi - lo)
     except Exception as error:
         if hi - lo == 1:
             failures[lo] = f"formula failed: {type(error).__name__}: {error}"
@@ -224,39 +304,37 @@ def _slice(value: Any, lo: int, hi: int) -> Any:
 
 
 def _finish(
+    column: Column,
     values: Floats,
+    finite: npt.NDArray[np.bool_],
     in_status: Codes,
     called: _Called,
-    key: str | None,
-    params: list[str],
+    step: Step,
     args: list[Column],
     notes: NoteTable,
     catalogue: Catalogue,
-) -> Column:
-    """Turn one output's raw values into a column with statuses and reasons."""
-    n = len(values)
-    finite = np.isfinite(values)
-    if finite.all() and not called.failures:
-        return Column(values, np.zeros(n, np.int8), np.zeros(n, np.int32))
-    # A finite value was computed without the blocked inputs (missing inputs are NaN and NaN
-    # propagates), so only rows without a number take the inputs' status, or error.
+) -> None:
+    """Write one output's values, statuses and reasons where some rows have no finite number.
+
+    A finite value was computed without the blocked inputs (missing inputs are NaN and NaN
+    propagates), so only rows without a number take the inputs' status, or error.
+    """
     status = np.where(
         finite, np.int8(Status.COMPUTED), np.where(in_status >= _NR, in_status, _ERROR)
     ).astype(np.int8)
-    note_codes = np.zeros(n, np.int32)
+    note_codes = column.notes
     for row, message in called.failures.items():
         if status[row] == _ERROR:
             note_codes[row] = notes.code(message)
-    values = np.where(status <= Status.REPORTED, values, np.nan)
-    _explain(status, note_codes, called, params, args, notes, catalogue)
-    return Column(values, status, note_codes)
+    column.values[:] = np.where(status <= Status.REPORTED, values, np.nan)
+    column.status[:] = status
+    _explain(status, note_codes, step.sources, args, notes, catalogue)
 
 
 def _explain(
     status: Codes,
     note_codes: NoteCodes,
-    called: _Called,
-    params: list[str],
+    params: tuple[str, ...],
     args: list[Column],
     notes: NoteTable,
     catalogue: Catalogue,
@@ -303,7 +381,7 @@ def _reason(
     status: Status,
     own_error: bool,
     detail: int,
-    params: list[str],
+    params: tuple[str, ...],
     catalogue: Catalogue,
     notes: NoteTable,
 ) -> str:
@@ -331,14 +409,14 @@ def _reason(
     return f"{param}: {note}" if note else f"{param} is {status.label}"
 
 
-def _apply_override(column: Column, override: Column, column_name: str, notes: NoteTable) -> Column:
-    """Lay a reported final value over a computed column: a reported cell wins."""
+def _apply_override(column: Column, override: Column, column_name: str, notes: NoteTable) -> None:
+    """Lay a reported final value over a computed column, in place: a reported cell wins."""
     given = override.status != _NR
     if not given.any():
-        return column
+        return
     usable = override.status == Status.COMPUTED
-    values = np.where(usable, override.values, np.where(given, np.nan, column.values))
-    status = np.where(
+    column.values[:] = np.where(usable, override.values, np.where(given, np.nan, column.values))
+    column.status[:] = np.where(
         usable, np.int8(Status.REPORTED), np.where(given, override.status, column.status)
     )
     note_codes = np.where(usable, 0, np.where(given, override.notes, column.notes)).astype(np.int32)
@@ -347,12 +425,11 @@ def _apply_override(column: Column, override: Column, column_name: str, notes: N
     if invalid.any():
         for code in np.unique(note_codes[invalid]):
             mask = invalid & (note_codes == code)
-            note_codes[mask] = notes.code(
-                f"reported value in column {column_name!r}: {notes.text(int(code))}"
-            )
+            text = f"reported value in column {column_name!r}: {notes.text(int(code))}"
+            note_codes[mask] = notes.code(text)
     na_plain = given & (override.status == _NA) & (note_codes == 0)
     note_codes[na_plain] = notes.code("reported as not applicable")
-    return Column(values, status.astype(np.int8), note_codes)
+    column.notes[:] = note_codes
 
 
 def run_checks(

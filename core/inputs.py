@@ -22,7 +22,7 @@ from .errors import DataError, InputProblem
 from .evaluate import Column
 from .model import DataItem, canonical_key
 from .status import Status
-from .values import NoteTable, parse_cell, parse_column
+from .values import NoteTable, parse_cell, parse_column, plain_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -67,6 +67,7 @@ class ColumnMatcher:
         self.catalogue = catalogue
         self.items: dict[str, DataItem] = {}
         self.outputs: dict[str, str] = {}
+        self._seen: dict[str, tuple[str, str | DataItem | None]] = {}
         for name, item in catalogue.items.items():
             self.items[canonical_key(name)] = item
         for output in catalogue.outputs():
@@ -75,6 +76,12 @@ class ColumnMatcher:
                 self.outputs.setdefault(canonical_key(output.indicator.id), output.id)
 
     def match(self, column: str) -> tuple[str, str | DataItem | None]:
+        found = self._seen.get(column)
+        if found is None:
+            found = self._seen[column] = self._match(column)
+        return found
+
+    def _match(self, column: str) -> tuple[str, str | DataItem | None]:
         """Classify a column: ``key``, ``item`` (with the item), ``override`` (with the output id)
         or ``unknown``."""
         key = canonical_key(str(column))
@@ -109,9 +116,11 @@ def prepare_record(
     """Prepare one city's values (item name or KPI id -> value), without building a DataFrame."""
     city: object = ""
     year: float = math.nan
-    inputs: dict[str, Column] = {}
-    overrides: dict[str, Column] = {}
     problems: list[InputProblem] = []
+    names: list[tuple[bool, str]] = []  # (is a data item, item name or output id)
+    values: list[float] = []
+    statuses: list[int] = []
+    note_codes: list[int] = []
     for column, raw in record.items():
         what, target = matcher.match(column)
         if what == "key":
@@ -124,6 +133,14 @@ def prepare_record(
             problems.append(matcher.unknown_problem(column))
             continue
         item = target if isinstance(target, DataItem) else None
+        if item is not None:
+            number = plain_number(raw, item)
+            if number is not None and item.lower <= number <= item.upper:
+                names.append((True, item.name))
+                values.append(number)
+                statuses.append(Status.COMPUTED)
+                note_codes.append(0)
+                continue
         cell = parse_cell(raw, item, decimal=decimal)
         status, note, value = cell.status, cell.note, cell.value
         if status == Status.COMPUTED and item is not None:
@@ -132,13 +149,19 @@ def prepare_record(
                 status, note, value = Status.INVALID, violation, math.nan
         if status == Status.INVALID:
             problems.append(_cell_problem(0, str(column), raw, note))
-        col = Column(
-            np.array([value]), np.array([status], np.int8), np.array([notes.code(note)], np.int32)
-        )
-        if item is not None:
-            inputs[item.name] = col
-        else:
-            overrides[str(target)] = col
+        names.append((item is not None, item.name if item is not None else str(target)))
+        values.append(value)
+        statuses.append(status)
+        note_codes.append(notes.code(note) if note else 0)
+    # One array each, sliced into length-1 views: far cheaper than three arrays per cell.
+    all_values = np.array(values, dtype=np.float64)
+    all_status = np.array(statuses, dtype=np.int8)
+    all_notes = np.array(note_codes, dtype=np.int32)
+    inputs: dict[str, Column] = {}
+    overrides: dict[str, Column] = {}
+    for i, (is_item, name) in enumerate(names):
+        col = Column(all_values[i : i + 1], all_status[i : i + 1], all_notes[i : i + 1])
+        (inputs if is_item else overrides)[name] = col
     if city in (None, "") or (isinstance(city, float) and math.isnan(city)):
         problems.append(_no_city(0))
         city = ""
@@ -194,7 +217,7 @@ def prepare_frame(
         return _prepare_long(frame, columns, matcher, notes, decimal)
     n = len(frame)
     problems: list[InputProblem] = []
-    city = _cities(frame[columns["CITY"]].to_numpy(dtype=object), problems)
+    city = _cities(frame[columns["CITY"]], problems)
     year = (
         _years(frame[columns["YEAR"]].to_numpy(dtype=object), problems)
         if "YEAR" in columns
@@ -290,13 +313,15 @@ def _bounds_schema(name: str, lower: float, upper: float) -> Any:
     return pa.SeriesSchema(float, checks=checks, nullable=True, name=name)
 
 
-def _cities(raw: npt.NDArray[np.object_], problems: list[InputProblem]) -> npt.NDArray[np.object_]:
+def _cities(column: pd.Series, problems: list[InputProblem]) -> npt.NDArray[np.object_]:
+    """City names as text, stripped; a row without one is reported and gets ``""``."""
     import pandas as pd
 
-    missing = pd.isna(raw) | (pd.Series(raw, dtype=object).astype(str).str.strip() == "").to_numpy()
-    city = np.where(missing, "", pd.Series(raw, dtype=object).astype(str).str.strip().to_numpy())
+    text = column if pd.api.types.is_string_dtype(column.dtype) else column.astype("string")
+    stripped = text.str.strip()
+    missing = (stripped.isna() | (stripped == "")).to_numpy(dtype=bool, na_value=True)
     problems += [_no_city(int(r)) for r in np.flatnonzero(missing)]
-    return city.astype(object)
+    return stripped.fillna("").to_numpy(dtype=object)
 
 
 def _years(raw: npt.NDArray[np.object_], problems: list[InputProblem]) -> npt.NDArray[np.float64]:
@@ -324,7 +349,7 @@ def _check_keys(prepared: Prepared) -> None:
 
     keys = pd.DataFrame({CITY: prepared.city, YEAR: prepared.year})
     schema = pa.DataFrameSchema(
-        {CITY: pa.Column(object), YEAR: pa.Column(float, nullable=True)},
+        {CITY: pa.Column(nullable=True), YEAR: pa.Column(nullable=True)},
         unique=[CITY, YEAR],
         report_duplicates="all",
     )
@@ -365,7 +390,7 @@ def _prepare_long(
         if "YEAR" in columns
         else np.full(len(frame), None, dtype=object)
     )
-    cities = _cities(city_raw, [])
+    cities = _cities(pd.Series(city_raw, dtype=object), [])
     years = _years(year_raw, problems)
     codes, uniques = pd.factorize(pd.MultiIndex.from_arrays([cities, years]))
     n = len(uniques)

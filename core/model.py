@@ -216,16 +216,18 @@ class Indicator:
     kpi_class: str = ""
     replaces: bool = False
     plugin: str = ""
+    #: Names of what the formula needs: the function's parameter names, in order (read from the
+    #: signature when not given).
+    inputs: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.inputs:
+            object.__setattr__(self, "inputs", tuple(inspect.signature(self.func).parameters))
 
     @property
     def id(self) -> str:
         """The Python name of the function; other indicators use it as a parameter name."""
         return str(self.func.__name__)
-
-    @property
-    def inputs(self) -> tuple[str, ...]:
-        """Names of what the formula needs: the function's parameter names, in order."""
-        return tuple(inspect.signature(self.func).parameters)
 
     @property
     def definition(self) -> str:
@@ -337,16 +339,17 @@ class Check:
     message: str
     func: Callable[..., Any]
     plugin: str = ""
+    #: Indicator ids or data item names the rule reads (its parameter names).
+    inputs: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.inputs:
+            object.__setattr__(self, "inputs", tuple(inspect.signature(self.func).parameters))
 
     @property
     def id(self) -> str:
         """The Python name of the check function."""
         return str(self.func.__name__)
-
-    @property
-    def inputs(self) -> tuple[str, ...]:
-        """Indicator ids or data item names the rule reads."""
-        return tuple(inspect.signature(self.func).parameters)
 
 
 def check(message: str) -> Callable[[F], F]:

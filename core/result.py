@@ -107,7 +107,6 @@ class Result:
         self.city = city
         self.year = year
         self.outputs = list(outputs)
-        self.columns = evaluation.outputs
         self.values = evaluation.values
         self.statuses = evaluation.status
         self.reasons = evaluation.notes
@@ -115,6 +114,7 @@ class Result:
         self.notes = notes
         self.problems = problems
         self._broken = list(broken)
+        self._ids: dict[str, int] | None = None
         self.manifest = manifest
         self.manifest["rows"] = len(city)
         self.manifest["targets"] = scores.target_set
@@ -134,24 +134,27 @@ class Result:
 
     def column(self, output_id: str) -> Column:
         """The column of one scored value (code or data point id, exactly as printed)."""
-        return self.columns[output_id]
+        i = self._index[output_id]
+        return Column(self.values[i], self.statuses[i], self.reasons[i])
 
     def value(self, output_id: str, row: int = 0) -> float:
         """The value of one scored value in one row (NaN when it has none)."""
-        return float(self.columns[output_id].values[row])
+        return float(self.values[self._index[output_id], row])
 
     def status(self, output_id: str, row: int = 0) -> Status:
         """The status of one scored value in one row."""
-        return Status(int(self.columns[output_id].status[row]))
+        return Status(int(self.statuses[self._index[output_id], row]))
 
     def reason(self, output_id: str, row: int = 0) -> str:
         """Why a value has no number (empty when computed or reported)."""
-        return self.notes.text(int(self.columns[output_id].notes[row]))
+        return self.notes.text(int(self.reasons[self._index[output_id], row]))
 
     def status_counts(self) -> dict[str, int]:
         """How many values have each status, over all rows."""
-        found = np.bincount(self.statuses.ravel(), minlength=len(LABELS))
-        return {LABELS[i]: int(c) for i, c in enumerate(found) if c}
+        found = {
+            label: int(np.count_nonzero(self.statuses == code)) for code, label in enumerate(LABELS)
+        }
+        return {label: count for label, count in found.items() if count}
 
     def points(self, output_id: str, row: int = 0) -> int:
         """Points 1–4 of one value in one row; 0 when it is not scored."""
@@ -163,7 +166,9 @@ class Result:
 
     @property
     def _index(self) -> dict[str, int]:
-        return {o.id: i for i, o in enumerate(self.outputs)}
+        if self._ids is None:
+            self._ids = {o.id: i for i, o in enumerate(self.outputs)}
+        return self._ids
 
     # -- warnings --------------------------------------------------------------------------------
 

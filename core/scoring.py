@@ -40,6 +40,7 @@ COVERAGE = ("scored", "unbenchmarked", "not_reported", "not_applicable", "invali
 SCORED, UNBENCHMARKED, NOT_REPORTED, NOT_APPLICABLE, INVALID = range(5)
 
 _DIRECTION_CODES = {"higher": 0, "lower": 1, "approach": 2, "yes/no": 3, "none": 4}
+HIGHER, LOWER, APPROACH, YES_NO, NONE = range(5)
 _DECIMALS = 9
 
 
@@ -74,10 +75,17 @@ class Bands:
         return (f"<{a} %", f"{a}–{b} %", f"{b}–{c} %", f"≥{c} %")
 
     def points(self, pct: npt.NDArray[np.float64]) -> npt.NDArray[np.int8]:
-        """Points 1–4 for each percentage; 0 where the percentage is NaN (not scored)."""
-        rounded = np.round(pct, _DECIMALS)
-        found = np.searchsorted(np.asarray(self.edges), rounded, side="right") + 1
-        return np.where(np.isnan(pct), 0, found).astype(np.int8)
+        """Points 1–4 for each percentage; 0 where the percentage is NaN (not scored).
+
+        The points are how many of (-inf, edge 1, edge 2, edge 3) the percentage reaches; NaN
+        reaches none. Edges are lowered by half a unit of the 9th decimal, which is comparing the
+        percentage rounded to 9 decimals, without the cost of rounding.
+        """
+        slack = 0.5 * 10.0**-_DECIMALS
+        points = (pct >= -np.inf).view(np.int8).copy()
+        for edge in self.edges:
+            points += (pct >= edge - slack).view(np.int8)
+        return points
 
     def band(self, points: int) -> str:
         """The band label of 1–4 points."""
@@ -92,30 +100,53 @@ def percent_of_target(
 ) -> npt.NDArray[np.float64]:
     """% of target for a matrix of values (one row per output) and per-output targets.
 
-    NaN where the value is NaN or the output has no benchmark (direction ``none``).
+    NaN where the value is NaN or the output has no benchmark (direction ``none``). Each
+    direction's rule runs only on the rows of that direction.
     """
-    t = targets[:, None]
-    d = directions[:, None]
+    pct = np.full(values.shape, np.nan)
     with np.errstate(all="ignore"):
-        higher = values / t * 100.0
-        if lower_rule == "ratio":
-            lower = np.where(values <= 0, 100.0, t / values * 100.0)
-        else:
-            lower = 200.0 - values / t * 100.0
-        low, high = np.minimum(values, t), np.maximum(values, t)
-        approach = np.where(high == 0, 100.0, low / high * 100.0)
-        yes_no = np.where(t >= 0.5, values, 1.0 - values) * 100.0
-    pct = np.select([d == 0, d == 1, d == 2, d == 3], [higher, lower, approach, yes_no], np.nan)
+        for code in np.unique(directions):
+            rows = np.flatnonzero(directions == code)
+            v, t = values[rows], targets[rows][:, None]
+            if code == HIGHER:
+                pct[rows] = v / t * 100.0
+            elif code == LOWER and lower_rule == "ratio":
+                pct[rows] = np.where(v <= 0, 100.0, t / v * 100.0)
+            elif code == LOWER:
+                pct[rows] = 200.0 - v / t * 100.0
+            elif code == APPROACH:
+                low, high = np.minimum(v, t), np.maximum(v, t)
+                pct[rows] = np.where(high == 0, 100.0, low / high * 100.0)
+            elif code == YES_NO:
+                pct[rows] = np.where(t >= 0.5, v, 1.0 - v) * 100.0
     pct[~np.isfinite(pct)] = np.nan
     return pct
 
 
+# Roll-ups add up, per row, the points and the coverage classes of a group's values in one
+# reduction: each (class, points) pair maps to an int64 with a 10-bit count field per class and
+# the points from bit 50. A group of up to 1023 values cannot overflow a field.
+_FIELD = 10
+_POINTS_SHIFT = 50
+_PACKED = np.array(
+    [(1 << (_FIELD * k)) + (p << _POINTS_SHIFT) for k in range(len(COVERAGE)) for p in range(5)],
+    dtype=np.int64,
+)
+#: Coverage class of each status (computed, reported, not reported, n/a, invalid, error).
+_COVERAGE_OF_STATUS = np.zeros(len(Status), dtype=np.int8)
+_COVERAGE_OF_STATUS[[Status.COMPUTED, Status.REPORTED]] = SCORED
+_COVERAGE_OF_STATUS[Status.NOT_REPORTED] = NOT_REPORTED
+_COVERAGE_OF_STATUS[Status.NOT_APPLICABLE] = NOT_APPLICABLE
+_COVERAGE_OF_STATUS[[Status.INVALID, Status.ERROR]] = INVALID
+#: Outputs × rows scored per block, so temporaries stay small for a million rows.
+_BLOCK_CELLS = 2_000_000
+
+
 @dataclass
 class Scores:
-    """Targets, % of target, points and coverage class of every output and row.
+    """Targets, points and coverage class of every output and row.
 
     :ivar targets: the target of each output (``None`` when it has none), in output order.
-    :ivar pct: % of target, (outputs × rows); NaN where not scored.
     :ivar points: 1–4, (outputs × rows); 0 where not scored.
     :ivar coverage: the coverage class of each value (scored, unbenchmarked, ...).
     """
@@ -123,11 +154,24 @@ class Scores:
     outputs: list[Output]
     targets: list[Target | None]
     directions: list[str]
-    pct: npt.NDArray[np.float64]
+    values: npt.NDArray[np.float64]
+    target_values: npt.NDArray[np.float64]
+    direction_codes: npt.NDArray[np.int8]
     points: npt.NDArray[np.int8]
     coverage: npt.NDArray[np.int8]
     bands: Bands
     target_set: dict[str, str] = field(default_factory=dict)
+    _packed: dict[tuple[str, ...], npt.NDArray[np.int64]] = field(default_factory=dict, repr=False)
+    _members: dict[str, dict[tuple[str, str, str], list[int]]] = field(
+        default_factory=dict, repr=False
+    )
+
+    @property
+    def pct(self) -> npt.NDArray[np.float64]:
+        """% of target, (outputs × rows); NaN where not scored. Computed on demand."""
+        return percent_of_target(
+            self.values, self.target_values, self.direction_codes, self.bands.lower_rule
+        )
 
     def rollup(self, level: str, *, tier: str = "all", include_local: bool = False) -> list[Rollup]:
         """Scores of every group at ``level`` for every row.
@@ -139,49 +183,74 @@ class Scores:
             raise ConfigurationError(f"unknown roll-up level {level!r}; use one of {LEVELS}")
         if tier not in ("all", "core"):
             raise ConfigurationError(f"unknown tier {tier!r}; use 'all' or 'core'")
-        groups: dict[tuple[str, str, str], list[int]] = {}
-        for i, output in enumerate(self.outputs):
-            ind = output.indicator
-            if tier == "core" and str(ind.tier) != "core":
-                continue
-            official = ind.dimension in OFFICIAL_DIMENSIONS
+        groups: dict[tuple[str, str, str], list[tuple[str, str, str]]] = {}
+        sizes: dict[tuple[str, str, str], int] = {}
+        for category, members in self._categories(tier).items():
+            dimension, subdimension, _ = category
             if level == "overall":
-                if not (official or include_local):
+                if dimension not in OFFICIAL_DIMENSIONS and not include_local:
                     continue  # local indicators score in their own dimension rows only
                 key = ("", "", "")
             elif level == "dimension":
-                key = (ind.dimension, "", "")
+                key = (dimension, "", "")
             elif level == "subdimension":
-                key = (ind.dimension, ind.subdimension, "")
+                key = (dimension, subdimension, "")
             else:
-                key = (ind.dimension, ind.subdimension, ind.category)
-            groups.setdefault(key, []).append(i)
+                key = category
+            groups.setdefault(key, []).append(category)
+            sizes[key] = sizes.get(key, 0) + len(members)
         if not groups:
             return []
-        membership = np.zeros((len(groups), len(self.outputs)))
-        for g, members in enumerate(groups.values()):
-            membership[g, members] = 1.0
-        points = membership @ self.points.astype(np.float64)
-        counts = [
-            membership @ (self.coverage == k).astype(np.float64) for k in range(len(COVERAGE))
-        ]
-        scored = counts[SCORED]
+        packed = np.stack(
+            [
+                np.sum([self._packed_category(tier, c) for c in categories], axis=0)
+                for categories in groups.values()
+            ]
+        )
+        shifts = (np.arange(len(COVERAGE)) * _FIELD)[None, :, None]
+        counts = (packed[:, None, :] >> shifts) & ((1 << _FIELD) - 1)  # groups × classes × rows
+        points = packed >> _POINTS_SHIFT
+        scored = counts[:, SCORED]
         with np.errstate(all="ignore"):
             pct = np.where(scored > 0, points / (4.0 * scored) * 100.0, np.nan)
         band_points = self.bands.points(pct)
+        max_points = scored * 4
         return [
             Rollup(
                 level,
                 key,
-                len(members),
+                sizes[key],
                 points[g],
-                scored[g] * 4,
+                max_points[g],
                 pct[g],
                 band_points[g],
-                {name: counts[k][g] for k, name in enumerate(COVERAGE)},
+                {name: counts[g, k] for k, name in enumerate(COVERAGE)},
             )
-            for g, (key, members) in enumerate(groups.items())
+            for g, key in enumerate(groups)
         ]
+
+    def _categories(self, tier: str) -> dict[tuple[str, str, str], list[int]]:
+        """Output rows of each category (dimension, sub-dimension, category), for a tier."""
+        if tier not in self._members:
+            self._members[tier] = self._find_categories(tier)
+        return self._members[tier]
+
+    def _find_categories(self, tier: str) -> dict[tuple[str, str, str], list[int]]:
+        found: dict[tuple[str, str, str], list[int]] = {}
+        for i, output in enumerate(self.outputs):
+            ind = output.indicator
+            if tier == "all" or str(ind.tier) == "core":
+                found.setdefault((ind.dimension, ind.subdimension, ind.category), []).append(i)
+        return found
+
+    def _packed_category(self, tier: str, category: tuple[str, str, str]) -> npt.NDArray[np.int64]:
+        """Packed per-row sums of one category's points and coverage classes (cached)."""
+        key = (tier, *category)
+        if key not in self._packed:
+            members = self._members[tier][category]
+            codes = self.coverage[members] * np.int8(5) + self.points[members]
+            self._packed[key] = _PACKED[codes].sum(axis=0)
+        return self._packed[key]
 
 
 @dataclass
@@ -191,11 +260,11 @@ class Rollup:
     level: str
     key: tuple[str, str, str]
     size: int
-    points: npt.NDArray[np.float64]
-    max_points: npt.NDArray[np.float64]
+    points: npt.NDArray[np.int64]
+    max_points: npt.NDArray[np.int64]
     pct: npt.NDArray[np.float64]
     band_points: npt.NDArray[np.int8]
-    coverage: dict[str, npt.NDArray[np.float64]]
+    coverage: dict[str, npt.NDArray[np.int64]]
 
 
 def score_matrix(
@@ -210,37 +279,38 @@ def score_matrix(
     directions: list[str] = []
     for output in outputs:
         target = target_set.get(output.id)
-        if target is None or target.kind == "none" or target.value is None:
-            targets.append(target)
-            directions.append("none")
-            continue
-        direction = target.direction or _output_direction(output)
         targets.append(target)
-        directions.append(direction)
+        if target is None or target.kind == "none" or target.value is None:
+            directions.append("none")
+        else:
+            directions.append(target.direction or _output_direction(output))
     target_values = np.array(
         [t.value if t is not None and t.value is not None else np.nan for t in targets]
     )
     direction_codes = np.array([_DIRECTION_CODES[d] for d in directions], dtype=np.int8)
-    pct = percent_of_target(values, target_values, direction_codes, bands.lower_rule)
-    has_number = status <= Status.REPORTED
-    benchmarked = (direction_codes != _DIRECTION_CODES["none"])[:, None]
-    pct[~has_number] = np.nan
-    coverage = np.select(
-        [
-            has_number & benchmarked,
-            has_number,
-            status == Status.NOT_REPORTED,
-            status == Status.NOT_APPLICABLE,
-        ],
-        [SCORED, UNBENCHMARKED, NOT_REPORTED, NOT_APPLICABLE],
-        INVALID,
-    ).astype(np.int8)
+    points = np.zeros(status.shape, dtype=np.int8)
+    n = status.shape[1] if status.ndim == 2 else 0
+    block = max(1, _BLOCK_CELLS // max(n, 1))
+    for start in range(0, len(outputs), block):
+        rows = slice(start, start + block)
+        pct = percent_of_target(
+            values[rows], target_values[rows], direction_codes[rows], bands.lower_rule
+        )
+        points[rows] = bands.points(pct)
+    coverage = _COVERAGE_OF_STATUS[status]
+    unbenchmarked = np.flatnonzero(direction_codes == NONE)
+    if unbenchmarked.size:
+        sub = coverage[unbenchmarked]
+        sub[sub == SCORED] = UNBENCHMARKED
+        coverage[unbenchmarked] = sub
     return Scores(
         list(outputs),
         targets,
         directions,
-        pct,
-        bands.points(pct),
+        values,
+        target_values,
+        direction_codes,
+        points,
         coverage,
         bands,
         target_set.describe(),

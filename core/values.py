@@ -83,6 +83,8 @@ def parse_cell(
     :param unit: the unit the value was given in, when a separate unit column says so.
     """
     kind = item.kind if item is not None else None
+    if type(raw) is float or type(raw) is int:  # the common case, before the slower checks
+        return _finish(float(raw), item, unit) if raw == raw else _MISSING_CELL
     if raw is None or (isinstance(raw, float) and math.isnan(raw)):
         return _MISSING_CELL
     if isinstance(raw, bool):
@@ -118,6 +120,20 @@ def parse_cell(
     if number is None:
         return _invalid(_not_a_number(text, item))
     return _finish(number, item, unit)
+
+
+def plain_number(raw: object, item: DataItem) -> float | None:
+    """``raw`` as a float when it is a plain finite int or float :func:`parse_cell` would take
+    unchanged for ``item``; ``None`` otherwise (then call :func:`parse_cell`).
+
+    The one-city path uses it to skip building a :class:`Cell` for the common case.
+    """
+    if type(raw) is not float and type(raw) is not int:
+        return None
+    value = float(raw)
+    if not math.isfinite(value) or (item.kind is Kind.YES_NO and value not in (0.0, 1.0)):
+        return None
+    return value
 
 
 def _finish(value: float, item: DataItem | None, unit: str | None) -> Cell:

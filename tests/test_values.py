@@ -146,5 +146,5 @@ def test_batch_and_single_record_paths_accept_and_reject_the_same_values(toy_eng
     batch = engine.score(frame)
     for row, raw in enumerate(cells):
         single = engine.score_one({"city": f"c{row}", "households": raw})
-        assert single.columns["T: T: T: 1C"].status[0] == batch.column("T: T: T: 1C").status[row]
+        assert single.status("T: T: T: 1C") == batch.status("T: T: T: 1C", row)
         assert single.reason("T: T: T: 1C") == batch.reason("T: T: T: 1C", row)
