@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import subprocess
 import sys
@@ -101,16 +102,21 @@ def test_score_writes_long_csv(run, tmp_path):
     out = tmp_path / "out.csv"
     result = run("score", str(data), "-o", str(out))
     assert result.exit_code == 0
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert tuple(rows[0]) == LONG_COLUMNS
     aster = next(r for r in rows if r["city"] == "Aster" and r["code"] == "EC: ICT: ICT: 1C")
     assert (aster["value"], aster["status"], aster["points"], aster["band"]) == (
-        "81.2", "computed", "3", "66–95 %",
+        "81.2",
+        "computed",
+        "3",
+        "66–95 %",
     )
     assert aster["target_kind"] == "reference"
     belo = next(r for r in rows if r["city"] == "Belo" and r["code"] == "EC: ICT: ICT: 1C")
     assert (belo["status"], belo["reason"], belo["points"]) == (
-        "error", "undefined: households is 0", "",
+        "error",
+        "undefined: households is 0",
+        "",
     )
 
 
@@ -191,13 +197,17 @@ def test_plugin_commands_hook_adds_a_command(monkeypatch):
 def test_score_rollup_levels_and_targets(run, tmp_path):
     data = tmp_path / "cities.csv"
     data.write_text("city,year,households,households_with_internet\nAster,2024,1000,500\n")
-    rows = json.loads(run("score", str(data), "--level", "category", "--format", "json").stdout)["rows"]
+    rows = json.loads(run("score", str(data), "--level", "category", "--format", "json").stdout)[
+        "rows"
+    ]
     ict = next(r for r in rows if r["category"] == "ICT Infrastructure")
     assert (ict["points"], ict["max_points"], ict["scored"]) == (2, 4, 1)
     assert ict["band"] == "33–66 %"
     targets = tmp_path / "targets.csv"
     targets.write_text("code,target\nEC: ICT: ICT: 1C,50\n")
-    payload = json.loads(run("score", str(data), "--targets", str(targets), "--format", "json").stdout)
+    payload = json.loads(
+        run("score", str(data), "--targets", str(targets), "--format", "json").stdout
+    )
     row = next(r for r in payload["rows"] if r["code"] == "EC: ICT: ICT: 1C")
     assert (row["points"], row["target"], row["target_kind"]) == (4, 50.0, "user")
     assert payload["manifest"]["targets"]["name"] == "u4ssc-default + targets.csv"
