@@ -106,7 +106,12 @@ def percent_of_target(
     pct = np.full(values.shape, np.nan)
     with np.errstate(all="ignore"):
         for code in np.unique(directions):
-            rows = np.flatnonzero(directions == code)
+            found = np.flatnonzero(directions == code)
+            # A contiguous run of rows is a view; only scattered rows are gathered (copied).
+            contiguous = found[-1] - found[0] + 1 == found.size
+            rows: slice | npt.NDArray[np.intp] = (
+                slice(found[0], found[-1] + 1) if contiguous else found
+            )
             v, t = values[rows], targets[rows][:, None]
             if code == HIGHER:
                 pct[rows] = v / t * 100.0
@@ -139,7 +144,7 @@ _COVERAGE_OF_STATUS[Status.NOT_REPORTED] = NOT_REPORTED
 _COVERAGE_OF_STATUS[Status.NOT_APPLICABLE] = NOT_APPLICABLE
 _COVERAGE_OF_STATUS[[Status.INVALID, Status.ERROR]] = INVALID
 #: Outputs × rows scored per block, so temporaries stay small for a million rows.
-_BLOCK_CELLS = 2_000_000
+_BLOCK_CELLS = 1_000_000
 
 
 @dataclass
@@ -201,33 +206,20 @@ class Scores:
             sizes[key] = sizes.get(key, 0) + len(members)
         if not groups:
             return []
-        packed = np.stack(
-            [
-                np.sum([self._packed_category(tier, c) for c in categories], axis=0)
-                for categories in groups.values()
-            ]
-        )
-        shifts = (np.arange(len(COVERAGE)) * _FIELD)[None, :, None]
-        counts = (packed[:, None, :] >> shifts) & ((1 << _FIELD) - 1)  # groups × classes × rows
-        points = packed >> _POINTS_SHIFT
-        scored = counts[:, SCORED]
-        with np.errstate(all="ignore"):
-            pct = np.where(scored > 0, points / (4.0 * scored) * 100.0, np.nan)
-        band_points = self.bands.points(pct)
-        max_points = scored * 4
-        return [
-            Rollup(
-                level,
-                key,
-                sizes[key],
-                points[g],
-                max_points[g],
-                pct[g],
-                band_points[g],
-                {name: counts[g, k] for k, name in enumerate(COVERAGE)},
+        rollups = []
+        for key, categories in groups.items():
+            packed = self._packed_category(tier, categories[0])
+            for category in categories[1:]:
+                packed = packed + self._packed_category(tier, category)
+            points = packed >> _POINTS_SHIFT
+            scored = packed & ((1 << _FIELD) - 1)
+            with np.errstate(all="ignore"):
+                pct = points / (4.0 * scored) * 100.0  # NaN where nothing is scored
+            band_points = self.bands.points(pct)
+            rollups.append(
+                Rollup(level, key, sizes[key], points, scored * 4, pct, band_points, packed)
             )
-            for g, key in enumerate(groups)
-        ]
+        return rollups
 
     def _categories(self, tier: str) -> dict[tuple[str, str, str], list[int]]:
         """Output rows of each category (dimension, sub-dimension, category), for a tier."""
@@ -264,7 +256,13 @@ class Rollup:
     max_points: npt.NDArray[np.int64]
     pct: npt.NDArray[np.float64]
     band_points: npt.NDArray[np.int8]
-    coverage: dict[str, npt.NDArray[np.int64]]
+    packed: npt.NDArray[np.int64] = field(repr=False)
+
+    @property
+    def coverage(self) -> dict[str, npt.NDArray[np.int64]]:
+        """Per row, how many values of the group are in each coverage class."""
+        mask = (1 << _FIELD) - 1
+        return {name: (self.packed >> (_FIELD * k)) & mask for k, name in enumerate(COVERAGE)}
 
 
 def score_matrix(

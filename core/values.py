@@ -263,15 +263,17 @@ def parse_column(
         return _gather(parsed, np.asarray(pair_codes), notes)
     if array.dtype.kind in "fiub":
         values = array.astype(np.float64, copy=False)
-        usable = np.isfinite(values)
-        if item is not None and item.kind is Kind.YES_NO:
-            usable &= (values == 0.0) | (values == 1.0)
-        status = np.where(np.isnan(values), Status.NOT_REPORTED, Status.COMPUTED).astype(np.int8)
+        missing = np.isnan(values)
+        status = missing.view(np.int8) * np.int8(Status.NOT_REPORTED)
         codes = np.zeros(n, dtype=np.int32)
-        odd = ~usable & ~np.isnan(values)
+        # Only infinities, and numbers other than 0 and 1 for a yes/no item, need the cell parser.
+        if item is not None and item.kind is Kind.YES_NO:
+            odd = ~((values == 0.0) | (values == 1.0) | missing)
+        else:
+            odd = np.isinf(values)
         if not odd.any():
             return values, status, codes
-        values = np.where(usable, values, np.nan)
+        values = np.where(odd, np.nan, values)
         uniques, inverse = np.unique(array[odd], return_inverse=True)
         cells = [parse_cell(u.item(), item, decimal=decimal) for u in uniques]
         values[odd] = np.array([c.value for c in cells])[inverse]
