@@ -151,10 +151,10 @@ def prepare_record(
             problems.append(matcher.unknown_problem(column))
             continue
         item, reported = matcher.read_as(what, target)
-        name = (reported is None, reported or item.name)
+        slot = (reported is None, reported or item.name)
         number = plain_number(raw, item)
         if number is not None and item.lower <= number <= item.upper:
-            names.append(name)
+            names.append(slot)
             values.append(number)
             statuses.append(Status.COMPUTED)
             note_codes.append(0)
@@ -167,7 +167,7 @@ def prepare_record(
                 status, note, value = Status.INVALID, violation, math.nan
         if status == Status.INVALID:
             problems.append(_cell_problem(0, str(column), raw, note))
-        names.append(name)
+        names.append(slot)
         values.append(value)
         statuses.append(status)
         note_codes.append(notes.code(note) if note else 0)
