@@ -15,6 +15,7 @@ __all__ = [
     "GraphError",
     "GraphProblem",
     "InputProblem",
+    "OutputError",
     "PluginError",
     "U4SSCError",
     "UnknownNameError",
@@ -109,6 +110,8 @@ class InputProblem:
     :ivar rule: short machine-readable rule name (``bounds``, ``number``, ``duplicate``, ...).
     :ivar message: what is wrong and how to fix it.
     :ivar severity: ``error`` (the cell is invalid) or ``warning`` (reported, still used).
+    :ivar file: the input file the row belongs to, when the input came from files (rows count
+        from the first row under that file's header).
     """
 
     row: int | None
@@ -117,6 +120,17 @@ class InputProblem:
     rule: str
     message: str
     severity: str = "error"
+    file: str | None = None
+
+    @property
+    def where(self) -> str:
+        """Where the problem is, as printed: ``a.csv, row 3, column 'households'``."""
+        parts = [self.file] if self.file else []
+        if self.row is not None:
+            parts.append(f"row {self.row + 1}")
+        if self.column is not None:
+            parts.append(f"column {self.column!r}")
+        return ", ".join(parts) or "input"
 
 
 class ValidationError(U4SSCError):
@@ -127,11 +141,11 @@ class ValidationError(U4SSCError):
     def __init__(self, problems: Sequence[InputProblem]) -> None:
         self.problems = list(problems)
         first = self.problems[0] if self.problems else None
-        where = ""
-        if first is not None:
-            where = f": row {_row(first.row)}, column {first.column!r}: {first.message}"
+        where = f": {first.where}: {first.message}" if first is not None else ""
         super().__init__(f"{len(self.problems)} invalid input cell(s){where}")
 
 
-def _row(row: int | None) -> str:
-    return "-" if row is None else str(row + 1)
+class OutputError(U4SSCError):
+    """The output cannot be written (unwritable path, or a format that cannot hold the result)."""
+
+    exit_code = 5

@@ -11,9 +11,10 @@ single-record path with :meth:`DataItem.violation`, both from the same declarati
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Real
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["Cell", "NoteTable", "parse_cell", "parse_column"]
+__all__ = ["Cell", "NoteTable", "decimal_evidence", "guess_decimal", "parse_cell", "parse_column"]
 
 _MISSING = {"", "nr", "n.r.", "n/r", "not reported", "nan", "null", "none"}
 _NOT_APPLICABLE = re.compile(
@@ -83,16 +84,22 @@ def parse_cell(
     :param unit: the unit the value was given in, when a separate unit column says so.
     """
     kind = item.kind if item is not None else None
-    if type(raw) is float or type(raw) is int:  # the common case, before the slower checks
-        return _finish(float(raw), item, unit) if raw == raw else _MISSING_CELL
-    if raw is None or (isinstance(raw, float) and math.isnan(raw)):
+    if type(raw) is float:  # the common case, before the slower checks
+        return _finish(raw, item, unit) if raw == raw else _MISSING_CELL
+    if raw is None or (isinstance(raw, float) and math.isnan(raw)) or _is_null(raw):
         return _MISSING_CELL
     if isinstance(raw, bool):
         if kind is Kind.YES_NO or kind is None:
             return Cell(1.0 if raw else 0.0, Status.COMPUTED)
         return _invalid(f"expected a number, got {'TRUE' if raw else 'FALSE'!r}")
     if isinstance(raw, Real):
-        return _finish(float(raw), item, unit)
+        try:
+            return _finish(float(raw), item, unit)
+        except OverflowError:
+            return _invalid(f"{str(raw)[:20]}… is too large to be read as a number")
+    not_text = _not_text(raw)
+    if not_text is not None:
+        return _invalid(f"expected a number, got {not_text}")
     text = str(raw).strip()
     lowered = text.lower()
     if lowered in _MISSING:
@@ -122,15 +129,44 @@ def parse_cell(
     return _finish(number, item, unit)
 
 
+def _is_null(raw: object) -> bool:
+    """pandas' missing-value markers (``pd.NA``, ``pd.NaT``), known without importing pandas."""
+    return type(raw).__name__ in ("NAType", "NaTType")
+
+
+def _not_text(raw: object) -> str | None:
+    """What ``raw`` is, when it is a cell type that is neither a number nor text; else ``None``.
+
+    Readers hand over what the file holds: Excel and Parquet dates, JSON lists and objects,
+    Parquet binary columns. Each gets a message saying what was found instead of a number.
+    """
+    if isinstance(raw, _Unhashable):
+        return raw.what
+    if isinstance(raw, (datetime.date, datetime.time)):
+        return f"the date or time {raw.isoformat()}: format the cell as a number"
+    if isinstance(raw, datetime.timedelta):
+        return f"the duration {raw}: type the number instead"
+    if isinstance(raw, (bytes, bytearray)):
+        return "binary data"
+    if isinstance(raw, Mapping):
+        return "an object (a mapping of keys to values)"
+    if isinstance(raw, (list, tuple, set, frozenset)) or type(raw).__name__ == "ndarray":
+        return "a list of values"
+    return None
+
+
 def plain_number(raw: object, item: DataItem) -> float | None:
     """``raw`` as a float when it is a plain finite int or float :func:`parse_cell` would take
     unchanged for ``item``; ``None`` otherwise (then call :func:`parse_cell`).
 
     The one-city path uses it to skip building a :class:`Cell` for the common case.
     """
-    if type(raw) is not float and type(raw) is not int:
+    if type(raw) is float:
+        value = raw
+    elif type(raw) is int and -(2**53) <= raw <= 2**53:
+        value = float(raw)
+    else:
         return None
-    value = float(raw)
     if not math.isfinite(value) or (item.kind is Kind.YES_NO and value not in (0.0, 1.0)):
         return None
     return value
@@ -261,7 +297,9 @@ def parse_column(
             for value, unit in pair_uniques
         ]
         return _gather(parsed, np.asarray(pair_codes), notes)
-    if array.dtype.kind in "fiub":
+    if array.dtype.kind == "b":  # read as the cell parser reads True and False
+        array = array.astype(object)
+    if array.dtype.kind in "fiu":
         values = array.astype(np.float64, copy=False)
         missing = np.isnan(values)
         status = missing.view(np.int8) * np.int8(Status.NOT_REPORTED)
@@ -299,7 +337,8 @@ def _gather(
 
 
 def _bools_as_text(array: npt.NDArray[Any]) -> Any:
-    """Booleans as "TRUE"/"FALSE" (read identically), so hashing cannot merge True with 1."""
+    """Cells ready to hash: booleans as "TRUE"/"FALSE" (read identically), so hashing cannot
+    merge True with 1, and unhashable cells (lists, objects) as what they are."""
     import pandas as pd
 
     series = pd.Series(array, dtype=object)
@@ -309,8 +348,24 @@ def _bools_as_text(array: npt.NDArray[Any]) -> Any:
         "mixed-integer-float",
     ):
         return series
-    is_bool = series.map(lambda value: isinstance(value, bool)).astype(bool)
-    return series.where(~is_bool, series.map({True: "TRUE", False: "FALSE"}))
+    return series.map(_cell_key)
+
+
+@dataclass(frozen=True, slots=True)
+class _Unhashable:
+    """Stands for a cell that cannot be hashed (a list, an object), saying what it was."""
+
+    what: str
+
+
+def _cell_key(value: object) -> object:
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    try:
+        hash(value)
+    except TypeError:
+        return _Unhashable(_not_text(value) or type(value).__name__)
+    return value
 
 
 def _given_unit(unit: object) -> str | None:
@@ -318,3 +373,49 @@ def _given_unit(unit: object) -> str | None:
         return None
     text = str(unit).strip()
     return text or None
+
+
+# -- the decimal separator of a file -----------------------------------------------------------
+
+#: A number at the start of a cell (optionally signed), before any unit.
+_LEADING_NUMBER = re.compile(r"\s*([+-]?\d[\d.,]*)(\D*)")
+#: Shapes only one decimal convention can write: (pattern, separator it proves).
+_EVIDENCE = (
+    # one separator between digits that is not a valid thousands grouping: 97,5  0,25  1234,5
+    (re.compile(r"[+-]?\d+,\d+"), re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+"), ","),
+    (re.compile(r"[+-]?\d+\.\d+"), re.compile(r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+"), "."),
+    # thousands grouped with one separator and a fraction after the other: 1.234,5  1,234.5
+    (re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+,\d+"), None, ","),
+    (re.compile(r"[+-]?\d{1,3}(?:,\d{3})+\.\d+"), None, "."),
+    # the same separator twice can only group thousands: 1.234.567 (so the decimal is the other)
+    (re.compile(r"[+-]?\d{1,3}(?:\.\d{3}){2,}"), None, ","),
+    (re.compile(r"[+-]?\d{1,3}(?:,\d{3}){2,}"), None, "."),
+)
+
+
+def decimal_evidence(text: str) -> str | None:
+    """The decimal separator a cell proves, or ``None`` when it proves neither.
+
+    A cell proves a separator when it is a number (optionally signed, optionally followed by a
+    unit such as ``%``) that only that convention can write: ``97,5``, ``0,25``, ``1.234,5`` and
+    ``1.234.567`` prove a decimal comma; ``97.5``, ``1,234.5`` and ``1,234,567`` a decimal point.
+    ``1,234`` and ``1.234`` are ambiguous (a thousands group or a decimal) and prove nothing.
+    """
+    found = _LEADING_NUMBER.fullmatch(text)
+    if found is None or any(c.isdigit() for c in found.group(2)):
+        return None
+    number = found.group(1)
+    for shape, grouping, separator in _EVIDENCE:
+        if shape.fullmatch(number) and (grouping is None or not grouping.fullmatch(number)):
+            return separator
+    return None
+
+
+def guess_decimal(cells: Iterable[object]) -> str:
+    """``","`` when some text cell proves a decimal comma and none a decimal point, else ``"."``.
+
+    The rule behind ``--decimal auto`` (applied by the CSV reader to files whose delimiter is
+    not a comma); see :func:`decimal_evidence`. Non-text cells are ignored.
+    """
+    found = {decimal_evidence(c) for c in cells if isinstance(c, str)}
+    return "," if "," in found and "." not in found else "."
