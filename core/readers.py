@@ -1,105 +1,662 @@
-"""Reading input files into a table of raw cells.
+"""Reading input files into tables of raw cells: CSV, Excel (.xlsx), Parquet and JSON.
 
-Readers never interpret text cells: "NR", "N/A", "97,5 %" reach :mod:`.values`, the one place
-that parses numbers. Columns that are clean numbers already are read as numbers.
+Readers never interpret text cells: "NR", "N/A", "97,5 %", "#DIV/0!" reach :mod:`.values`, the
+one place that parses numbers. Columns that are clean numbers already are read as numbers (the
+fast path); everything else stays text, and booleans, dates and None stay what the file says, so
+the cell parser can give each a precise message.
+
+Every reader applies the same header rules (:func:`column_names`): names are stripped, a column
+without a header is named ``column N (no header)`` (and dropped when it is empty as well), and two
+columns with the same name are an error, since nobody can tell which one is meant.
+
+A CSV file can also be read in chunks of rows (:func:`csv_chunks`), with memory bounded by the
+chunk, for files too large to hold at once.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import hashlib
+import io
 import json
+import os
+import re
+import warnings
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from .errors import DataError
+from .values import guess_decimal
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["read_table"]
+__all__ = [
+    "FORMATS",
+    "DecimalOption",
+    "InputFile",
+    "ReadOptions",
+    "column_names",
+    "csv_chunks",
+    "file_format",
+    "read_input",
+    "read_table",
+]
 
+#: File suffixes by input format.
+FORMATS = {
+    ".csv": "csv",
+    ".txt": "csv",
+    ".tsv": "csv",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".json": "json",
+}
+DecimalOption = str  # "auto", "." or ","
+#: How much of a CSV file the delimiter and header are sniffed from.
 _SNIFF_BYTES = 65536
+#: How many data rows of a CSV file ``decimal="auto"`` looks at (the same in every mode, so a
+#: chunked run and a whole-file run read the file identically).
+DECIMAL_SAMPLE_ROWS = 1000
+_BLOCK = 1 << 24
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_PANDAS_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read input files.
+
+    :ivar decimal: ``"."``, ``","`` or ``"auto"``: a decimal comma for CSV files whose delimiter
+        is not a comma and whose first rows prove it (:func:`u4ssc.core.values.guess_decimal`),
+        else a decimal point. Files other than CSV hold typed numbers and use ``"."``.
+    :ivar encoding: the text encoding of CSV and JSON files; ``None`` detects UTF-8 (with or
+        without BOM), UTF-16 with a BOM, and otherwise Latin-1.
+    :ivar sheet: the Excel sheet, by name or 1-based position; ``None`` is the first sheet.
+    """
+
+    decimal: DecimalOption = "auto"
+    encoding: str | None = None
+    sheet: str | int | None = None
+
+    def __post_init__(self) -> None:
+        if self.decimal not in ("auto", ".", ","):
+            raise DataError(f"decimal must be 'auto', '.' or ',', not {self.decimal!r}")
+        if self.encoding is not None:
+            try:
+                codecs.lookup(self.encoding)
+            except LookupError:
+                raise DataError(
+                    f"unknown encoding {self.encoding!r}: use e.g. utf-8, latin-1 or cp1252"
+                ) from None
+
+
+@dataclass
+class InputFile:
+    """What was read from one file, for the manifest and for messages.
+
+    :ivar name: the path as given, used in every message about the file.
+    :ivar sha256: hash of the file's bytes.
+    """
+
+    path: Path
+    name: str
+    format: str
+    sha256: str = ""
+    size: int = 0
+    encoding: str | None = None
+    delimiter: str | None = None
+    decimal: str = "."
+    sheet: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def describe(self) -> dict[str, Any]:
+        """The file as recorded in a manifest: name, format, size, hash and how it was read."""
+        found: dict[str, Any] = {
+            "file": self.name,
+            "format": self.format,
+            "bytes": self.size,
+            "sha256": self.sha256,
+        }
+        for key in ("encoding", "delimiter", "sheet"):
+            if getattr(self, key) is not None:
+                found[key] = getattr(self, key)
+        found["decimal"] = self.decimal
+        return found
+
+
+def file_format(path: Path) -> str:
+    """The input format of ``path`` from its suffix.
+
+    :raises DataError: the suffix is not one u4ssc reads.
+    """
+    found = FORMATS.get(path.suffix.lower())
+    if found is None:
+        hint = " (save it as .xlsx)" if path.suffix.lower() == ".xls" else ""
+        raise DataError(
+            f"cannot read {path}: unknown file type {path.suffix!r}{hint}; "
+            "use .csv, .xlsx, .parquet or .json"
+        )
+    return found
+
+
+def read_input(
+    path: str | os.PathLike[str], options: ReadOptions | None = None, *, name: str | None = None
+) -> tuple[InputFile, pd.DataFrame]:
+    """Read a whole CSV, Excel, Parquet or JSON file.
+
+    :param name: how messages name the file (default: the path as given).
+    :return: what was read (format, hash, encoding ...) and the table of raw cells.
+    :raises DataError: the file is missing, empty, or not readable as a table.
+    """
+    options = options or ReadOptions()
+    path = Path(path)
+    info = _open_info(path, name)
+    data = path.read_bytes()
+    info.sha256 = hashlib.sha256(data).hexdigest()
+    info.size = len(data)
+    readers = {"csv": _read_csv, "xlsx": _read_xlsx, "parquet": _read_parquet, "json": _read_json}
+    frame = readers[info.format](info, data, options)
+    return info, _clean_columns(frame)
 
 
 def read_table(
     path: Path, *, sheet: str | int | None = None, encoding: str | None = None
 ) -> pd.DataFrame:
-    """Read a CSV, Excel (.xlsx), Parquet or JSON file.
+    """Read a CSV, Excel (.xlsx), Parquet or JSON file into a table of raw cells.
 
     :raises DataError: the file is missing, empty, or not readable as a table.
     """
+    return read_input(path, ReadOptions(encoding=encoding, sheet=sheet))[1]
+
+
+def _open_info(path: Path, name: str | None) -> InputFile:
+    shown = name if name is not None else str(path)
+    if not path.exists():
+        raise DataError(f"input file {shown!r} does not exist")
     if not path.is_file():
-        raise DataError(f"input file {str(path)!r} does not exist")
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".csv", ".txt", ".tsv"):
-            return _read_csv(path, encoding)
-        if suffix in (".xlsx", ".xlsm"):
-            return _read_excel(path, sheet)
-        if suffix == ".parquet":
-            import pandas as pd
-
-            return pd.read_parquet(path)
-        if suffix == ".json":
-            return _read_json(path, encoding)
-    except DataError:
-        raise
-    except (ValueError, OSError, ImportError, json.JSONDecodeError) as error:
-        raise DataError(f"cannot read {path.name}: {error}") from error
-    raise DataError(
-        f"cannot read {path.name}: unknown file type {suffix!r}; use .csv, .xlsx, .parquet or .json"
-    )
+        raise DataError(f"{shown!r} is not a file")
+    return InputFile(path, shown, file_format(path))
 
 
-def _decode(path: Path, encoding: str | None) -> tuple[str, str]:
-    """Return the text and the encoding: UTF-8 (with or without BOM), else Latin-1."""
-    data = path.read_bytes()
-    if encoding is not None:
-        return data.decode(encoding), encoding
-    try:
-        return data.decode("utf-8-sig"), "utf-8-sig"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
+# -- header rules ---------------------------------------------------------------------------------
 
 
-def _read_csv(path: Path, encoding: str | None) -> pd.DataFrame:
-    import io
+def column_names(raw: Sequence[object], file: str) -> list[str]:
+    """Clean header names: stripped text, ``column N (no header)`` for blanks, no duplicates.
 
+    :raises DataError: two columns have the same name.
+    """
+    names = ["" if cell is None else str(cell).strip().lstrip("\ufeff").strip() for cell in raw]
+    names = [n or f"column {i + 1} (no header)" for i, n in enumerate(names)]
+    seen: dict[str, int] = {}
+    for i, n in enumerate(names):
+        if n in seen:
+            raise DataError(
+                f"{file}: columns {seen[n] + 1} and {i + 1} are both named {n!r}: "
+                "rename or delete one of them"
+            )
+        seen[n] = i
+    return names
+
+
+def _clean_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Numbers as float columns, everything else as object columns of what the file holds.
+
+    Columns without a header and without a single value (trailing delimiters) are dropped.
+    """
+    import numpy as np
     import pandas as pd
 
-    text, _ = _decode(path, encoding)
-    if not text.strip():
-        raise DataError(f"{path.name} is empty: it needs a header row and one row per city")
+    columns: dict[str, Any] = {}
+    for name in frame.columns:
+        series = frame[name]
+        if name.endswith("(no header)") and series.isna().all():
+            continue
+        dtype = series.dtype
+        numeric = pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+        if pd.api.types.is_object_dtype(dtype):  # Excel, JSON: numbers only (and blanks)
+            kind = pd.api.types.infer_dtype(series, skipna=True)
+            numeric = kind in ("integer", "floating", "mixed-integer-float")
+        if numeric:
+            try:
+                columns[name] = series.to_numpy(dtype=np.float64, na_value=np.nan)
+                continue
+            except OverflowError:  # an integer too large for a float: the cell parser says so
+                pass
+        values = series.to_numpy(dtype=object)
+        if pd.api.types.is_bool_dtype(dtype) and series.hasnans:
+            values[series.isna().to_numpy()] = None
+        columns[name] = values
+    cleaned: pd.DataFrame = pd.DataFrame(columns, index=pd.RangeIndex(len(frame)), copy=False)
+    return cleaned
+
+
+# -- CSV ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Dialect:
+    encoding: str
+    delimiter: str
+    decimal: str
+    header: list[str]
+    first_row_cells: int | None
+
+
+def _read_csv(info: InputFile, data: bytes, options: ReadOptions) -> pd.DataFrame:
+    encoding = _encoding(info, data[:_SNIFF_BYTES], options.encoding, lambda: [data])
+    text = _decode(info, data, encoding)
+    dialect = _dialect(info, text[:_SNIFF_BYTES], encoding, options, lambda: io.StringIO(text))
+    _note_dialect(info, dialect)
+    frame: pd.DataFrame = _parse_csv(info, io.StringIO(text), dialect)
+    return frame
+
+
+def csv_chunks(
+    path: str | os.PathLike[str],
+    chunk_rows: int,
+    options: ReadOptions | None = None,
+    *,
+    name: str | None = None,
+) -> tuple[InputFile, Iterator[pd.DataFrame], IO[bytes]]:
+    """Read a CSV file in chunks of ``chunk_rows`` rows, with memory bounded by the chunk.
+
+    The file is hashed and its encoding checked in one streaming pass first, so a decoding error
+    is found before any chunk is returned. Chunks are read with exactly the options of
+    :func:`read_input`, so the same file gives the same cells in either mode.
+
+    :return: what was read, the chunks, and the open binary file (its position tells how far
+        reading got, for a progress bar; it is closed when the chunks are exhausted).
+    """
+    options = options or ReadOptions()
+    path = Path(path)
+    info = _open_info(path, name)
+    if info.format != "csv":
+        raise DataError(f"{info.name}: only CSV files are read in chunks")
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    encoding = _encoding(info, head, options.encoding, lambda: _blocks(path))
+    info.sha256, info.size = _hash_and_check(info, path, encoding)
+    sample = _decode(info, head, encoding, partial=True)
+
+    def reopen() -> IO[str]:
+        return io.TextIOWrapper(path.open("rb"), encoding=encoding, newline="")
+
+    dialect = _dialect(info, sample, encoding, options, reopen)
+    _note_dialect(info, dialect)
+    raw = path.open("rb")
+    stream = io.TextIOWrapper(raw, encoding=encoding, newline="")
+    return info, _chunks(info, stream, dialect, chunk_rows), raw
+
+
+def _chunks(
+    info: InputFile, stream: IO[str], dialect: _Dialect, chunk_rows: int
+) -> Iterator[pd.DataFrame]:
+    with stream:
+        reader = _parse_csv(info, stream, dialect, chunksize=chunk_rows)
+        while True:
+            try:
+                chunk = _parse_errors(info, dialect, lambda: next(reader))
+            except StopIteration:
+                return
+            yield _clean_columns(chunk)
+
+
+def _note_dialect(info: InputFile, dialect: _Dialect) -> None:
+    info.encoding = dialect.encoding
+    info.delimiter = dialect.delimiter
+    info.decimal = dialect.decimal
+
+
+def _blocks(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        while block := handle.read(_BLOCK):
+            yield block
+
+
+def _encoding(info: InputFile, head: bytes, given: str | None, blocks: Any) -> str:
+    """The encoding: as given, else from a BOM, else UTF-8 if every byte decodes, else Latin-1."""
+    if not head.strip():
+        raise DataError(f"{info.name} is empty: it needs a header row and one row per city")
+    if given is not None:
+        return given
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return encoding
+    if b"\x00" in head:
+        raise DataError(f"{info.name} is not a text file{_looks_like(head)}")
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        dialect = csv.Sniffer().sniff(text[:_SNIFF_BYTES], delimiters=",;\t|")
-        delimiter = dialect.delimiter
+        for block in blocks():
+            decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "latin-1"
+    return "utf-8"
+
+
+def _looks_like(head: bytes) -> str:
+    if head.startswith(b"PK\x03\x04"):
+        return ": it looks like an Excel workbook or another zip file; name it .xlsx"
+    if head.startswith(b"PAR1"):
+        return ": it looks like a Parquet file; name it .parquet"
+    return " (it holds NUL bytes): save it as CSV, or give its encoding with --encoding"
+
+
+def _decode(info: InputFile, data: bytes, encoding: str, *, partial: bool = False) -> str:
+    try:
+        if partial:
+            return codecs.getincrementaldecoder(encoding)().decode(data, final=False)
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise DataError(
+            f"cannot decode {info.name} as {encoding} at byte {error.start}: give the file's "
+            "encoding with --encoding (e.g. latin-1 or cp1252), or save it as UTF-8"
+        ) from None
+
+
+def _hash_and_check(info: InputFile, path: Path, encoding: str) -> tuple[str, int]:
+    """SHA-256 and size of the file, read once; decoding errors are found here, before scoring."""
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder(encoding)()
+    size = 0
+    for block in _blocks(path):
+        digest.update(block)
+        try:
+            decoder.decode(block)
+        except UnicodeDecodeError as error:
+            raise DataError(
+                f"cannot decode {info.name} as {encoding} at byte {size + error.start}: give "
+                "the file's encoding with --encoding (e.g. latin-1 or cp1252)"
+            ) from None
+        size += len(block)
+    return digest.hexdigest(), size
+
+
+def _dialect(
+    info: InputFile, sample: str, encoding: str, options: ReadOptions, reopen: Any
+) -> _Dialect:
+    """Delimiter (sniffed), header, and the decimal separator (given, or guessed from the rows)."""
+    if not sample.strip():
+        raise DataError(f"{info.name} is empty: it needs a header row and one row per city")
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
         delimiter = ","
-    return pd.read_csv(
-        io.StringIO(text),
-        sep=delimiter,
-        dtype=None,
-        keep_default_na=False,
-        na_values=[""],
-        skipinitialspace=True,
+    records = csv.reader(io.StringIO(sample), delimiter=delimiter, skipinitialspace=True)
+    try:
+        header_cells = next(records)
+        first_row = next(records, None)
+    except csv.Error as error:
+        raise DataError(f"{info.name}: cannot read the header row: {error}") from None
+    header = column_names(header_cells, info.name)
+    decimal = options.decimal
+    if decimal == "auto":
+        decimal = "." if delimiter == "," else _guess_decimal(info, reopen(), delimiter, header)
+    return _Dialect(
+        encoding, delimiter, decimal, header, None if first_row is None else len(first_row)
     )
 
 
-def _read_excel(path: Path, sheet: str | int | None) -> pd.DataFrame:
+def _guess_decimal(info: InputFile, stream: IO[str], delimiter: str, header: list[str]) -> str:
     import pandas as pd
 
-    return pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, dtype=object)
+    with stream, warnings.catch_warnings():
+        warnings.simplefilter("ignore", pd.errors.ParserWarning)
+        cells = _parse_errors(
+            info,
+            None,
+            lambda: pd.read_csv(
+                stream,
+                sep=delimiter,
+                dtype=str,
+                nrows=DECIMAL_SAMPLE_ROWS,
+                keep_default_na=False,
+                skipinitialspace=True,
+                index_col=False,
+                on_bad_lines="skip",
+            ),
+        )
+    uniques = pd.unique(cells.to_numpy(dtype=object).ravel()) if cells.size else []
+    return guess_decimal(uniques)
 
 
-def _read_json(path: Path, encoding: str | None) -> pd.DataFrame:
+def _parse_csv(
+    info: InputFile, stream: IO[str], dialect: _Dialect, *, chunksize: int | None = None
+) -> Any:
+    """``pandas.read_csv`` with u4ssc's rules: text stays text, only blank cells are missing."""
     import pandas as pd
 
-    text, _ = _decode(path, encoding)
-    data = json.loads(text)
-    if isinstance(data, dict) and "rows" in data:
-        data = data["rows"]
-    if isinstance(data, list):
-        return pd.DataFrame.from_records(data).astype(object)
-    if isinstance(data, dict):
-        return pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in data.items()})
-    raise DataError(f"{path.name}: expected a list of rows or an object of columns")
+    if dialect.first_row_cells is not None and dialect.first_row_cells > len(dialect.header):
+        _ragged(info, dialect, 2, dialect.first_row_cells)
+
+    def read() -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                stream,
+                sep=dialect.delimiter,
+                decimal=dialect.decimal,
+                keep_default_na=False,
+                na_values=[""],
+                skipinitialspace=True,
+                index_col=False,
+                chunksize=chunksize,
+                low_memory=False,
+            )
+        if isinstance(frame, pd.DataFrame):
+            frame.columns = _checked_header(info, dialect, frame)
+            return frame
+        return _renamed_chunks(info, dialect, frame)
+
+    return _parse_errors(info, dialect, read)
+
+
+def _renamed_chunks(info: InputFile, dialect: _Dialect, reader: Any) -> Iterator[pd.DataFrame]:
+    for chunk in reader:
+        chunk.columns = _checked_header(info, dialect, chunk)
+        yield chunk
+
+
+def _checked_header(info: InputFile, dialect: _Dialect, frame: pd.DataFrame) -> list[str]:
+    if len(frame.columns) != len(dialect.header):  # pragma: no cover - pandas and csv disagree
+        raise DataError(f"{info.name}: cannot tell the columns apart; check the header row")
+    return dialect.header
+
+
+def _parse_errors(info: InputFile, dialect: _Dialect | None, read: Any) -> Any:
+    """Run a pandas read, turning its parser errors into messages that say where and what."""
+    import pandas as pd
+
+    try:
+        return read()
+    except StopIteration:
+        raise
+    except pd.errors.ParserError as error:
+        found = _PANDAS_LINE.search(str(error))
+        if found is not None and dialect is not None:
+            _ragged(info, dialect, int(found.group(2)), int(found.group(3)))
+        text = str(error).replace("Error tokenizing data. C error: ", "")
+        raise DataError(f"{info.name} cannot be read as CSV: {text.strip()}") from None
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserWarning) as error:
+        raise DataError(f"{info.name} cannot be read as CSV: {error}") from None
+
+
+def _ragged(info: InputFile, dialect: _Dialect, line: int, cells: int) -> None:
+    raise DataError(
+        f"{info.name}: line {line} (row {line - 1}) has {cells} cells but the header has "
+        f"{len(dialect.header)}: remove the extra cells, or quote cells that contain "
+        f"{dialect.delimiter!r}"
+    )
+
+
+# -- Excel ----------------------------------------------------------------------------------------
+
+
+def _read_xlsx(info: InputFile, data: bytes, options: ReadOptions) -> pd.DataFrame:
+    """The first sheet (or ``options.sheet``); empty rows are skipped, error cells stay text."""
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds on a damaged or foreign file
+        raise DataError(
+            f"cannot read {info.name} as an Excel workbook (.xlsx): {error or type(error).__name__}"
+        ) from None
+    try:
+        sheet = _sheet(info, book, options.sheet)
+        info.sheet = sheet.title
+        rows = _xlsx_rows(info, sheet)
+    finally:
+        book.close()
+    if not rows:
+        raise DataError(f"{info.name}: sheet {info.sheet!r} is empty: it needs a header row")
+    width = max(len(r) for r in rows)
+    header = column_names([*rows[0], *[None] * (width - len(rows[0]))], info.name)
+    body = [(*r, *[None] * (width - len(r))) for r in rows[1:]]
+    columns = list(zip(*body, strict=True)) if body else [() for _ in header]
+    return pd.DataFrame(
+        {
+            name: pd.Series(values, dtype=object)
+            for name, values in zip(header, columns, strict=True)
+        }
+    )
+
+
+def _sheet(info: InputFile, book: Any, sheet: str | int | None) -> Any:
+    names = list(book.sheetnames)
+    if sheet is None:
+        return book[names[0]]
+    if isinstance(sheet, str) and sheet in names:
+        return book[sheet]
+    text = str(sheet).strip()
+    if text.isdigit() and 1 <= int(text) <= len(names):
+        return book[names[int(text) - 1]]
+    raise DataError(
+        f"{info.name} has no sheet {sheet!r}: give a name or a number from 1 to {len(names)} "
+        f"(sheets: {', '.join(names)})"
+    )
+
+
+def _xlsx_rows(info: InputFile, sheet: Any) -> list[tuple[Any, ...]]:
+    try:
+        rows = [
+            _trimmed(row)
+            for row in sheet.iter_rows(values_only=True)
+            if any(cell is not None and cell != "" for cell in row)
+        ]
+    except Exception as error:  # a damaged sheet part
+        raise DataError(f"cannot read sheet {sheet.title!r} of {info.name}: {error}") from None
+    return rows
+
+
+def _trimmed(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    end = len(row)
+    while end and (row[end - 1] is None or row[end - 1] == ""):
+        end -= 1
+    return row[:end]
+
+
+# -- Parquet --------------------------------------------------------------------------------------
+
+
+def _read_parquet(info: InputFile, data: bytes, options: ReadOptions) -> pd.DataFrame:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.ParquetFile(io.BytesIO(data)).read()
+    except (pa.ArrowException, OSError, ValueError) as error:
+        raise DataError(f"cannot read {info.name} as a Parquet file: {error}") from None
+    names = column_names(table.column_names, info.name)
+    try:
+        frame: pd.DataFrame = table.rename_columns(names).to_pandas()
+    except (pa.ArrowException, ValueError, TypeError) as error:  # pragma: no cover - exotic types
+        raise DataError(f"{info.name}: cannot convert the Parquet columns: {error}") from None
+    return frame
+
+
+# -- JSON -----------------------------------------------------------------------------------------
+
+
+def _read_json(info: InputFile, data: bytes, options: ReadOptions) -> pd.DataFrame:
+    """A list of row objects, an object of equally long column lists, or ``{"rows": [...]}``."""
+    import pandas as pd
+
+    encoding = _encoding(info, data[:_SNIFF_BYTES], options.encoding, lambda: [data])
+    info.encoding = encoding
+    try:
+        parsed = json.loads(_decode(info, data, encoding), object_pairs_hook=_unique_keys)
+    except json.JSONDecodeError as error:
+        raise DataError(
+            f"{info.name} is not valid JSON: {error.msg} at line {error.lineno}, "
+            f"column {error.colno}"
+        ) from None
+    except _DuplicateKey as error:
+        raise DataError(
+            f"{info.name}: the key {error.args[0]!r} appears twice in one object: keep one"
+        ) from None
+    if isinstance(parsed, dict) and "rows" in parsed:
+        parsed = parsed["rows"]
+    if isinstance(parsed, list):
+        return _json_rows(info, parsed)
+    if isinstance(parsed, dict) and all(isinstance(v, list) for v in parsed.values()):
+        lengths = {len(v) for v in parsed.values()}
+        if len(lengths) > 1:
+            raise DataError(
+                f"{info.name}: the columns have different lengths ({sorted(lengths)}): "
+                "give every column one value per row"
+            )
+        names = column_names(list(parsed), info.name)
+        return pd.DataFrame(
+            {n: pd.Series(v, dtype=object) for n, v in zip(names, parsed.values(), strict=True)}
+        )
+    raise DataError(
+        f"{info.name}: expected a list of row objects, an object of column lists, "
+        'or {"rows": [...]}'
+    )
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _DuplicateKey(key)
+        found[key] = value
+    return found
+
+
+def _json_rows(info: InputFile, rows: list[Any]) -> pd.DataFrame:
+    import pandas as pd
+
+    if not rows:
+        raise DataError(f"{info.name} holds no rows: give one object per city and year")
+    for i, row in enumerate(rows):
+        if not isinstance(row, dict):
+            raise DataError(
+                f"{info.name}: row {i + 1} is {type(row).__name__} {json.dumps(row)[:40]}, not "
+                'an object of column: value (e.g. {"city": "Aster", "year": 2024, ...})'
+            )
+    keys = list(dict.fromkeys(k for row in rows for k in row))
+    names = column_names(keys, info.name)
+    return pd.DataFrame(
+        {
+            name: pd.Series([row.get(key) for row in rows], dtype=object)
+            for name, key in zip(names, keys, strict=True)
+        }
+    )
