@@ -11,6 +11,7 @@ disagree::
 from __future__ import annotations
 
 import os
+import platform
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
@@ -18,12 +19,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .catalogue import Catalogue
-from .errors import DataError, ValidationError
+from .errors import DataError, InputProblem, ValidationError
 from .evaluate import Plan, evaluate, run_checks
 from .graph import IndicatorGraph
-from .inputs import ColumnMatcher, Prepared, prepare_frame, prepare_record
+from .inputs import (
+    ColumnMatcher,
+    KeyLedger,
+    Prepared,
+    merge_prepared,
+    prepare_frame,
+    prepare_record,
+)
 from .plugins import PluginInfo, load_plugins
-from .result import Result
+from .provenance import trace
+from .readers import InputFile, ReadOptions, read_input
+from .result import Origin, Result
 from .scoring import Bands, score_matrix
 from .targets import TargetSet
 from .values import NoteTable
@@ -31,14 +41,26 @@ from .values import NoteTable
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Engine", "default_engine", "score"]
-
+__all__ = ["Engine", "default_engine", "input_paths", "score"]
 
 def _u4ssc_version() -> str:
+    return _version("u4ssc")
+
+
+def _version(package: str) -> str:
     try:
-        return version("u4ssc")
+        return version(package)
     except PackageNotFoundError:  # pragma: no cover - running from an uninstalled tree
         return "0+unknown"
+
+
+@lru_cache(maxsize=1)
+def _versions() -> dict[str, str]:
+    """Versions of Python and of the libraries that compute and validate, for manifests."""
+    return {
+        "python": platform.python_version(),
+        **{name: _version(name) for name in ("numpy", "pandas", "pandera")},
+    }
 
 
 class Engine:
@@ -103,9 +125,13 @@ class Engine:
         | Mapping[str, Sequence[Any]]
         | Sequence[Mapping[str, Any]]
         | str
-        | os.PathLike[str],
+        | os.PathLike[str]
+        | Sequence[str | os.PathLike[str]],
         *,
-        decimal: str = ".",
+        decimal: str = "auto",
+        layout: str = "auto",
+        sheet: str | int | None = None,
+        encoding: str | None = None,
         strict: bool = False,
         targets: TargetSet | str | os.PathLike[str] | None = None,
         bands: Bands | None = None,
@@ -113,18 +139,73 @@ class Engine:
         """Score a table of cities: one row per city and year (wide) or one per value (long).
 
         :param data: a DataFrame, a mapping of column name to values, a list of row mappings, or
-            the path of a CSV, Excel, Parquet or JSON file.
-        :param decimal: the decimal separator used in text cells.
+            the path of a CSV, Excel, Parquet or JSON file, or a list of such paths (their rows
+            are combined, in order; problems name the file and the row in it).
+        :param decimal: the decimal separator used in text cells: ``"."``, ``","`` or ``"auto"``
+            (see :class:`~u4ssc.core.readers.ReadOptions`; a point for tables given in memory).
+        :param layout: ``wide``, ``long`` or ``auto`` (long when there are ``item`` and ``value``
+            columns).
+        :param sheet: the Excel sheet to read, by name or 1-based position (default: the first).
+        :param encoding: the text encoding of CSV and JSON files (default: detected).
         :param strict: raise :class:`ValidationError` on any invalid input instead of scoring the
             rest and marking those values invalid.
         :param targets: a :class:`TargetSet`, or the path of a target CSV laid over the default set.
         :param bands: band edges and the lower-is-better rule (default: U4SSC's).
         """
         target_set = self.targets(targets)
-        frame = _as_frame(data)
         notes = NoteTable()
-        prepared = prepare_frame(frame, self.matcher, notes, decimal=decimal)
-        return self._run(prepared, notes, strict, target_set, bands or self.bands)
+        read = ReadOptions(decimal, encoding, sheet)
+        prepared, files = self.prepare(data, notes, read=read, layout=layout)
+        result = self.score_prepared(
+            prepared, notes, strict=strict, targets=target_set, bands=bands
+        )
+        result.manifest["options"] = _options(read, layout, strict)
+        if files:
+            result.manifest["inputs"] = [f.describe() for f in files]
+        return result
+
+    def prepare(
+        self,
+        data: Any,
+        notes: NoteTable,
+        *,
+        read: ReadOptions | None = None,
+        layout: str = "auto",
+    ) -> tuple[Prepared, list[InputFile]]:
+        """Read (if given paths) and prepare ``data`` for scoring; see :meth:`score`.
+
+        :return: the prepared rows, and what was read from each file (empty for tables given in
+            memory).
+        """
+        read = read or ReadOptions()
+        paths = input_paths(data)
+        if paths is None:
+            decimal = "." if read.decimal == "auto" else read.decimal
+            frame = _as_frame(data)
+            return prepare_frame(frame, self.matcher, notes, decimal=decimal, layout=layout), []
+        parts, files, ledger = [], [], KeyLedger()
+        for path in paths:
+            info, frame = read_input(path, read, name=str(path))
+            parts.append(self.prepare_part(frame, notes, info, layout=layout))
+            ledger.add(parts[-1], info.name)
+            files.append(info)
+        prepared = merge_prepared(parts)
+        prepared.problems += ledger.problems()
+        return prepared, files
+
+    def prepare_part(
+        self,
+        frame: pd.DataFrame,
+        notes: NoteTable,
+        info: InputFile,
+        *,
+        layout: str = "auto",
+        first_row: int = 0,
+    ) -> Prepared:
+        """Prepare one file's table (or a chunk of it, starting at ``first_row`` of the file)."""
+        prepared = prepare_frame(frame, self.matcher, notes, decimal=info.decimal, layout=layout)
+        prepared.from_file(info.name, first_row)
+        return prepared
 
     def score_one(
         self,
@@ -140,19 +221,25 @@ class Engine:
         Takes a fast path with no DataFrame: parsing and bounds come from the same declarations as
         :meth:`score`, and the values are identical.
         """
-        target_set = self.targets(targets)
         notes = NoteTable()
         prepared = prepare_record(record, self.matcher, notes, decimal=decimal)
-        return self._run(prepared, notes, strict, target_set, bands or self.bands)
+        return self.score_prepared(prepared, notes, strict=strict, targets=targets, bands=bands)
 
-    def _run(
+    def score_prepared(
         self,
         prepared: Prepared,
         notes: NoteTable,
-        strict: bool,
-        target_set: TargetSet,
-        bands: Bands,
+        *,
+        strict: bool = False,
+        targets: TargetSet | str | os.PathLike[str] | None = None,
+        bands: Bands | None = None,
     ) -> Result:
+        """Score rows already prepared by :meth:`prepare` (or :meth:`prepare_part`).
+
+        :raises ValidationError: ``strict`` and some input is invalid (the first one is named).
+        """
+        target_set = self.targets(targets)
+        bands = bands or self.bands
         if strict:
             errors = [p for p in prepared.problems if p.severity == "error"]
             if errors:
@@ -162,6 +249,17 @@ class Engine:
         )
         broken = run_checks(self.catalogue, evaluation, prepared.inputs, prepared.n)
         scores = score_matrix(self.outputs, evaluation.values, evaluation.status, target_set, bands)
+        provenance = trace(
+            self.plan,
+            prepared.input_provenance,
+            prepared.override_provenance,
+            evaluation.status,
+            notes,
+            prepared.n,
+        )
+        origin = None
+        if prepared.files and prepared.origin_file is not None:
+            origin = Origin(prepared.files, prepared.origin_file, prepared.rows())
         return Result(
             city=prepared.city,
             year=prepared.year,
@@ -172,6 +270,8 @@ class Engine:
             problems=prepared.problems,
             broken=broken,
             manifest=self.manifest(),
+            provenance=provenance,
+            origin=origin,
         )
 
     def validate(
@@ -180,17 +280,23 @@ class Engine:
         | Mapping[str, Sequence[Any]]
         | Sequence[Mapping[str, Any]]
         | str
-        | os.PathLike[str],
+        | os.PathLike[str]
+        | Sequence[str | os.PathLike[str]],
         *,
-        decimal: str = ".",
-    ) -> list[Any]:
-        """Return every problem in ``data`` without scoring it."""
-        return prepare_frame(_as_frame(data), self.matcher, NoteTable(), decimal=decimal).problems
+        decimal: str = "auto",
+        layout: str = "auto",
+        sheet: str | int | None = None,
+        encoding: str | None = None,
+    ) -> list[InputProblem]:
+        """Return every problem in ``data`` without scoring it; options as for :meth:`score`."""
+        read = ReadOptions(decimal, encoding, sheet)
+        return self.prepare(data, NoteTable(), read=read, layout=layout)[0].problems
 
     def manifest(self) -> dict[str, Any]:
-        """What this engine is made of: version, plugins and replacements, for every output."""
+        """What this engine is made of: versions, plugins and replacements, for every output."""
         return {
             "u4ssc_version": _u4ssc_version(),
+            "versions": dict(_versions()),
             "plugins": [
                 {"name": p.name, "version": p.version, "origin": p.origin} for p in self.plugins
             ],
@@ -206,15 +312,30 @@ class Engine:
         }
 
 
+def _options(read: ReadOptions, layout: str, strict: bool) -> dict[str, Any]:
+    return {
+        "decimal": read.decimal,
+        "encoding": read.encoding,
+        "sheet": read.sheet,
+        "layout": layout,
+        "strict": strict,
+    }
+
+
+def input_paths(data: object) -> list[str | os.PathLike[str]] | None:
+    """``data`` as a list of file paths, or ``None`` when it is not a path or a list of paths."""
+    if isinstance(data, (str, os.PathLike)):
+        return [data]
+    if isinstance(data, Sequence) and data and all(isinstance(d, (str, os.PathLike)) for d in data):
+        return list(data)
+    return None
+
+
 def _as_frame(data: Any) -> pd.DataFrame:
     import pandas as pd
 
     if isinstance(data, pd.DataFrame):
         return data
-    if isinstance(data, (str, os.PathLike)):
-        from .readers import read_table
-
-        return read_table(Path(data))
     if isinstance(data, Mapping):
         return pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in data.items()})
     if isinstance(data, Sequence):

@@ -8,6 +8,7 @@ one-city path costs microseconds, not the tens of milliseconds a one-row DataFra
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,20 +22,35 @@ from .catalogue import Catalogue
 from .errors import DataError, InputProblem
 from .evaluate import Column
 from .model import DataItem, Kind, canonical_key
+from .provenance import QUALITY_LEVELS, Provenance, quality_codes, source_codes
 from .status import Status
 from .values import NoteTable, parse_cell, parse_column, plain_number
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["ColumnMatcher", "Prepared", "prepare_frame", "prepare_record"]
+__all__ = [
+    "LAYOUTS",
+    "ColumnMatcher",
+    "KeyLedger",
+    "Prepared",
+    "merge_prepared",
+    "prepare_frame",
+    "prepare_record",
+]
 
 CITY = "city"
 YEAR = "year"
 _LONG_ITEM = "item"
 _LONG_VALUE = "value"
 _LONG_UNIT = "unit"
-_LONG_EXTRA = {"source", "quality", "comment"}
+_LONG_SOURCE = "source"
+_LONG_QUALITY = "quality"
+_LONG_COLUMNS = (CITY, YEAR, _LONG_ITEM, _LONG_VALUE, _LONG_UNIT, _LONG_SOURCE, _LONG_QUALITY)
+_LONG_EXTRA = {"comment"}
+_KEY_COLUMNS = {canonical_key(c) for c in _LONG_COLUMNS}
+#: Table layouts: ``auto`` is long when the table has ``item`` and ``value`` columns.
+LAYOUTS = ("auto", "wide", "long")
 
 
 @dataclass
@@ -46,6 +62,10 @@ class Prepared:
     :ivar inputs: parsed data item columns.
     :ivar overrides: parsed reported final values, by output id.
     :ivar problems: every problem found, cell by cell.
+    :ivar origin_row: per row, the input row it came from (its first row, in a long table).
+    :ivar origin_file: per row, the position in ``files`` of its file (when read from files).
+    :ivar input_provenance: sources and quality levels of input cells, by data item name.
+    :ivar override_provenance: the same for reported final values, by output id.
     """
 
     n: int
@@ -54,6 +74,28 @@ class Prepared:
     inputs: dict[str, Column] = field(default_factory=dict)
     overrides: dict[str, Column] = field(default_factory=dict)
     problems: list[InputProblem] = field(default_factory=list)
+    origin_row: npt.NDArray[np.intp] | None = None
+    origin_file: npt.NDArray[np.int32] | None = None
+    files: list[str] = field(default_factory=list)
+    input_provenance: dict[str, Provenance] = field(default_factory=dict)
+    override_provenance: dict[str, Provenance] = field(default_factory=dict)
+
+    def rows(self) -> npt.NDArray[np.intp]:
+        """The input row of each prepared row."""
+        return self.origin_row if self.origin_row is not None else np.arange(self.n)
+
+    def from_file(self, name: str, first_row: int = 0) -> None:
+        """Say that every row and problem comes from the file ``name``, from its ``first_row``.
+
+        :param first_row: where this part starts in its file (a chunk of a large file).
+        """
+        self.files = [name]
+        self.origin_file = np.zeros(self.n, np.int32)
+        self.origin_row = self.rows() + first_row
+        self.problems = [
+            dataclasses.replace(p, file=name, row=None if p.row is None else p.row + first_row)
+            for p in self.problems
+        ]
 
 
 class ColumnMatcher:
@@ -221,18 +263,65 @@ def _no_city(row: int) -> InputProblem:
 
 
 def prepare_frame(
-    frame: pd.DataFrame, matcher: ColumnMatcher, notes: NoteTable, *, decimal: str = "."
+    frame: pd.DataFrame,
+    matcher: ColumnMatcher,
+    notes: NoteTable,
+    *,
+    decimal: str = ".",
+    layout: str = "auto",
 ) -> Prepared:
-    """Prepare a wide table (one row per city and year) or a long one (city, year, item, value)."""
-    columns = {canonical_key(str(c)): c for c in frame.columns}
+    """Prepare a wide table (one row per city and year) or a long one (city, year, item, value).
+
+    :param layout: ``wide``, ``long``, or ``auto``: long when the table has ``item`` and
+        ``value`` columns.
+    :raises DataError: no ``city`` column, a long table without ``item`` or ``value``, or two
+        columns that give the same thing.
+    """
+    if layout not in LAYOUTS:
+        raise DataError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
+    if frame.columns.has_duplicates:
+        twice = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
+        raise DataError(f"the input has two columns named {twice[0]!r}: keep one")
+    columns = _keys_of(frame.columns)
     if canonical_key(CITY) not in columns:
         shown = ", ".join(map(str, list(frame.columns)[:8]))
         raise DataError(
-            f"the input has no 'city' column (columns: {shown}): "
+            f"the input has no 'city' column (columns: {shown or 'none'}): "
             "add one naming the city of each row"
         )
-    if canonical_key(_LONG_ITEM) in columns and canonical_key(_LONG_VALUE) in columns:
+    has_long = canonical_key(_LONG_ITEM) in columns and canonical_key(_LONG_VALUE) in columns
+    if layout == "long" and not has_long:
+        missing = [c for c in (_LONG_ITEM, _LONG_VALUE) if canonical_key(c) not in columns]
+        raise DataError(
+            f"a long table needs the columns city, item and value (and optionally year, unit, "
+            f"source, quality): {' and '.join(missing)} missing"
+        )
+    if layout == "long" or (layout == "auto" and has_long):
         return _prepare_long(frame, columns, matcher, notes, decimal)
+    return _prepare_wide(frame, columns, matcher, notes, decimal)
+
+
+def _keys_of(labels: Any) -> dict[str, Any]:
+    """Column labels by canonical key; two labels with one key (``City``, ``city``) are an error."""
+    columns: dict[str, Any] = {}
+    for label in labels:
+        key = canonical_key(str(label))
+        if key in columns and key in _KEY_COLUMNS:
+            raise DataError(
+                f"the columns {str(columns[key])!r} and {str(label)!r} name the same thing: "
+                "keep one"
+            )
+        columns[key] = label
+    return columns
+
+
+def _prepare_wide(
+    frame: pd.DataFrame,
+    columns: dict[str, Any],
+    matcher: ColumnMatcher,
+    notes: NoteTable,
+    decimal: str,
+) -> Prepared:
     n = len(frame)
     problems: list[InputProblem] = []
     city = _cities(frame[columns["CITY"]], problems)
@@ -242,6 +331,7 @@ def prepare_frame(
         else np.full(n, np.nan)
     )
     prepared = Prepared(n, city, year, problems=problems)
+    given: dict[str, str] = {}
     for column in frame.columns:
         what, target = matcher.match(str(column))
         if what == "key":
@@ -250,9 +340,17 @@ def prepare_frame(
             problems.append(matcher.unknown_problem(str(column)))
             continue
         item, reported = matcher.read_as(what, target)
+        _once(given, reported or item.name, str(column))
         _add_column(prepared, str(column), frame[column].to_numpy(), item, reported, notes, decimal)
     _check_keys(prepared)
     return prepared
+
+
+def _once(given: dict[str, str], name: str, column: str) -> None:
+    """Two columns giving one data item or KPI (``EC: ICT: ICT: 1C`` and its id) are an error."""
+    if name in given:
+        raise DataError(f"the columns {given[name]!r} and {column!r} both give {name}: keep one")
+    given[name] = column
 
 
 def _add_column(
@@ -265,7 +363,7 @@ def _add_column(
     decimal: str,
     units: npt.NDArray[Any] | None = None,
     row_of: npt.NDArray[np.intp] | None = None,
-) -> None:
+) -> Column:
     """Parse and bound-check one column into a data item's input, or a reported output value."""
     values, status, note_codes = parse_column(raw, item, notes, decimal=decimal, units=units)
     values = _check_bounds(item, values, status, note_codes, notes)
@@ -282,6 +380,7 @@ def _add_column(
         prepared.inputs[item.name] = col
     else:
         prepared.overrides[reported] = col
+    return col
 
 
 def _check_bounds(
@@ -406,6 +505,7 @@ def _prepare_long(
     notes: NoteTable,
     decimal: str,
 ) -> Prepared:
+    """One row per city, year and item: gathered into one prepared row per city and year."""
     import pandas as pd
 
     problems: list[InputProblem] = []
@@ -426,18 +526,16 @@ def _prepare_long(
         np.asarray(uniques.get_level_values(0), dtype=object),
         np.asarray(uniques.get_level_values(1), dtype=np.float64),
         problems=problems,
+        origin_row=first_row,
     )
     problems += [_no_city(int(first_row[r])) for r in np.flatnonzero(prepared.city == "")]
     items = frame[columns[canonical_key(_LONG_ITEM)]].astype(str).str.strip().to_numpy()
     values = frame[columns[canonical_key(_LONG_VALUE)]].to_numpy(dtype=object)
-    unit_column = columns.get(canonical_key(_LONG_UNIT))
-    units = frame[unit_column].to_numpy(dtype=object) if unit_column is not None else None
-    for extra in columns:
-        if (
-            extra not in {"CITY", "YEAR", "ITEM", "VALUE", "UNIT"}
-            and extra.lower() not in _LONG_EXTRA
-        ):
-            problems.append(matcher.unknown_problem(str(columns[extra])))
+    units = _optional(frame, columns, _LONG_UNIT)
+    provenance = _long_provenance(frame, columns, notes, problems)
+    for extra, label in columns.items():
+        if extra not in _KEY_COLUMNS and extra.lower() not in _LONG_EXTRA:
+            problems.append(matcher.unknown_problem(str(label)))
     by_item: dict[Any, Any] = pd.Series(items).groupby(items, sort=False).indices
     for name, rows in by_item.items():
         what, target = matcher.match(str(name))
@@ -461,18 +559,221 @@ def _prepare_long(
             ]
             rows = rows[first]
             slot = seen
-        wide = np.full(n, None, dtype=object)
-        wide[slot] = values[rows]
-        wide_units = None
-        if units is not None:
-            wide_units = np.full(n, None, dtype=object)
-            wide_units[slot] = units[rows]
         row_of = first_row.copy()
         row_of[slot] = rows
         item, reported = matcher.read_as(what, target)
-        _add_column(prepared, str(name), wide, item, reported, notes, decimal, wide_units, row_of)
+        column = _add_column(
+            prepared,
+            str(name),
+            _spread(values, rows, slot, n),
+            item,
+            reported,
+            notes,
+            decimal,
+            None if units is None else _spread(units, rows, slot, n),
+            row_of,
+        )
+        if provenance is not None:
+            given = column.status != Status.NOT_REPORTED
+            found = Provenance(
+                np.where(given, _spread(provenance.source, rows, slot, n, 0), 0).astype(np.int32),
+                np.where(given, _spread(provenance.quality, rows, slot, n, 0), 0).astype(np.int8),
+            )
+            store = prepared.input_provenance if reported is None else prepared.override_provenance
+            store[reported or item.name] = found
     return prepared
+
+
+def _optional(frame: pd.DataFrame, columns: dict[str, Any], name: str) -> npt.NDArray[Any] | None:
+    label = columns.get(canonical_key(name))
+    return None if label is None else frame[label].to_numpy(dtype=object)
+
+
+def _spread(
+    values: npt.NDArray[Any],
+    rows: npt.NDArray[np.intp],
+    slot: npt.NDArray[np.intp],
+    n: int,
+    empty: Any = None,
+) -> npt.NDArray[Any]:
+    """Long rows ``rows`` of ``values`` placed at prepared rows ``slot``; ``empty`` elsewhere."""
+    out = np.full(n, empty, dtype=values.dtype if empty is not None else object)
+    out[slot] = values[rows]
+    return out
+
+
+def _long_provenance(
+    frame: pd.DataFrame, columns: dict[str, Any], notes: NoteTable, problems: list[InputProblem]
+) -> Provenance | None:
+    """Source and quality codes of every long row; unknown quality levels are reported."""
+    source = _optional(frame, columns, _LONG_SOURCE)
+    quality = _optional(frame, columns, _LONG_QUALITY)
+    if source is None and quality is None:
+        return None
+    n = len(frame)
+    found = Provenance.empty(n)
+    if source is not None:
+        found.source = source_codes(source, notes)
+    if quality is not None:
+        found.quality, unknown = quality_codes(quality)
+        levels = "; ".join(QUALITY_LEVELS)
+        problems += [
+            InputProblem(
+                int(r),
+                str(columns[canonical_key(_LONG_QUALITY)]),
+                _text(quality[r]),
+                "quality",
+                f"{_text(quality[r])!r} is not a U4SSC data-quality level: use one of {levels}",
+            )
+            for r in unknown
+        ]
+    return found
 
 
 def _year_text(year: float) -> str:
     return "" if math.isnan(year) else str(int(year))
+
+
+# -- several parts: files, or chunks of one file ---------------------------------------------------
+
+
+def merge_prepared(parts: list[Prepared]) -> Prepared:
+    """Rows of several prepared parts (files, in order) as one; missing columns are not reported.
+
+    Each part keeps its problems (already naming its file) and its rows' origins; a city and year
+    found in several parts is reported by :class:`KeyLedger`, not here.
+    """
+    if len(parts) == 1:
+        return parts[0]
+    files = [name for part in parts for name in part.files]
+    merged = Prepared(
+        sum(p.n for p in parts),
+        np.concatenate([p.city for p in parts]) if parts else np.empty(0, object),
+        np.concatenate([p.year for p in parts]) if parts else np.empty(0),
+        problems=[problem for p in parts for problem in p.problems],
+        origin_row=np.concatenate([p.rows() for p in parts]),
+        origin_file=np.concatenate([np.full(p.n, i, np.int32) for i, p in enumerate(parts)]),
+        files=files,
+    )
+    for name in dict.fromkeys(k for p in parts for k in p.inputs):
+        merged.inputs[name] = _concat_columns([p.inputs.get(name) for p in parts], parts)
+    for name in dict.fromkeys(k for p in parts for k in p.overrides):
+        merged.overrides[name] = _concat_columns([p.overrides.get(name) for p in parts], parts)
+    for store in ("input_provenance", "override_provenance"):
+        names = dict.fromkeys(k for p in parts for k in getattr(p, store))
+        for name in names:
+            found = [getattr(p, store).get(name) or Provenance.empty(p.n) for p in parts]
+            getattr(merged, store)[name] = Provenance(
+                np.concatenate([f.source for f in found]),
+                np.concatenate([f.quality for f in found]),
+            )
+    return merged
+
+
+def _concat_columns(columns: list[Column | None], parts: list[Prepared]) -> Column:
+    filled = [
+        c if c is not None else Column.absent(p.n) for c, p in zip(columns, parts, strict=True)
+    ]
+    return Column(
+        np.concatenate([c.values for c in filled]),
+        np.concatenate([c.status for c in filled]),
+        np.concatenate([c.notes for c in filled]),
+    )
+
+
+class KeyLedger:
+    """The (city, year) keys of parts read one after another, to find keys given in several.
+
+    Parts are files, or chunks of a file too large to read at once: only integer codes are kept
+    (a city's code, the year, the part and the row), so a chunked run stays within bounded memory.
+    Duplicates inside one part are reported when that part is prepared; this reports the rest.
+    """
+
+    def __init__(self) -> None:
+        self._cities: dict[str, int] = {}
+        self._names: list[str] = []
+        self._keys: list[npt.NDArray[np.int64]] = []
+        self._parts: list[npt.NDArray[np.int32]] = []
+        self._rows: list[npt.NDArray[np.int64]] = []
+        self._files: list[str] = []
+
+    def add(self, prepared: Prepared, file: str) -> None:
+        """Remember the keys of the next part, read from ``file``."""
+        import pandas as pd
+
+        part = len(self._files)
+        self._files.append(file)
+        factor, uniques = pd.factorize(pd.Series(prepared.city, dtype=object))
+        table = np.array([self._city_code(str(u)) for u in uniques] + [0], dtype=np.int64)
+        years = np.where(np.isnan(prepared.year), 0, prepared.year).astype(np.int64)
+        self._keys.append(table[np.asarray(factor)] * 10_000 + years)
+        self._parts.append(np.full(prepared.n, part, np.int32))
+        self._rows.append(prepared.rows().astype(np.int64))
+
+    def _city_code(self, city: str) -> int:
+        code = self._cities.get(city)
+        if code is None:
+            code = self._cities[city] = len(self._names)
+            self._names.append(city)
+        return code
+
+    def problems(self, *, chunked: bool = False) -> list[InputProblem]:
+        """Every row whose city and year also appear in another part (rows with a city only)."""
+        if len(self._files) < 2:
+            return []
+        keys = np.concatenate(self._keys)
+        parts = np.concatenate(self._parts)
+        rows = np.concatenate(self._rows)
+        named = keys // 10_000 != self._cities.get("", -1)
+        pair = np.unique(np.stack([keys[named], parts[named]]), axis=1)
+        shared_keys, part_count = np.unique(pair[0], return_counts=True)
+        shared = shared_keys[part_count > 1]
+        if shared.size == 0:
+            return []
+        hit = np.flatnonzero(np.isin(keys, shared) & named)
+        hit = hit[np.lexsort((rows[hit], parts[hit], keys[hit]))]
+        # Rows also duplicated inside their own part were reported with that part.
+        _, inverse, per_part = np.unique(
+            np.stack([keys[hit], parts[hit]]), axis=1, return_inverse=True, return_counts=True
+        )
+        report = hit[per_part[inverse.ravel()] == 1]
+        return self._report(hit, report, keys, parts, rows, chunked)
+
+    def _report(
+        self,
+        hit: npt.NDArray[np.intp],
+        report: npt.NDArray[np.intp],
+        keys: npt.NDArray[np.int64],
+        parts: npt.NDArray[np.int32],
+        rows: npt.NDArray[np.int64],
+        chunked: bool,
+    ) -> list[InputProblem]:
+        """One problem per row in ``report``, each listing every place (``hit``) of its key."""
+        places: dict[int, list[str]] = {}
+        for i in hit:
+            places.setdefault(int(keys[i]), []).append(
+                f"{self._files[parts[i]]} row {int(rows[i]) + 1}"
+            )
+        hint = (
+            "; a long file read in chunks needs each city and year's rows together: sort it"
+            if chunked
+            else ""
+        )
+        found = []
+        for i in report:
+            key = int(keys[i])
+            city, year = self._names[key // 10_000], key % 10_000
+            where = places[key]
+            shown = ", ".join(where[:5]) + (f" and {len(where) - 5} more" if len(where) > 5 else "")
+            when = f" {year}" if year else ""
+            found.append(
+                InputProblem(
+                    int(rows[i]),
+                    None,
+                    None,
+                    "duplicate",
+                    f"{city}{when} appears in {shown}: keep one row per city and year{hint}",
+                    file=self._files[parts[i]],
+                )
+            )
+        return found

@@ -18,6 +18,7 @@ from .catalogue import Output
 from .errors import InputProblem
 from .evaluate import Column, Evaluation
 from .model import Check
+from .provenance import QUALITY_LEVELS, Traced
 from .scoring import COVERAGE, UNBENCHMARKED, Rollup, Scores
 from .status import LABELS, Status
 from .values import NoteTable
@@ -25,7 +26,7 @@ from .values import NoteTable
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["ConsistencyWarning", "Result"]
+__all__ = ["ConsistencyWarning", "Origin", "Result"]
 
 #: Columns of the long table, in order.
 LONG_COLUMNS = (
@@ -45,6 +46,8 @@ LONG_COLUMNS = (
     "points",
     "band",
     "warnings",
+    "source",
+    "quality",
 )
 #: Columns of a roll-up table, in order.
 ROLLUP_COLUMNS = (
@@ -63,6 +66,8 @@ ROLLUP_COLUMNS = (
     "coverage_pct",
 )
 NO_BENCHMARK = "no benchmark"
+#: Quality labels by code: 0 is no level given.
+QUALITY_CATEGORIES = ("", *QUALITY_LEVELS)
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,8 @@ class ConsistencyWarning:
     :ivar check: id of the check function.
     :ivar message: what is wrong and what to look at.
     :ivar ids: ids of the scored values the rule reads.
+    :ivar file: the input file of the row, when the input came from files.
+    :ivar file_row: the row in that file (0-based; a long table's first row of the city and year).
     """
 
     row: int
@@ -81,6 +88,22 @@ class ConsistencyWarning:
     check: str
     message: str
     ids: tuple[str, ...]
+    file: str | None = None
+    file_row: int | None = None
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where each result row came from, when the input came from files.
+
+    :ivar files: the input files, as named in messages.
+    :ivar file: per result row, the position of its file in ``files``.
+    :ivar row: per result row, its row in that file (0-based, counted under the header).
+    """
+
+    files: list[str]
+    file: npt.NDArray[np.int32]
+    row: npt.NDArray[np.intp]
 
 
 class Result:
@@ -103,6 +126,8 @@ class Result:
         problems: list[InputProblem],
         broken: Sequence[tuple[Check, npt.NDArray[np.intp]]],
         manifest: dict[str, Any],
+        provenance: Traced | None = None,
+        origin: Origin | None = None,
     ) -> None:
         self.city = city
         self.year = year
@@ -115,6 +140,10 @@ class Result:
         self.problems = problems
         self._broken = list(broken)
         self._ids: dict[str, int] | None = None
+        #: Sources and data-quality levels of every value, when the input gave any.
+        self.provenance = provenance
+        #: The file and row each result row came from, when the input came from files.
+        self.origin = origin
         self.manifest = manifest
         self.manifest["rows"] = len(city)
         self.manifest["targets"] = scores.target_set
@@ -123,6 +152,7 @@ class Result:
             "lower_rule": scores.bands.lower_rule,
         }
         self.manifest["status_counts"] = self.status_counts()
+        self.manifest["problems"] = problem_counts(problems)
 
     def __len__(self) -> int:
         return len(self.city)
@@ -180,7 +210,13 @@ class Result:
             ids = self._check_ids(chk)
             found += [
                 ConsistencyWarning(
-                    int(r), str(self.city[r]), float(self.year[r]), chk.id, chk.message, ids
+                    int(r),
+                    str(self.city[r]),
+                    float(self.year[r]),
+                    chk.id,
+                    chk.message,
+                    ids,
+                    *self._where(int(r)),
                 )
                 for r in rows
             ]
@@ -191,6 +227,11 @@ class Result:
                 if rows.size == 0
             ]
         return found
+
+    def _where(self, row: int) -> tuple[str | None, int | None]:
+        if self.origin is None:
+            return None, None
+        return self.origin.files[self.origin.file[row]], int(self.origin.row[row])
 
     def _check_ids(self, chk: Check) -> tuple[str, ...]:
         params = set(chk.inputs)
@@ -227,6 +268,16 @@ class Result:
             "points": self.scores.points.T.ravel(),
             "coverage": self.scores.coverage.T.ravel(),
             "warnings": self._warning_codes().ravel(),
+            **self._provenance_arrays(n * v),
+        }
+
+    def _provenance_arrays(self, size: int) -> dict[str, Any]:
+        """Source note codes and quality codes, row-major; all 0 when the input gave none."""
+        if self.provenance is None:
+            return {"source": np.zeros(size, np.int8), "quality": np.zeros(size, np.int8)}
+        return {
+            "source": self.provenance.source.T.ravel(),
+            "quality": self.provenance.quality.T.ravel(),
         }
 
     def _per_output(self) -> dict[str, list[Any]]:
@@ -288,6 +339,8 @@ class Result:
                 "points": pd.arrays.IntegerArray(points, mask=points == 0),
                 "band": categorical(self._bands(points, arrays["coverage"]), band_labels),
                 "warnings": categorical(arrays["warnings"], self.notes.texts),
+                "source": categorical(arrays["source"], self.notes.texts),
+                "quality": categorical(arrays["quality"], QUALITY_CATEGORIES),
             }
         )
 
@@ -319,6 +372,8 @@ class Result:
                 "points": points or None,
                 "band": band_labels[int(bands[i])],
                 "warnings": self.notes.text(int(arrays["warnings"][i])),
+                "source": self.notes.text(int(arrays["source"][i])),
+                "quality": QUALITY_CATEGORIES[int(arrays["quality"][i])],
             }
 
     # -- roll-ups --------------------------------------------------------------------------------
@@ -400,6 +455,14 @@ class Result:
                 row[key] = int(row[key])
             records.append(row)
         return records
+
+
+def problem_counts(problems: Sequence[InputProblem]) -> dict[str, int]:
+    """How many problems have each severity (``error``, ``warning``)."""
+    counts = {"error": 0, "warning": 0}
+    for problem in problems:
+        counts[problem.severity] = counts.get(problem.severity, 0) + 1
+    return counts
 
 
 def _number(value: float) -> float | None:
