@@ -3,8 +3,9 @@
 Start-up stays fast: this module imports click only. The engine, numpy and pandas are imported by
 the commands that need them, never by ``u4ssc --help``.
 
-Exit codes: 0 success; 1 invalid input (``validate`` found errors, or ``--strict``); 2 usage error
-or unknown KPI code; 3 plugin or indicator-graph error; 4 unreadable input file.
+Exit codes (docs/cli.md): 0 success; 1 invalid input (``validate`` found errors, or ``--strict``);
+2 usage error or unknown KPI code; 3 plugin or indicator-graph error; 4 unreadable input file;
+5 the output cannot be written.
 """
 
 from __future__ import annotations
@@ -185,9 +186,69 @@ def explain(context: Context, code: str) -> None:
 
 # -- scoring --------------------------------------------------------------------------------------
 
+# Choices, as in u4ssc.writers and u4ssc.core (not imported: that would load pandas for --help).
+OUTPUT_FORMATS = ("csv", "xlsx", "parquet", "json")
+BINARY_FORMATS = ("xlsx", "parquet")
+#: A run is long enough for a progress bar over this many rows (or when read in chunks).
+LONG_RUN_ROWS = 100_000
+#: Inputs this large (bytes) show the bar from the start, before their rows are counted.
+LONG_RUN_BYTES = 20 * 1024 * 1024
+
+
+def _encoding_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    import codecs
+
+    if value is not None:
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise click.BadParameter(f"unknown encoding {value!r}; try utf-8 or latin-1") from None
+    return value
+
+
+def reader_options(func: Any) -> Any:
+    """The options of every command that reads input files (score, validate)."""
+    options = [
+        click.argument(
+            "inputs", metavar="INPUT...", nargs=-1, required=True, type=click.Path(path_type=Path)
+        ),
+        click.option(
+            "--decimal",
+            type=click.Choice(["auto", ".", ","]),
+            default="auto",
+            show_default=True,
+            help="Decimal separator in text cells; auto: a comma for CSV files with another "
+            "delimiter whose first rows prove it (see docs/cli.md).",
+        ),
+        click.option(
+            "--encoding",
+            callback=_encoding_option,
+            help="Text encoding of CSV and JSON files (default: UTF-8, else Latin-1).",
+        ),
+        click.option("--sheet", help="Excel sheet, by name or number (default: the first)."),
+        click.option(
+            "--layout",
+            type=click.Choice(["auto", "wide", "long"]),
+            default="auto",
+            show_default=True,
+            help="wide: a row per city and year; long: city, year, item, value[, unit, source, "
+            "quality]; auto: long when there are item and value columns.",
+        ),
+        click.option(
+            "--chunk-rows",
+            type=click.IntRange(min=0),
+            default=None,
+            help="Read CSV files in chunks of N rows (default: only files over 200 MB, "
+            "50 000 rows a chunk; 0: never).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
 
 @cli.command()
-@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@reader_options
 @click.option(
     "-o",
     "--output",
@@ -197,19 +258,25 @@ def explain(context: Context, code: str) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "json"]),
+    type=click.Choice(OUTPUT_FORMATS),
     default=None,
     help="Output format (default: from the output suffix, else csv).",
 )
 @click.option(
-    "--strict", is_flag=True, help="Fail on the first invalid cell instead of scoring the rest."
+    "--shape",
+    type=click.Choice(["long", "wide"]),
+    default="long",
+    show_default=True,
+    help="long: a row per city, year and value; wide: a row per city and year.",
 )
 @click.option(
-    "--decimal",
-    type=click.Choice([".", ","]),
-    default=".",
-    show_default=True,
-    help="Decimal separator in text cells.",
+    "--manifest",
+    "manifest_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the run manifest here (default: OUTPUT.manifest.json next to the output).",
+)
+@click.option(
+    "--strict", is_flag=True, help="Fail on the first invalid cell instead of scoring the rest."
 )
 @click.option(
     "--targets",
@@ -234,69 +301,259 @@ def explain(context: Context, code: str) -> None:
 @click.option(
     "--include-local", is_flag=True, help="Count local (city) indicators in the overall score."
 )
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @pass_context
 def score(
     context: Context,
-    input_path: Path,
+    inputs: tuple[Path, ...],
+    decimal: str,
+    encoding: str | None,
+    sheet: str | None,
+    layout: str,
+    chunk_rows: int | None,
     output: Path | None,
     fmt: str | None,
+    shape: str,
+    manifest_path: Path | None,
     strict: bool,
-    decimal: str,
     targets_path: Path | None,
     level: str,
     tier: str,
     include_local: bool,
+    quiet: bool,
 ) -> None:
-    """Score INPUT (CSV, Excel, Parquet or JSON; one row per city and year, or long layout).
+    """Score INPUT files (CSV, Excel, Parquet or JSON; wide or long layout), combined in order.
 
     Writes one row per city, year and KPI value with its status, reason, target, % of target,
-    points and band; or, with --level, the roll-up scores with their coverage. Input problems are
+    points, band, source and quality (or, with --shape wide, one row per city and year; with
+    --level, the roll-up scores with their coverage), and a run manifest. Input problems are
     summarised on stderr; invalid cells become 'invalid' values unless --strict.
     """
     from u4ssc.core import U4SSCError
+    from u4ssc.core.batch import Batch
+    from u4ssc.core.readers import ReadOptions
+    from u4ssc.writers import output_format
 
-    engine = context.engine
+    fmt = output_format(fmt, output)
+    if fmt in BINARY_FORMATS and output is None:
+        raise click.UsageError(f"{fmt} output is binary: give a file to write with -o")
+    options = {"format": fmt, "shape": shape, "level": level, "tier": tier}
+    options["include_local"] = include_local
+    batch = Batch(
+        context.engine,
+        list(inputs),
+        read=ReadOptions(decimal, encoding, sheet),
+        layout=layout,
+        chunk_rows=chunk_rows,
+        strict=strict,
+        targets=targets_path,
+    )
     try:
-        result = engine.score(input_path, decimal=decimal, strict=strict, targets=targets_path)
-        fmt = fmt or ("json" if output is not None and output.suffix.lower() == ".json" else "csv")
-        if fmt == "json":
-            rows = (
-                list(result.records())
-                if level == "kpi"
-                else result.rollup_records(level, tier=tier, include_local=include_local)
+        if batch.chunked and fmt not in ("csv", "parquet"):
+            raise click.UsageError(
+                f"{fmt} output cannot be written chunk by chunk: write csv or parquet, or read "
+                "the input whole with --chunk-rows 0"
             )
-            text = json.dumps(
-                {"manifest": result.manifest, "rows": rows}, indent=1, ensure_ascii=False
-            )
-        else:
-            frame = (
-                result.to_frame()
-                if level == "kpi"
-                else result.rollups(level, tier=tier, include_local=include_local)
-            )
-            text = frame.to_csv(index=False, lineterminator="\n")
+        with _Progress(quiet, batch) as progress:
+            batch.progress = progress.to
+            manifest = _write_run(batch, fmt, output, progress, options)
+        _write_manifest(manifest, fmt, output, manifest_path)
     except U4SSCError as error:
         raise _fail(error) from error
-    _report_problems(result.problems)
-    _write(text, output)
+    finally:
+        _report_problems(batch.problems)
+
+
+def _write_run(
+    batch: Any, fmt: str, output: Path | None, progress: _Progress, options: dict[str, Any]
+) -> dict[str, Any]:
+    """Score and write: the whole table at once, or chunk after chunk; return the manifest."""
+    from u4ssc.writers import open_sink, render, table
+
+    shaping = {k: options[k] for k in ("level", "shape", "tier", "include_local")}
+    with _Destination(output) as stream:
+        if not batch.chunked:
+            result = next(iter(batch.results()))
+            progress.long_run(len(result))
+            frame = table(result, **shaping)
+            progress.step("writing")
+            manifest = batch.manifest(**options)
+            stream.write(render(frame, fmt, manifest))
+            progress.step("done")
+            return manifest
+        sink = open_sink(fmt, stream)
+        for result in batch.results():
+            sink.write(table(result, **shaping))
+        sink.close()
+    return dict(batch.manifest(**options))
+
+
+class _Destination:
+    """The output file, written under a temporary name and renamed when complete, or stdout."""
+
+    def __init__(self, output: Path | None) -> None:
+        self.output = output
+        self.partial = None if output is None else output.with_name(f".{output.name}.partial")
+        self.stream: Any = None
+
+    def __enter__(self) -> Any:
+        if self.partial is None:
+            sys.stdout.flush()
+            return sys.stdout.buffer
+        try:
+            self.stream = self.partial.open("wb")
+        except OSError as error:
+            raise _output_error(self.output, error) from error
+        return self.stream
+
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
+        if self.stream is None:
+            sys.stdout.buffer.flush()
+            return
+        self.stream.close()
+        if kind is not None:
+            self.partial.unlink(missing_ok=True)  # type: ignore[union-attr]
+            return
+        try:
+            self.partial.replace(self.output)  # type: ignore[union-attr, arg-type]
+        except OSError as error:
+            raise _output_error(self.output, error) from error
+
+
+def _output_error(output: Path | None, error: OSError) -> U4SSCClickError:
+    from u4ssc.core import OutputError
+
+    return _fail(OutputError(f"cannot write {output}: {error.strerror or error}"))
+
+
+def _write_manifest(
+    manifest: dict[str, Any], fmt: str, output: Path | None, path: Path | None
+) -> None:
+    """The manifest next to the output (``OUTPUT.manifest.json``) or where --manifest says.
+
+    JSON output embeds it; it is written to a file too only when --manifest asks.
+    """
+    from u4ssc.writers import manifest_text
+
+    if path is None:
+        if output is None or fmt == "json":
+            return
+        path = output.with_name(f"{output.name}.manifest.json")
+    try:
+        path.write_text(manifest_text(manifest), encoding="utf-8", newline="\n")
+    except OSError as error:
+        raise _output_error(path, error) from error
+
+
+def _stderr_is_tty() -> bool:
+    return sys.stderr.isatty()
+
+
+class _Progress:
+    """A progress bar on stderr for long runs on a terminal; nothing otherwise.
+
+    A chunked run shows the bytes read; a whole run, once known to be long (by its input size,
+    or its number of rows once scored), the steps scoring, writing, done.
+    """
+
+    def __init__(self, quiet: bool, batch: Any) -> None:
+        self.enabled = not quiet and _stderr_is_tty()
+        self.chunked = batch.chunked
+        self.total = batch.total_bytes
+        self.bar: Any = None
+        self.done = 0
+
+    def __enter__(self) -> _Progress:
+        if self.chunked:
+            self._start(self.total, "scoring")
+        elif self.total > LONG_RUN_BYTES:
+            self._start(3, "scoring")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.render_finish()
+
+    def _start(self, length: int, label: str) -> None:
+        if self.enabled and self.bar is None:
+            self.bar = click.progressbar(length=max(length, 1), label=label, file=sys.stderr)
+            self.bar.render_progress()
+
+    def to(self, done: int, total: int) -> None:
+        """Move to ``done`` of ``total`` (bytes of a chunked run; a whole run has steps)."""
+        if self.bar is not None and self.chunked:
+            self.bar.update(max(done - self.done, 0))
+            self.done = done
+
+    def long_run(self, rows: int) -> None:
+        """Scoring is done: show the bar for the remaining steps if the run is long."""
+        if rows > LONG_RUN_ROWS:
+            self._start(3, "scoring")
+        self.step("tabulating")
+
+    def step(self, label: str) -> None:
+        """One step of a whole run done; ``label`` names the next."""
+        if self.bar is not None and not self.chunked:
+            self.bar.label = label
+            self.bar.update(1)
 
 
 @cli.command()
-@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
-@click.option("--decimal", type=click.Choice([".", ","]), default=".", show_default=True)
+@reader_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one line per problem; json: every problem with its fields.",
+)
 @pass_context
-def validate(context: Context, input_path: Path, decimal: str) -> None:
-    """Check INPUT without scoring it: list every problem; exit 1 if any cell is invalid."""
-    from u4ssc.core import U4SSCError
+def validate(
+    context: Context,
+    inputs: tuple[Path, ...],
+    decimal: str,
+    encoding: str | None,
+    sheet: str | None,
+    layout: str,
+    chunk_rows: int | None,
+    fmt: str,
+) -> None:
+    """Check INPUT files without scoring them: list every problem.
 
+    Exits 0 when there is no error (warnings are allowed), 1 otherwise.
+    """
+    from u4ssc.core import U4SSCError
+    from u4ssc.core.batch import Batch
+    from u4ssc.core.readers import ReadOptions
+
+    batch = Batch(
+        context.engine,
+        list(inputs),
+        read=ReadOptions(decimal, encoding, sheet),
+        layout=layout,
+        chunk_rows=chunk_rows,
+    )
     try:
-        problems = context.engine.validate(input_path, decimal=decimal)
+        problems = batch.validate()
     except U4SSCError as error:
         raise _fail(error) from error
-    for line in _problem_lines(problems):
-        click.echo(line)
     errors = sum(p.severity == "error" for p in problems)
-    click.echo(f"{errors} error(s), {len(problems) - errors} warning(s)")
+    if fmt == "json":
+        fields = ("file", "row", "column", "value", "rule", "severity", "message")
+        rows = [
+            {
+                **{k: getattr(p, k) for k in fields},
+                "row": None if p.row is None else p.row + 1,
+            }
+            for p in problems
+        ]
+        counts = {"error": errors, "warning": len(problems) - errors}
+        click.echo(json.dumps({"counts": counts, "problems": rows}, indent=1, ensure_ascii=False))
+    else:
+        for line in _problem_lines(problems):
+            click.echo(line)
+        click.echo(f"{errors} error(s), {len(problems) - errors} warning(s)")
     if errors:
         sys.exit(1)
 
@@ -305,15 +562,7 @@ def validate(context: Context, input_path: Path, decimal: str) -> None:
 
 
 def _problem_lines(problems: Iterable[Any]) -> list[str]:
-    lines = []
-    for p in problems:
-        where = []
-        if p.row is not None:
-            where.append(f"row {p.row + 1}")
-        if p.column is not None:
-            where.append(f"column {p.column!r}")
-        lines.append(f"{p.severity}: {', '.join(where) or 'input'}: {p.message}")
-    return lines
+    return [f"{p.severity}: {p.where}: {p.message}" for p in problems]
 
 
 def _report_problems(problems: Sequence[Any], limit: int = 20) -> None:
@@ -322,13 +571,6 @@ def _report_problems(problems: Sequence[Any], limit: int = 20) -> None:
         click.echo(line, err=True)
     if len(lines) > limit:
         click.echo(f"... and {len(lines) - limit} more (run 'u4ssc validate' for all)", err=True)
-
-
-def _write(text: str, output: Path | None) -> None:
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8", newline="")
 
 
 def _emit(rows: list[dict[str, Any]], fmt: str, table_columns: Sequence[str]) -> None:
