@@ -10,9 +10,11 @@ Exit codes (docs/cli.md): 0 success; 1 invalid input (``validate`` found errors,
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -206,19 +208,56 @@ def _encoding_option(ctx: click.Context, param: click.Parameter, value: str | No
     return value
 
 
+def _choice(name: str, choices: Sequence[str], help: str, default: str | None = None) -> Any:
+    """A click option choosing among ``choices``, its default shown."""
+    return click.option(
+        name,
+        type=click.Choice(choices),
+        default=default,
+        show_default=default is not None,
+        help=help,
+    )
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What to read and how: the input files and the reader options of score and validate."""
+
+    inputs: tuple[Path, ...]
+    decimal: str
+    encoding: str | None
+    sheet: str | None
+    layout: str
+    chunk_rows: int | None
+
+    def batch(self, engine: Engine, **options: Any) -> Any:
+        """A :class:`u4ssc.core.batch.Batch` over the inputs (``options``: strict, targets)."""
+        from u4ssc.core.batch import Batch
+        from u4ssc.core.readers import ReadOptions
+
+        return Batch(
+            engine,
+            list(self.inputs),
+            read=ReadOptions(self.decimal, self.encoding, self.sheet),
+            layout=self.layout,
+            chunk_rows=self.chunk_rows,
+            **options,
+        )
+
+
 def reader_options(func: Any) -> Any:
-    """The options of every command that reads input files (score, validate)."""
+    """The arguments and options of every command that reads input files (score, validate),
+    handed to the command as one ``reading`` (:class:`Reading`)."""
     options = [
         click.argument(
             "inputs", metavar="INPUT...", nargs=-1, required=True, type=click.Path(path_type=Path)
         ),
-        click.option(
+        _choice(
             "--decimal",
-            type=click.Choice(["auto", ".", ","]),
-            default="auto",
-            show_default=True,
-            help="Decimal separator in text cells; auto: a comma for CSV files with another "
+            ["auto", ".", ","],
+            "Decimal separator in text cells; auto: a comma for CSV files with another "
             "delimiter whose first rows prove it (see docs/cli.md).",
+            "auto",
         ),
         click.option(
             "--encoding",
@@ -226,13 +265,12 @@ def reader_options(func: Any) -> Any:
             help="Text encoding of CSV and JSON files (default: UTF-8, else Latin-1).",
         ),
         click.option("--sheet", help="Excel sheet, by name or number (default: the first)."),
-        click.option(
+        _choice(
             "--layout",
-            type=click.Choice(["auto", "wide", "long"]),
-            default="auto",
-            show_default=True,
-            help="wide: a row per city and year; long: city, year, item, value[, unit, source, "
+            ["auto", "wide", "long"],
+            "wide: a row per city and year; long: city, year, item, value[, unit, source, "
             "quality]; auto: long when there are item and value columns.",
+            "auto",
         ),
         click.option(
             "--chunk-rows",
@@ -242,9 +280,16 @@ def reader_options(func: Any) -> Any:
             "50 000 rows a chunk; 0: never).",
         ),
     ]
+    fields = ("inputs", "decimal", "encoding", "sheet", "layout", "chunk_rows")
+
+    @functools.wraps(func)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        reading = Reading(**{name: kwargs.pop(name) for name in fields})
+        return func(*args, reading=reading, **kwargs)
+
     for option in reversed(options):
-        func = option(func)
-    return func
+        command = option(command)
+    return command
 
 
 @cli.command()
@@ -262,12 +307,11 @@ def reader_options(func: Any) -> Any:
     default=None,
     help="Output format (default: from the output suffix, else csv).",
 )
-@click.option(
+@_choice(
     "--shape",
-    type=click.Choice(["long", "wide"]),
-    default="long",
-    show_default=True,
-    help="long: a row per city, year and value; wide: a row per city and year.",
+    ["long", "wide"],
+    "long: a row per city, year and value; wide: a row per city and year.",
+    "long",
 )
 @click.option(
     "--manifest",
@@ -284,20 +328,13 @@ def reader_options(func: Any) -> Any:
     type=click.Path(dir_okay=False, path_type=Path),
     help="CSV of targets (code,target[,direction,kind,source,note]) laid over the default set.",
 )
-@click.option(
+@_choice(
     "--level",
-    type=click.Choice(["kpi", *LEVELS]),
-    default="kpi",
-    show_default=True,
-    help="kpi: one row per KPI value; otherwise the roll-up scores at that level.",
+    ["kpi", *LEVELS],
+    "kpi: one row per KPI value; otherwise the roll-up scores at that level.",
+    "kpi",
 )
-@click.option(
-    "--tier",
-    type=click.Choice(["all", "core"]),
-    default="all",
-    show_default=True,
-    help="Roll up core and advanced KPIs, or core KPIs only.",
-)
+@_choice("--tier", ["all", "core"], "Roll up core and advanced KPIs, or core KPIs only.", "all")
 @click.option(
     "--include-local", is_flag=True, help="Count local (city) indicators in the overall score."
 )
@@ -305,12 +342,7 @@ def reader_options(func: Any) -> Any:
 @pass_context
 def score(
     context: Context,
-    inputs: tuple[Path, ...],
-    decimal: str,
-    encoding: str | None,
-    sheet: str | None,
-    layout: str,
-    chunk_rows: int | None,
+    reading: Reading,
     output: Path | None,
     fmt: str | None,
     shape: str,
@@ -330,8 +362,6 @@ def score(
     summarised on stderr; invalid cells become 'invalid' values unless --strict.
     """
     from u4ssc.core import U4SSCError
-    from u4ssc.core.batch import Batch
-    from u4ssc.core.readers import ReadOptions
     from u4ssc.writers import output_format
 
     fmt = output_format(fmt, output)
@@ -339,15 +369,7 @@ def score(
         raise click.UsageError(f"{fmt} output is binary: give a file to write with -o")
     options = {"format": fmt, "shape": shape, "level": level, "tier": tier}
     options["include_local"] = include_local
-    batch = Batch(
-        context.engine,
-        list(inputs),
-        read=ReadOptions(decimal, encoding, sheet),
-        layout=layout,
-        chunk_rows=chunk_rows,
-        strict=strict,
-        targets=targets_path,
-    )
+    batch = reading.batch(context.engine, strict=strict, targets=targets_path)
     try:
         if batch.chunked and fmt not in ("csv", "parquet"):
             raise click.UsageError(
@@ -509,31 +531,14 @@ class _Progress:
     help="text: one line per problem; json: every problem with its fields.",
 )
 @pass_context
-def validate(
-    context: Context,
-    inputs: tuple[Path, ...],
-    decimal: str,
-    encoding: str | None,
-    sheet: str | None,
-    layout: str,
-    chunk_rows: int | None,
-    fmt: str,
-) -> None:
+def validate(context: Context, reading: Reading, fmt: str) -> None:
     """Check INPUT files without scoring them: list every problem.
 
     Exits 0 when there is no error (warnings are allowed), 1 otherwise.
     """
     from u4ssc.core import U4SSCError
-    from u4ssc.core.batch import Batch
-    from u4ssc.core.readers import ReadOptions
 
-    batch = Batch(
-        context.engine,
-        list(inputs),
-        read=ReadOptions(decimal, encoding, sheet),
-        layout=layout,
-        chunk_rows=chunk_rows,
-    )
+    batch = reading.batch(context.engine)
     try:
         problems = batch.validate()
     except U4SSCError as error:

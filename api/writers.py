@@ -261,18 +261,33 @@ def _fixed_zip(data: bytes) -> bytes:
 
 
 def _arrow_table(frame: pd.DataFrame) -> Any:
-    """The table for Parquet: categories as plain text, so every chunk has the same schema."""
+    """The table for Parquet: text columns as plain strings, so every chunk has one schema.
+
+    Categorical columns are decoded by Arrow from their codes, without a Python string per row;
+    the other columns keep their pandas types (nullable integers stay integers).
+    """
     import pandas as pd
     import pyarrow as pa
 
-    plain = frame.copy(deep=False)
-    for name in plain.columns:
-        column = plain[name]
-        if isinstance(column.dtype, pd.CategoricalDtype) or pd.api.types.is_object_dtype(
+    text: dict[int, Any] = {}
+    for i, name in enumerate(frame.columns):
+        column = frame[name]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            codes = column.cat.codes.to_numpy()
+            indices = pa.array(codes.astype("int32"), mask=codes < 0)
+            categories = pa.array([str(c) for c in column.cat.categories], type=pa.string())
+            text[i] = pa.DictionaryArray.from_arrays(indices, categories).cast(pa.string())
+        elif pd.api.types.is_object_dtype(column.dtype) or pd.api.types.is_string_dtype(
             column.dtype
         ):
-            plain[name] = column.astype(object).where(column.notna(), None).astype("str")
-    return pa.Table.from_pandas(plain, preserve_index=False)
+            text[i] = pa.array(column.astype(object).where(column.notna(), None), type=pa.string())
+    names = [str(n) for n in frame.columns]
+    table = pa.Table.from_pandas(
+        frame.drop(columns=[frame.columns[i] for i in text]), preserve_index=False
+    )
+    for i, array in sorted(text.items()):
+        table = table.add_column(i, names[i], array)
+    return table
 
 
 def parquet_bytes(frame: pd.DataFrame) -> bytes:

@@ -44,6 +44,9 @@ CHUNK_BYTES = 200 * 1024 * 1024
 #: Rows per chunk when a file is chunked because of its size.
 CHUNK_ROWS = 50_000
 
+#: The manifest lists at most this many broken consistency rules row by row (all are counted).
+LISTED_WARNINGS = 1000
+
 #: Called as ``progress(done, total)``, in bytes of input read.
 Progress = Callable[[int, int], None]
 
@@ -73,6 +76,7 @@ class Batch:
     _rows: int = field(default=0, init=False)
     _statuses: Counter[str] = field(default_factory=Counter, init=False)
     _warnings: list[dict[str, Any]] = field(default_factory=list, init=False)
+    _warning_counts: Counter[str] = field(default_factory=Counter, init=False)
     _base: dict[str, Any] = field(default_factory=dict, init=False)
 
     @property
@@ -197,11 +201,14 @@ class Batch:
             }
         self._rows += len(result)
         self._statuses.update(result.status_counts())
-        self._warnings += [_warning(w) for w in result.warnings]
+        room = LISTED_WARNINGS - len(self._warnings)
+        self._warnings += [_warning(w) for w in result.first_warnings(room)]
+        self._warning_counts.update(result.warning_counts())
 
     def manifest(self, **options: Any) -> dict[str, Any]:
         """What the run was: engine, inputs with hashes, options, counts by status and severity,
-        and the broken consistency rules; call it after the results were used.
+        and the broken consistency rules (rows broken per rule, and the first
+        :data:`LISTED_WARNINGS` row by row); call it after the results were used.
 
         :param options: further options to record (the output's format, shape ...).
         """
@@ -221,7 +228,9 @@ class Batch:
             "rows": self._rows,
             "status_counts": {k: self._statuses[k] for k in LABELS if self._statuses[k]},
             "problems": problem_counts(self.problems),
+            "warning_counts": dict(sorted(self._warning_counts.items())),
             "warnings": self._warnings,
+            "warnings_not_listed": sum(self._warning_counts.values()) - len(self._warnings),
         }
 
 

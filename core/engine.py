@@ -39,9 +39,22 @@ from .targets import TargetSet
 from .values import NoteTable
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     import pandas as pd
 
+    #: What :meth:`Engine.score` accepts: a table, its columns or rows, or file path(s).
+    Scorable: TypeAlias = (
+        pd.DataFrame
+        | Mapping[str, Sequence[Any]]
+        | Sequence[Mapping[str, Any]]
+        | str
+        | os.PathLike[str]
+        | Sequence[str | os.PathLike[str]]
+    )
+
 __all__ = ["Engine", "default_engine", "input_paths", "score"]
+
 
 def _u4ssc_version() -> str:
     return _version("u4ssc")
@@ -121,12 +134,7 @@ class Engine:
 
     def score(
         self,
-        data: pd.DataFrame
-        | Mapping[str, Sequence[Any]]
-        | Sequence[Mapping[str, Any]]
-        | str
-        | os.PathLike[str]
-        | Sequence[str | os.PathLike[str]],
+        data: Scorable,
         *,
         decimal: str = "auto",
         layout: str = "auto",
@@ -203,7 +211,12 @@ class Engine:
         first_row: int = 0,
     ) -> Prepared:
         """Prepare one file's table (or a chunk of it, starting at ``first_row`` of the file)."""
-        prepared = prepare_frame(frame, self.matcher, notes, decimal=info.decimal, layout=layout)
+        try:
+            prepared = prepare_frame(
+                frame, self.matcher, notes, decimal=info.decimal, layout=layout
+            )
+        except DataError as error:
+            raise DataError(f"{info.name}: {error}") from None
         prepared.from_file(info.name, first_row)
         return prepared
 
@@ -276,12 +289,7 @@ class Engine:
 
     def validate(
         self,
-        data: pd.DataFrame
-        | Mapping[str, Sequence[Any]]
-        | Sequence[Mapping[str, Any]]
-        | str
-        | os.PathLike[str]
-        | Sequence[str | os.PathLike[str]],
+        data: Scorable,
         *,
         decimal: str = "auto",
         layout: str = "auto",

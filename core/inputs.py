@@ -24,7 +24,7 @@ from .evaluate import Column
 from .model import DataItem, Kind, canonical_key
 from .provenance import QUALITY_LEVELS, Provenance, quality_codes, source_codes
 from .status import Status
-from .values import NoteTable, parse_cell, parse_column, plain_number
+from .values import NoteTable, cell_keys, parse_cell, parse_column, plain_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -441,7 +441,7 @@ def _cities(column: pd.Series, problems: list[InputProblem]) -> npt.NDArray[np.o
     """City names as text, stripped; a row without one is reported and gets ``""``."""
     import pandas as pd
 
-    text = column if pd.api.types.is_string_dtype(column.dtype) else column.astype("string")
+    text = column if isinstance(column.dtype, pd.StringDtype) else column.astype("string")
     stripped = text.str.strip()
     missing = (stripped.isna() | (stripped == "")).to_numpy(dtype=bool, na_value=True)
     problems += [_no_city(int(r)) for r in np.flatnonzero(missing)]
@@ -451,7 +451,7 @@ def _cities(column: pd.Series, problems: list[InputProblem]) -> npt.NDArray[np.o
 def _years(raw: npt.NDArray[np.object_], problems: list[InputProblem]) -> npt.NDArray[np.float64]:
     import pandas as pd
 
-    codes, uniques = pd.factorize(pd.Series(raw, dtype=object), use_na_sentinel=True)
+    codes, uniques = pd.factorize(cell_keys(raw), use_na_sentinel=True)
     found: list[list[InputProblem]] = []
     parsed = []
     for value in uniques:

@@ -22,9 +22,17 @@ import numpy.typing as npt
 
 from .evaluate import Plan
 from .status import Status
-from .values import NoteTable
+from .values import NoteTable, cell_keys
 
-__all__ = ["QUALITY_LEVELS", "Provenance", "Traced", "quality_level", "trace"]
+__all__ = [
+    "QUALITY_LEVELS",
+    "Provenance",
+    "Traced",
+    "quality_codes",
+    "quality_level",
+    "source_codes",
+    "trace",
+]
 
 #: The U4SSC data-quality levels, best first; code ``i + 1`` is ``QUALITY_LEVELS[i]``.
 QUALITY_LEVELS: tuple[str, ...] = (
@@ -185,7 +193,7 @@ def quality_codes(raw: npt.NDArray[Any]) -> tuple[QualityCodes, npt.NDArray[np.i
     """
     import pandas as pd
 
-    factor, uniques = pd.factorize(pd.Series(raw, dtype=object), use_na_sentinel=True)
+    factor, uniques = pd.factorize(cell_keys(raw), use_na_sentinel=True)
     levels = [quality_level(u) for u in uniques]
     table = np.array([-1 if lv is None else lv for lv in levels] + [0], dtype=np.int8)
     codes = table[np.asarray(factor)]
@@ -198,7 +206,8 @@ def source_codes(raw: npt.NDArray[Any], notes: NoteTable) -> SourceCodes:
     """Note codes of a column of source texts (0 where blank), interned once per distinct text."""
     import pandas as pd
 
-    factor, uniques = pd.factorize(pd.Series(raw, dtype=object), use_na_sentinel=True)
+    factor, uniques = pd.factorize(cell_keys(raw), use_na_sentinel=True)
     texts = [str(u).strip() for u in uniques]
     table = np.array([notes.code(t) if t else 0 for t in texts] + [0], dtype=np.int32)
-    return table[np.asarray(factor)]
+    codes: SourceCodes = table[np.asarray(factor)]
+    return codes

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .errors import DataError
+from .model import canonical_key
 from .values import guess_decimal
 
 if TYPE_CHECKING:
@@ -70,6 +71,8 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _PANDAS_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+#: Columns read as text whatever they hold (a city named 01 stays 01), by canonical key.
+TEXT_COLUMNS = frozenset({"CITY", "ITEM", "UNIT", "SOURCE", "QUALITY"})
 
 
 @dataclass(frozen=True)
@@ -393,12 +396,13 @@ def _dialect(
         delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
         delimiter = ","
-    records = csv.reader(io.StringIO(sample), delimiter=delimiter, skipinitialspace=True)
-    try:
-        header_cells = next(records)
-        first_row = next(records, None)
-    except csv.Error as error:
-        raise DataError(f"{info.name}: cannot read the header row: {error}") from None
+    with reopen() as stream:
+        try:
+            records = (r for r in csv.reader(stream, delimiter=delimiter, skipinitialspace=True))
+            header_cells = next(records, [])
+            first_row = next((r for r in records if r), None)
+        except csv.Error as error:
+            raise DataError(f"{info.name}: cannot read the first rows: {error}") from None
     header = column_names(header_cells, info.name)
     decimal = options.decimal
     if decimal == "auto":
@@ -443,10 +447,13 @@ def _parse_csv(
     def read() -> Any:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            frame = pd.read_csv(
+            return pd.read_csv(
                 stream,
+                names=dialect.header,
+                header=0,
                 sep=dialect.delimiter,
                 decimal=dialect.decimal,
+                dtype={n: str for n in dialect.header if canonical_key(n) in TEXT_COLUMNS},
                 keep_default_na=False,
                 na_values=[""],
                 skipinitialspace=True,
@@ -454,24 +461,8 @@ def _parse_csv(
                 chunksize=chunksize,
                 low_memory=False,
             )
-        if isinstance(frame, pd.DataFrame):
-            frame.columns = _checked_header(info, dialect, frame)
-            return frame
-        return _renamed_chunks(info, dialect, frame)
 
     return _parse_errors(info, dialect, read)
-
-
-def _renamed_chunks(info: InputFile, dialect: _Dialect, reader: Any) -> Iterator[pd.DataFrame]:
-    for chunk in reader:
-        chunk.columns = _checked_header(info, dialect, chunk)
-        yield chunk
-
-
-def _checked_header(info: InputFile, dialect: _Dialect, frame: pd.DataFrame) -> list[str]:
-    if len(frame.columns) != len(dialect.header):  # pragma: no cover - pandas and csv disagree
-        raise DataError(f"{info.name}: cannot tell the columns apart; check the header row")
-    return dialect.header
 
 
 def _parse_errors(info: InputFile, dialect: _Dialect | None, read: Any) -> Any:

@@ -205,9 +205,14 @@ class Result:
     @property
     def warnings(self) -> list[ConsistencyWarning]:
         """Every broken consistency rule, one entry per rule and row."""
-        found = []
+        return self.first_warnings(None)
+
+    def first_warnings(self, limit: int | None) -> list[ConsistencyWarning]:
+        """The first ``limit`` entries of :attr:`warnings` (all when ``None``), built lazily."""
+        found: list[ConsistencyWarning] = []
         for chk, rows in self._broken:
             ids = self._check_ids(chk)
+            room = rows.size if limit is None else max(limit - len(found), 0)
             found += [
                 ConsistencyWarning(
                     int(r),
@@ -218,15 +223,18 @@ class Result:
                     ids,
                     *self._where(int(r)),
                 )
-                for r in rows
+                for r in rows[:room]
             ]
-        if any(rows.size == 0 for _, rows in self._broken):
-            found += [
-                ConsistencyWarning(-1, "", math.nan, chk.id, chk.message, ())
-                for chk, rows in self._broken
-                if rows.size == 0
-            ]
-        return found
+        failed = [
+            ConsistencyWarning(-1, "", math.nan, chk.id, chk.message, ())
+            for chk, rows in self._broken
+            if rows.size == 0
+        ]
+        return found + (failed if limit is None else failed[: max(limit - len(found), 0)])
+
+    def warning_counts(self) -> dict[str, int]:
+        """How many rows break each consistency rule (a rule that failed to run counts once)."""
+        return {chk.id: max(int(rows.size), 1) for chk, rows in self._broken}
 
     def _where(self, row: int) -> tuple[str | None, int | None]:
         if self.origin is None:

@@ -26,7 +26,15 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["Cell", "NoteTable", "decimal_evidence", "guess_decimal", "parse_cell", "parse_column"]
+__all__ = [
+    "Cell",
+    "NoteTable",
+    "cell_keys",
+    "decimal_evidence",
+    "guess_decimal",
+    "parse_cell",
+    "parse_column",
+]
 
 _MISSING = {"", "nr", "n.r.", "n/r", "not reported", "nan", "null", "none"}
 _NOT_APPLICABLE = re.compile(
@@ -289,8 +297,8 @@ def parse_column(
     array = np.asarray(column)
     n = len(array)
     if units is not None:
-        cells = _bools_as_text(array).tolist()
-        pairs = pd.Series(list(zip(cells, list(units), strict=True)), dtype=object)
+        cells = cell_keys(array).tolist()
+        pairs = pd.Series(list(zip(cells, cell_keys(units).tolist(), strict=True)), dtype=object)
         pair_codes, pair_uniques = pd.factorize(pairs)
         parsed = [
             parse_cell(value, item, decimal=decimal, unit=_given_unit(unit))
@@ -318,7 +326,7 @@ def parse_column(
         status[odd] = np.array([c.status for c in cells], dtype=np.int8)[inverse]
         codes[odd] = np.array([notes.code(c.note) for c in cells], dtype=np.int32)[inverse]
         return values, status, codes
-    factor_codes, uniques = pd.factorize(_bools_as_text(array), use_na_sentinel=True)
+    factor_codes, uniques = pd.factorize(cell_keys(array), use_na_sentinel=True)
     cells = [parse_cell(u, item, decimal=decimal) for u in uniques]
     return _gather(cells, np.asarray(factor_codes), notes)
 
@@ -336,9 +344,10 @@ def _gather(
     return values, status, codes
 
 
-def _bools_as_text(array: npt.NDArray[Any]) -> Any:
-    """Cells ready to hash: booleans as "TRUE"/"FALSE" (read identically), so hashing cannot
-    merge True with 1, and unhashable cells (lists, objects) as what they are."""
+def cell_keys(array: npt.NDArray[Any] | Sequence[Any]) -> Any:
+    """Cells as a Series ready to hash and factorize, each read by :func:`parse_cell` exactly
+    as the cell itself: booleans as "TRUE"/"FALSE" (so hashing cannot merge True with 1), and
+    unhashable cells (lists, objects) as a stand-in saying what they are."""
     import pandas as pd
 
     series = pd.Series(array, dtype=object)
@@ -356,6 +365,9 @@ class _Unhashable:
     """Stands for a cell that cannot be hashed (a list, an object), saying what it was."""
 
     what: str
+
+    def __str__(self) -> str:
+        return f"({self.what})"
 
 
 def _cell_key(value: object) -> object:
