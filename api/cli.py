@@ -301,6 +301,154 @@ def validate(context: Context, input_path: Path, decimal: str) -> None:
         sys.exit(1)
 
 
+# -- wheel and reports ----------------------------------------------------------------------------
+
+INPUT = click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+CITY_YEAR = (
+    click.option("--city", help="Only this city (as in the input's city column)."),
+    click.option("--year", type=int, help="Only this year."),
+)
+SCORING = (
+    click.option(
+        "--decimal",
+        type=click.Choice([".", ","]),
+        default=".",
+        show_default=True,
+        help="Decimal separator in text cells.",
+    ),
+    click.option(
+        "--targets",
+        "targets_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="CSV of targets laid over the default set (as for 'score').",
+    ),
+)
+
+
+def _options(*decorators: Any) -> Any:
+    def apply(func: Any) -> Any:
+        for decorator in reversed(decorators):
+            func = decorator(func)
+        return func
+
+    return apply
+
+
+def _periods(
+    context: Context,
+    input_path: Path,
+    city: str | None,
+    year: int | None,
+    decimal: str,
+    targets_path: Path | None,
+) -> list[Any]:
+    """Score INPUT and return the city-periods selected by --city and --year."""
+    from u4ssc.core import U4SSCError
+    from u4ssc.report import city_periods
+
+    try:
+        result = context.engine.score(input_path, decimal=decimal, targets=targets_path)
+        periods = city_periods(result, city=city, year=year)
+    except U4SSCError as error:
+        raise _fail(error) from error
+    _report_problems(result.problems)
+    return periods
+
+
+@cli.command()
+@INPUT
+@_options(*CITY_YEAR, *SCORING)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The picture to write: a .svg or .png file.",
+)
+@pass_context
+def wheel(
+    context: Context,
+    input_path: Path,
+    city: str | None,
+    year: int | None,
+    decimal: str,
+    targets_path: Path | None,
+    output: Path,
+) -> None:
+    """Draw the U4SSC benchmarking wheel of one city and year as SVG or PNG.
+
+    Rings from the centre: dimensions, sub-dimensions, categories, then every KPI and data point,
+    each coloured by its band as 'u4ssc score' gives it; grey where not scored. Needs the report
+    extra: pip install 'u4ssc[report]'.
+    """
+    if output.suffix.lower() not in (".svg", ".png"):
+        raise click.BadParameter("must end in .svg or .png", param_hint="'-o'")
+    periods = _periods(context, input_path, city, year, decimal, targets_path)
+    if len(periods) != 1:
+        names = ", ".join(p.title for p in periods[:4]) + (", ..." if len(periods) > 4 else "")
+        raise click.UsageError(
+            f"{len(periods)} city-periods match ({names}); choose one with --city and --year"
+        )
+    from u4ssc.core import U4SSCError
+    from u4ssc.report import write_wheel
+
+    try:
+        write_wheel(periods[0], output)
+    except U4SSCError as error:
+        raise _fail(error) from error
+    click.echo(output)
+
+
+@cli.command()
+@INPUT
+@_options(*CITY_YEAR, *SCORING)
+@click.option(
+    "--compare",
+    is_flag=True,
+    help="Write a page comparing the city-periods: roll-up scores side by side and a "
+    "KPI x city-period grid coloured by band (with a directory: the reports too).",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="A .html file (one city-period, or with --compare the comparison page), or a "
+    "directory: one report per city-period (and comparison.html with --compare).",
+)
+@pass_context
+def report(
+    context: Context,
+    input_path: Path,
+    city: str | None,
+    year: int | None,
+    decimal: str,
+    targets_path: Path | None,
+    compare: bool,
+    output: Path,
+) -> None:
+    """Write self-contained HTML reports: the wheel, scores, every KPI, warnings, manifest.
+
+    Each page is one file that loads nothing from the network and runs no script. Needs the
+    report extra: pip install 'u4ssc[report]'.
+    """
+    periods = _periods(context, input_path, city, year, decimal, targets_path)
+    if output.suffix.lower() == ".html" and len(periods) > 1 and not compare:
+        raise click.UsageError(
+            f"{len(periods)} city-periods match but {output.name} is one file: choose one "
+            "with --city and --year, give a directory, or use --compare"
+        )
+    from u4ssc.core import U4SSCError
+    from u4ssc.report import write_reports
+
+    try:
+        written = write_reports(periods, output, compare=compare)
+    except U4SSCError as error:
+        raise _fail(error) from error
+    for path in written:
+        click.echo(path)
+
+
 # -- helpers --------------------------------------------------------------------------------------
 
 

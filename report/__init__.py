@@ -1,0 +1,54 @@
+"""City reports: the U4SSC benchmarking wheel and self-contained HTML pages, from a scored result.
+
+Everything shown comes from :class:`u4ssc.core.Result` (its long records, roll-ups, warnings,
+problems and manifest); nothing is recomputed::
+
+    import u4ssc
+    from u4ssc.report import city_periods, write_reports, write_wheel
+
+    result = u4ssc.score("examples/cities.csv")
+    periods = city_periods(result, city="Aster (synthetic)")
+    write_wheel(periods[-1], Path("aster.svg"))            # or .png
+    write_reports(periods, Path("reports"), compare=True)   # one page each, and a comparison
+
+The wheel needs matplotlib (``pip install 'u4ssc[report]'``). Importing this package is cheap:
+matplotlib is imported only when a wheel is drawn.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .model import CityPeriod, Wheel, city_periods, wheel_of
+    from .output import painter, report_html, write_reports, write_wheel
+
+__all__ = [
+    "CityPeriod",
+    "Wheel",
+    "city_periods",
+    "painter",
+    "report_html",
+    "wheel_of",
+    "write_reports",
+    "write_wheel",
+]
+
+_LAZY = {
+    "CityPeriod": ".model",
+    "Wheel": ".model",
+    "city_periods": ".model",
+    "wheel_of": ".model",
+    "painter": ".output",
+    "report_html": ".output",
+    "write_reports": ".output",
+    "write_wheel": ".output",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(module, __name__), name)
