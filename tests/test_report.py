@@ -356,3 +356,14 @@ def test_help_imports_neither_matplotlib_nor_the_report_package():
     assert "LOADED []" in out
     assert "wheel" in out
     assert "--compare" in out
+
+
+def test_readme_shows_the_generated_report_screenshot():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    image = re.search(r"!\[[^\]]+\]\((docs/images/report\.png)\)", readme)
+    assert image, "the README's City reports section shows docs/images/report.png"
+    png = (ROOT / image[1]).read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert int.from_bytes(png[16:20], "big") == 1280  # width, as docs/make_screenshots.py takes it
+    assert "python docs/make_screenshots.py" in readme
+    assert (ROOT / "docs" / "make_screenshots.py").is_file()
