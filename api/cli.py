@@ -9,11 +9,12 @@ or unknown KPI code; 3 plugin or indicator-graph error; 4 unreadable input file.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -22,6 +23,8 @@ LEVELS = ("category", "subdimension", "dimension", "overall")
 
 if TYPE_CHECKING:
     from u4ssc.core import Engine, U4SSCError
+
+T = TypeVar("T")
 
 
 class U4SSCClickError(click.ClickException):
@@ -325,39 +328,49 @@ SCORING = (
 )
 
 
-def _options(*decorators: Any) -> Any:
-    def apply(func: Any) -> Any:
-        for decorator in reversed(decorators):
-            func = decorator(func)
-        return func
-
-    return apply
-
-
-def _periods(
-    context: Context,
-    input_path: Path,
-    city: str | None,
-    year: int | None,
-    decimal: str,
-    targets_path: Path | None,
-) -> list[Any]:
-    """Score INPUT and return the city-periods selected by --city and --year."""
+def _run(action: Callable[[], T]) -> T:
+    """Run a library call; its errors, and files that cannot be written, become short messages."""
     from u4ssc.core import U4SSCError
-    from u4ssc.report import city_periods
 
     try:
-        result = context.engine.score(input_path, decimal=decimal, targets=targets_path)
-        periods = city_periods(result, city=city, year=year)
+        return action()
     except U4SSCError as error:
         raise _fail(error) from error
-    _report_problems(result.problems)
-    return periods
+    except OSError as error:
+        raise click.ClickException(f"cannot write {error.filename}: {error.strerror}") from error
+
+
+def _city_periods(command: Callable[..., None]) -> Callable[..., None]:
+    """Give a command INPUT, --city, --year, --decimal and --targets; call it with the
+    city-periods they select (scored, with input problems summarised on stderr)."""
+
+    @functools.wraps(command)
+    @pass_context
+    def run(
+        context: Context,
+        input_path: Path,
+        city: str | None,
+        year: int | None,
+        decimal: str,
+        targets_path: Path | None,
+        **options: Any,
+    ) -> None:
+        from u4ssc.report import city_periods
+
+        result = _run(
+            lambda: context.engine.score(input_path, decimal=decimal, targets=targets_path)
+        )
+        periods = _run(lambda: city_periods(result, city=city, year=year))
+        _report_problems(result.problems)
+        command(periods, **options)
+
+    for decorator in reversed((INPUT, *CITY_YEAR, *SCORING)):
+        run = decorator(run)
+    return run
 
 
 @cli.command()
-@INPUT
-@_options(*CITY_YEAR, *SCORING)
+@_city_periods
 @click.option(
     "-o",
     "--output",
@@ -365,16 +378,7 @@ def _periods(
     type=click.Path(dir_okay=False, path_type=Path),
     help="The picture to write: a .svg or .png file.",
 )
-@pass_context
-def wheel(
-    context: Context,
-    input_path: Path,
-    city: str | None,
-    year: int | None,
-    decimal: str,
-    targets_path: Path | None,
-    output: Path,
-) -> None:
+def wheel(periods: list[Any], output: Path) -> None:
     """Draw the U4SSC benchmarking wheel of one city and year as SVG or PNG.
 
     Rings from the centre: dimensions, sub-dimensions, categories, then every KPI and data point,
@@ -383,25 +387,18 @@ def wheel(
     """
     if output.suffix.lower() not in (".svg", ".png"):
         raise click.BadParameter("must end in .svg or .png", param_hint="'-o'")
-    periods = _periods(context, input_path, city, year, decimal, targets_path)
     if len(periods) != 1:
         names = ", ".join(p.title for p in periods[:4]) + (", ..." if len(periods) > 4 else "")
         raise click.UsageError(
             f"{len(periods)} city-periods match ({names}); choose one with --city and --year"
         )
-    from u4ssc.core import U4SSCError
     from u4ssc.report import write_wheel
 
-    try:
-        write_wheel(periods[0], output)
-    except U4SSCError as error:
-        raise _fail(error) from error
-    click.echo(output)
+    click.echo(_run(lambda: write_wheel(periods[0], output)))
 
 
 @cli.command()
-@INPUT
-@_options(*CITY_YEAR, *SCORING)
+@_city_periods
 @click.option(
     "--compare",
     is_flag=True,
@@ -416,36 +413,20 @@ def wheel(
     help="A .html file (one city-period, or with --compare the comparison page), or a "
     "directory: one report per city-period (and comparison.html with --compare).",
 )
-@pass_context
-def report(
-    context: Context,
-    input_path: Path,
-    city: str | None,
-    year: int | None,
-    decimal: str,
-    targets_path: Path | None,
-    compare: bool,
-    output: Path,
-) -> None:
+def report(periods: list[Any], compare: bool, output: Path) -> None:
     """Write self-contained HTML reports: the wheel, scores, every KPI, warnings, manifest.
 
     Each page is one file that loads nothing from the network and runs no script. Needs the
     report extra: pip install 'u4ssc[report]'.
     """
-    periods = _periods(context, input_path, city, year, decimal, targets_path)
     if output.suffix.lower() == ".html" and len(periods) > 1 and not compare:
         raise click.UsageError(
             f"{len(periods)} city-periods match but {output.name} is one file: choose one "
             "with --city and --year, give a directory, or use --compare"
         )
-    from u4ssc.core import U4SSCError
     from u4ssc.report import write_reports
 
-    try:
-        written = write_reports(periods, output, compare=compare)
-    except U4SSCError as error:
-        raise _fail(error) from error
-    for path in written:
+    for path in _run(lambda: write_reports(periods, output, compare=compare)):
         click.echo(path)
 
 

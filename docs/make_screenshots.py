@@ -8,14 +8,14 @@ installed (``apt-get install chromium``)::
 It scores ``examples/cities.csv`` with the built-in plugins only, writes the report of
 Dunmere (synthetic) 2023 (a city with values not reported and a broken consistency rule, so
 every colour of the wheel shows) to a temporary folder, opens it in headless Chromium at
-1280 × 1500 pixels and saves the top of the page as ``docs/images/report.png``, reduced to
-256 colours to keep the repository small.
+1280 × 1500 pixels with the driver of the browser tests (``tests/chromium.py``), stops if the page
+logs an error, and saves the top of the page as ``docs/images/report.png``, reduced to 256
+colours to keep the repository small.
 """
 
 from __future__ import annotations
 
-import shutil
-import subprocess
+import io
 import sys
 import tempfile
 from pathlib import Path
@@ -25,18 +25,6 @@ ROOT = DOCS.parent
 OUTPUT = DOCS / "images" / "report.png"
 CITY, YEAR = "Dunmere (synthetic)", 2023
 WINDOW = (1280, 1500)
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-    "--force-device-scale-factor=1",
-)
 
 
 def write_report(folder: Path) -> Path:
@@ -51,25 +39,19 @@ def write_report(folder: Path) -> Path:
     return path
 
 
-def screenshot(page: Path, png: Path, profile: Path) -> None:
-    """Chromium's picture of the top of ``page``."""
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
+def screenshot(page: Path, profile: Path) -> bytes:
+    """Chromium's picture of the top of ``page``, taken by the browser tests' driver."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from chromium import Browser, find_chromium
+
+    executable = find_chromium()
+    if executable is None:
         raise SystemExit("chromium is not installed: apt-get install chromium")
-    width, height = WINDOW
-    subprocess.run(
-        [
-            chromium,
-            *FLAGS,
-            f"--user-data-dir={profile}",
-            f"--window-size={width},{height}",
-            f"--screenshot={png}",
-            page.as_uri(),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    with Browser(executable, profile, *WINDOW) as browser:
+        load = browser.open(page)
+        if load.errors:
+            raise SystemExit(f"the report logged errors in Chromium: {load.errors}")
+        return browser.screenshot()
 
 
 def main() -> None:
@@ -77,9 +59,9 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        raw = folder / "raw.png"
-        screenshot(write_report(folder), raw, folder / "profile")
-        image = Image.open(raw).convert("RGB").quantize(colors=256)
+        (folder / "profile").mkdir()
+        png = screenshot(write_report(folder), folder / "profile")
+        image = Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=256)
         OUTPUT.parent.mkdir(exist_ok=True)
         image.save(OUTPUT, optimize=True)
     print(f"wrote {OUTPUT.relative_to(ROOT)} ({OUTPUT.stat().st_size / 1e3:.0f} kB)")

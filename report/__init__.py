@@ -11,18 +11,15 @@ problems and manifest); nothing is recomputed::
     write_wheel(periods[-1], Path("aster.svg"))            # or .png
     write_reports(periods, Path("reports"), compare=True)   # one page each, and a comparison
 
-The wheel needs matplotlib (``pip install 'u4ssc[report]'``). Importing this package is cheap:
-matplotlib is imported only when a wheel is drawn.
+The wheel needs matplotlib (``pip install 'u4ssc[report]'``). Importing this package is cheap
+(standard library and the light part of ``u4ssc.core``): matplotlib is imported only when a
+wheel is drawn, by :func:`painter`.
 """
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .model import CityPeriod, Wheel, city_periods, wheel_of
-    from .output import painter, report_html, write_reports, write_wheel
+from .model import CityPeriod, Wheel, city_periods, wheel_of
+from .output import painter, report_html, write_reports, write_wheel
 
 __all__ = [
     "CityPeriod",
@@ -34,21 +31,3 @@ __all__ = [
     "write_reports",
     "write_wheel",
 ]
-
-_LAZY = {
-    "CityPeriod": ".model",
-    "Wheel": ".model",
-    "city_periods": ".model",
-    "wheel_of": ".model",
-    "painter": ".output",
-    "report_html": ".output",
-    "write_reports": ".output",
-    "write_wheel": ".output",
-}
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(module, __name__), name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import fcntl
 import json
 import os
 import select
@@ -67,6 +68,25 @@ class PageLoad:
             self.dialogs.append(params.get("message", ""))
 
 
+def _hold_fds(*wanted: int) -> list[int]:
+    """Open /dev/null until every fd in ``wanted`` is in use; return the fds this opened."""
+    held: list[int] = []
+    for _ in range(len(wanted) + 1):
+        free = [fd for fd in wanted if not _is_open(fd)]
+        if not free:
+            break
+        held.append(os.open(os.devnull, os.O_RDONLY | os.O_CLOEXEC))
+    return held
+
+
+def _is_open(fd: int) -> bool:
+    try:
+        os.fstat(fd)
+    except OSError:
+        return False
+    return True
+
+
 class Browser:
     """One headless Chromium with one tab; use as a context manager."""
 
@@ -79,24 +99,8 @@ class Browser:
         self._load: PageLoad | None = None
 
     def __enter__(self) -> Browser:
-        to_chrome_r, self._to_chrome = os.pipe()
-        self._from_chrome, from_chrome_w = os.pipe()
-
-        def wire() -> None:  # in the child, before exec: the pipes become fds 3 and 4
-            os.dup2(to_chrome_r, 3)
-            os.dup2(from_chrome_w, 4)
-
         self._log = (self.profile / "chromium.log").open("wb")
-        self.process = subprocess.Popen(
-            [self.executable, *FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=self._log,
-            pass_fds=(3, 4),
-            preexec_fn=wire,  # only two dup2 calls, right before exec
-        )
-        os.close(to_chrome_r)
-        os.close(from_chrome_w)
+        self.process = self._start()
         target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
         attached = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})
         self.session = attached["sessionId"]
@@ -109,6 +113,41 @@ class Browser:
             session=self.session,
         )
         return self
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        """Start Chromium with our pipes on its fds 3 (commands in) and 4 (replies out).
+
+        The child's ends are first moved to fds of 10 and up, so wiring them to 3 and 4 cannot
+        overwrite one with the other, and fds 3 and 4 are held open here meanwhile, so nothing
+        else of the launch (such as subprocess's own error pipe) lands on them. The wiring is
+        done with ``close_fds=False`` rather than ``pass_fds=(3, 4)``: in the child, fds 3 and 4
+        can already be closed when ``preexec_fn`` runs (seen with matplotlib's font files on
+        them), and ``pass_fds`` then fails with EBADF. Every fd Python opens is close-on-exec,
+        so nothing else reaches Chromium.
+        """
+        to_chrome_r, self._to_chrome = os.pipe()
+        self._from_chrome, from_chrome_w = os.pipe()
+        ends = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10) for fd in (to_chrome_r, from_chrome_w)]
+        os.close(to_chrome_r)
+        os.close(from_chrome_w)
+        held = _hold_fds(3, 4)
+
+        def wire() -> None:  # in the child, right before exec: only two dup2 calls
+            os.dup2(ends[0], 3)
+            os.dup2(ends[1], 4)
+
+        try:
+            return subprocess.Popen(
+                [self.executable, *FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
+                stdin=subprocess.DEVNULL,
+                stdout=self._log,
+                stderr=self._log,
+                close_fds=False,
+                preexec_fn=wire,
+            )
+        finally:
+            for fd in (*ends, *held):
+                os.close(fd)
 
     def __exit__(self, *exc: object) -> None:
         with contextlib.suppress(BrowserError, OSError):
