@@ -11,7 +11,7 @@ disagree::
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -109,6 +109,7 @@ class Engine:
         strict: bool = False,
         targets: TargetSet | str | os.PathLike[str] | None = None,
         bands: Bands | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> Result:
         """Score a table of cities: one row per city and year (wide) or one per value (long).
 
@@ -119,12 +120,13 @@ class Engine:
             rest and marking those values invalid.
         :param targets: a :class:`TargetSet`, or the path of a target CSV laid over the default set.
         :param bands: band edges and the lower-is-better rule (default: U4SSC's).
+        :param progress: called as ``progress(done, total)`` as the indicators are evaluated.
         """
         target_set = self.targets(targets)
         frame = _as_frame(data)
         notes = NoteTable()
         prepared = prepare_frame(frame, self.matcher, notes, decimal=decimal)
-        return self._run(prepared, notes, strict, target_set, bands or self.bands)
+        return self._run(prepared, notes, strict, target_set, bands or self.bands, progress)
 
     def score_one(
         self,
@@ -152,13 +154,20 @@ class Engine:
         strict: bool,
         target_set: TargetSet,
         bands: Bands,
+        progress: Callable[[int, int], None] | None = None,
     ) -> Result:
         if strict:
             errors = [p for p in prepared.problems if p.severity == "error"]
             if errors:
                 raise ValidationError(errors)
         evaluation = evaluate(
-            self.plan, self.catalogue, prepared.inputs, prepared.overrides, notes, prepared.n
+            self.plan,
+            self.catalogue,
+            prepared.inputs,
+            prepared.overrides,
+            notes,
+            prepared.n,
+            progress,
         )
         broken = run_checks(self.catalogue, evaluation, prepared.inputs, prepared.n)
         scores = score_matrix(self.outputs, evaluation.values, evaluation.status, target_set, bands)

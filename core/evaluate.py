@@ -9,7 +9,7 @@ Python loop. Reasons are built once per distinct pattern of blocked inputs, not 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,11 +129,13 @@ def evaluate(
     overrides: Mapping[str, Column],
     notes: NoteTable,
     n: int,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Evaluation:
     """Evaluate every indicator of ``plan`` over ``n`` rows.
 
     :param inputs: parsed input columns by data item name; absent items are not reported.
     :param overrides: reported final values by output id; a usable one wins over computing.
+    :param progress: called as ``progress(done, total)`` after each indicator.
     """
     matrix_values = np.empty((len(plan.ids), n))
     matrix_status = np.zeros((len(plan.ids), n), dtype=np.int8)
@@ -153,6 +155,7 @@ def evaluate(
             matrix_values,
             matrix_status,
             matrix_notes,
+            progress,
         )
     return Evaluation(plan.ids, matrix_values, matrix_status, matrix_notes, returned)
 
@@ -169,10 +172,13 @@ def _run_steps(
     matrix_values: Floats,
     matrix_status: Codes,
     matrix_notes: NoteCodes,
+    progress: Callable[[int, int], None] | None,
 ) -> None:
     """One step per indicator, in dependency order, writing into the matrices."""
     absent: Column | None = None
-    for step in plan.steps:
+    for done, step in enumerate(plan.steps, start=1):
+        if progress is not None:
+            progress(done, len(plan.steps))
         args: list[Column] = []
         kwargs: dict[str, Any] = {}
         for param, source, from_item in zip(step.params, step.sources, step.from_item, strict=True):

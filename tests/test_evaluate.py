@@ -268,3 +268,12 @@ def test_reported_values_accept_their_own_unit(toy_engine):
     assert result.value("T: T: T: 3A") == 12.0
     assert result.status("T: T: T: 4A") is Status.REPORTED
     assert result.value("T: T: T: 4A") == 0.0
+
+
+def test_progress_is_reported_once_per_indicator(toy_engine):
+    calls = []
+    toy_engine.score(
+        pd.DataFrame([{"city": "A", **GOOD}]), progress=lambda d, t: calls.append((d, t))
+    )
+    total = len(toy_engine.plan.steps)
+    assert calls == [(i, total) for i in range(1, total + 1)]
