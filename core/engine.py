@@ -62,6 +62,7 @@ class Engine:
         #: The default target set: u4ssc's own, then the plugins' targets.
         self.target_set = defaults
         self.bands = Bands()
+        self._manifest: dict[str, Any] | None = None
 
     def targets(self, targets: TargetSet | str | os.PathLike[str] | None = None) -> TargetSet:
         """The target set to score with: the default, a set, or the default plus a CSV file."""
@@ -198,6 +199,14 @@ class Engine:
 
     def manifest(self) -> dict[str, Any]:
         """What this engine is made of: version, plugins and replacements, for every output."""
+        if self._manifest is None:
+            self._manifest = self._describe()
+        return {
+            key: list(value) if isinstance(value, list) else value
+            for key, value in self._manifest.items()
+        }
+
+    def _describe(self) -> dict[str, Any]:
         return {
             "u4ssc_version": _u4ssc_version(),
             "plugins": [

@@ -422,7 +422,10 @@ def _explain(
         own_error[other] = own
     # One integer per pattern: detail (< 2**40), whether the error is the formula's own, status.
     keys = (detail.astype(np.int64) << 4) | (own_error.astype(np.int64) << 3) | row_status
-    uniques, inverse = np.unique(keys, return_inverse=True)
+    if keys.size == 1:  # one city: no patterns to share (np.unique costs more than the rest)
+        uniques, inverse = keys, np.zeros(1, np.intp)
+    else:
+        uniques, inverse = np.unique(keys, return_inverse=True)
     texts = [
         notes.code(
             _reason(
