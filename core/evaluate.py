@@ -9,7 +9,7 @@ Python loop. Reasons are built once per distinct pattern of blocked inputs, not 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,12 +77,19 @@ class Plan:
     used_as_input: frozenset[str] = frozenset()
 
     @classmethod
-    def compile(cls, catalogue: Catalogue, graph: IndicatorGraph) -> Plan:
-        """Resolve every parameter and output row of ``catalogue`` in the order of ``graph``."""
-        ids = tuple(o.id for o in catalogue.outputs())
+    def compile(
+        cls, catalogue: Catalogue, graph: IndicatorGraph, wanted: Iterable[str] | None = None
+    ) -> Plan:
+        """Resolve every parameter and output row, in the order of ``graph``.
+
+        :param wanted: indicator ids to evaluate (with everything they need); all by default.
+        """
+        order = graph.plan(wanted)
+        needed = set(order)
+        ids = tuple(o.id for o in catalogue.outputs() if o.indicator.id in needed)
         row_of = {output_id: i for i, output_id in enumerate(ids)}
         steps = []
-        for ind_id in graph.plan(None):
+        for ind_id in order:
             ind = catalogue.indicators[ind_id]
             sources = tuple(graph.direct_inputs(ind_id))
             outputs = outputs_of(ind)
@@ -507,6 +514,9 @@ def run_checks(
     """
     broken: list[tuple[Check, npt.NDArray[np.intp]]] = []
     for chk in catalogue.checks:
+        sources = [catalogue.resolve(p) for p in chk.inputs]
+        if any(s in catalogue.indicators and s not in evaluation.returned for s in sources):
+            continue  # reads an indicator this (partial) evaluation did not compute
         kwargs: dict[str, Any] = {}
         for param in chk.inputs:
             source = catalogue.resolve(param)
