@@ -28,6 +28,9 @@ Floats = npt.NDArray[np.float64]
 Codes = npt.NDArray[np.int8]
 NoteCodes = npt.NDArray[np.int32]
 
+#: Cells (outputs × rows) looked at per block when scanning the matrix for gaps.
+_BLOCK_CELLS = 2_000_000
+
 _NR = np.int8(Status.NOT_REPORTED)
 _NA = np.int8(Status.NOT_APPLICABLE)
 _INVALID = np.int8(Status.INVALID)
@@ -183,6 +186,7 @@ def _run_steps(
 ) -> None:
     """One step per indicator, in dependency order, writing into the matrices."""
     absent: Column | None = None
+    pending: dict[int, tuple[Step, int, list[Column]]] = {}
     for done, step in enumerate(plan.steps, start=1):
         if progress is not None:
             progress(done, len(plan.steps))
@@ -200,28 +204,28 @@ def _run_steps(
                 kwargs[param] = returned[source]
             args.append(column)
         result = _call(step.indicator, kwargs, n)
+        # Rows without a number are explained at once when something downstream reads this
+        # indicator, or an override or a failure needs it; otherwise after the loop, when one
+        # pass over the whole matrix finds them (few, usually none, for one city).
+        now = bool(result.failures) or step.indicator.id in plan.used_as_input
         for j, (key, row, output_id) in enumerate(zip(step.keys, step.rows, step.ids, strict=True)):
-            raw = result.values if key is None else result.points[key]
+            matrix_values[row] = result.values if key is None else result.points[key]
             override = overrides.get(output_id)
-            matrix_values[row] = raw  # statuses and notes start at 0: computed
-            blank = ~np.isfinite(raw)
-            complete = not blank.any() and not result.failures
-            if complete and override is None:
-                continue
-            column = Column(matrix_values[row], matrix_status[row], matrix_notes[row])
-            if not complete:
-                uses = step.uses[j]
-                _finish(
-                    column,
-                    np.flatnonzero(blank),
+            if now or override is not None:
+                _settle(
+                    step,
+                    j,
+                    args,
                     result,
-                    tuple(step.sources[i] for i in uses),
-                    [args[i] for i in uses],
+                    override,
+                    matrix_values,
+                    matrix_status,
+                    matrix_notes,
                     notes,
                     catalogue,
                 )
-            if override is not None:
-                _apply_override(column, override, output_id, notes)
+            else:
+                pending[row] = (step, j, args)
         ind_id = step.indicator.id
         if step.indicator.points:
             returned[ind_id] = {
@@ -234,6 +238,57 @@ def _run_steps(
                 Column(matrix_values[r], matrix_status[r], matrix_notes[r]) for r in step.rows
             ]
             node_columns[ind_id] = columns[0] if len(columns) == 1 else _merge(columns)
+    block = max(1, _BLOCK_CELLS // max(n, 1))
+    for start in range(0, len(matrix_values), block):  # slices are views: no copy
+        blank = ~np.isfinite(matrix_values[start : start + block]).all(axis=1)
+        for row in (np.flatnonzero(blank) + start).tolist():
+            if row not in pending:
+                continue
+            step, j, args = pending[row]
+            _settle(
+                step,
+                j,
+                args,
+                _COMPLETE,
+                None,
+                matrix_values,
+                matrix_status,
+                matrix_notes,
+                notes,
+                catalogue,
+            )
+
+
+def _settle(
+    step: Step,
+    j: int,
+    args: list[Column],
+    result: _Called,
+    override: Column | None,
+    matrix_values: Floats,
+    matrix_status: Codes,
+    matrix_notes: NoteCodes,
+    notes: NoteTable,
+    catalogue: Catalogue,
+) -> None:
+    """Give output ``j`` of ``step`` its statuses and reasons where it has no number, then lay
+    the city's reported value over it."""
+    row = step.rows[j]
+    column = Column(matrix_values[row], matrix_status[row], matrix_notes[row])
+    blank = ~np.isfinite(column.values)
+    if blank.any() or result.failures:
+        uses = step.uses[j]
+        _finish(
+            column,
+            np.flatnonzero(blank),
+            result,
+            tuple(step.sources[i] for i in uses),
+            [args[i] for i in uses],
+            notes,
+            catalogue,
+        )
+    if override is not None:
+        _apply_override(column, override, step.ids[j], notes)
 
 
 def _dependencies(
@@ -308,6 +363,8 @@ def _call(ind: Indicator, kwargs: dict[str, Any], n: int) -> _Called:
 
 
 _NO_VALUES: Floats = np.empty(0)
+#: What a formula that raised on no row "returned", for outputs settled after the loop.
+_COMPLETE = _Called(_NO_VALUES, {}, {})
 
 
 def _shaped(ind: Indicator, raw: Any, n: int) -> dict[str, Floats]:
