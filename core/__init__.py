@@ -13,12 +13,15 @@ from typing import TYPE_CHECKING, Any
 from .errors import (
     ConfigurationError,
     DataError,
+    FormulaError,
+    FormulaProblem,
     GraphError,
     GraphProblem,
     InputProblem,
     PluginError,
     U4SSCError,
     UnknownNameError,
+    UsageError,
     ValidationError,
 )
 from .formulas import SHARE_TOLERANCE, per_100k, per_capita, percent, ratio, shares_off_100
@@ -56,6 +59,8 @@ __all__ = [
     "DataPoint",
     "Direction",
     "Engine",
+    "FormulaError",
+    "FormulaProblem",
     "GraphError",
     "GraphProblem",
     "Indicator",
@@ -69,6 +74,7 @@ __all__ = [
     "Tier",
     "U4SSCError",
     "UnknownNameError",
+    "UsageError",
     "ValidationError",
     "canonical_key",
     "check",
