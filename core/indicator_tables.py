@@ -122,11 +122,23 @@ class IndicatorTable:
     :ivar source: the file name, as used in messages.
     """
 
-    def __init__(self, name: str, source: str, rows: Sequence[_Row], targets: Sequence[Target]):
+    def __init__(
+        self,
+        name: str,
+        source: str,
+        rows: Sequence[_Row],
+        targets: Sequence[Target],
+        problems: Sequence[FormulaProblem] = (),
+        broken_ids: Iterable[str] = (),
+    ) -> None:
         self.name = name
         self.source = source
         self.rows = list(rows)
         self.targets = list(targets)
+        #: Problems found while reading, kept to be reported with the others by :meth:`check`.
+        self.problems = list(problems)
+        #: Ids of the broken rows: a formula naming one is not told the name is unknown.
+        self.broken_ids = set(broken_ids)
 
     def __repr__(self) -> str:
         return f"IndicatorTable({self.source!r}, {len(self.rows)} indicators)"
@@ -148,15 +160,18 @@ class IndicatorTable:
             names a multi-value KPI, or a row's code or id is taken by another plugin (or says
             ``replaces`` with nothing to replace); every problem with its row.
         """
-        problems = [p for row in self.rows for p in self._row_problems(row, catalogue)]
+        problems = [
+            *self.problems,
+            *(p for row in self.rows for p in self._row_problems(row, catalogue)),
+        ]
         if problems:
-            raise FormulaError(problems)
+            raise FormulaError(sorted(problems, key=lambda p: p.row or 0))
 
     def _at(self, row: _Row, column: str, message: str, **extra: Any) -> FormulaProblem:
         return FormulaProblem(message, source=self.source, row=row.row, column=column, **extra)
 
     def _row_problems(self, row: _Row, catalogue: Catalogue) -> Iterable[FormulaProblem]:
-        ours = {r.id for r in self.rows}
+        ours = {r.id for r in self.rows} | self.broken_ids
         known = [*catalogue.items, *catalogue.indicators, *ours]
         text = row.formula.text
         for name, offset in zip(row.formula.names, row.formula.offsets, strict=True):
@@ -219,13 +234,19 @@ class IndicatorTable:
 
 
 def read_indicator_table(
-    path: str | Path, *, sheet: str | int | None = None, name: str | None = None
+    path: str | Path,
+    *,
+    sheet: str | int | None = None,
+    name: str | None = None,
+    defer: bool = False,
 ) -> IndicatorTable:
     """Read and check an indicator table from a CSV file or a sheet of an Excel workbook.
 
     :param path: a ``.csv`` or ``.xlsx`` file. ``book.xlsx#Sheet name`` picks a sheet.
     :param sheet: the sheet of a workbook (name or 0-based position); default: the first.
     :param name: the plugin name; default: the file name without its suffix.
+    :param defer: keep the problems of broken rows for :meth:`IndicatorTable.check` to report
+        with the names no plugin declares (what the engine does), instead of raising now.
     :raises DataError: the file is missing or is not readable as a table.
     :raises FormulaError: rows are broken (every problem, with its row and column).
     """
@@ -243,7 +264,9 @@ def read_indicator_table(
         frame = read_table(path, sheet=sheet)
         header = [str(c) for c in frame.columns]
         records = [dict(zip(header, row, strict=True)) for row in frame.itertuples(False)]
-    return indicator_table(records, name=name or path.stem, source=path.name, columns=header)
+    return indicator_table(
+        records, name=name or path.stem, source=path.name, columns=header, defer=defer
+    )
 
 
 def _csv_records(path: Path) -> tuple[list[str], list[dict[str, object]]]:
@@ -279,13 +302,15 @@ def indicator_table(
     name: str,
     source: str = "",
     columns: Iterable[object] = (),
+    defer: bool = False,
 ) -> IndicatorTable:
     """Build an indicator table from rows given as mappings of column header to cell.
 
     The first record is row 2 (row 1 being the header), as in a spreadsheet.
 
     :param columns: the header row, if the records may not show every column (an empty table).
-    :raises FormulaError: missing columns or broken rows (every problem found).
+    :param defer: keep the problems of broken rows for :meth:`IndicatorTable.check`.
+    :raises FormulaError: missing columns, or broken rows unless ``defer`` (every problem found).
     """
     source = source or name
     headers = {_column_key(h) for h in [*columns, *(h for record in records for h in record)]}
@@ -293,6 +318,7 @@ def indicator_table(
     problems: list[FormulaProblem] = []
     rows: list[_Row] = []
     targets: list[Target] = []
+    broken: list[str] = []
     for number, record in enumerate(records, start=2):
         cells = {_column_key(k): _text(v) for k, v in record.items()}
         if not any(cells.values()):
@@ -303,13 +329,15 @@ def indicator_table(
         problems += reader.problems
         if built is not None:
             rows.append(built)
+        else:
+            broken.append(reader.id)
         if target is not None:
             targets.append(target)
     problems += _duplicates(rows, source)
     problems += _circles(rows, source)
-    if problems:
+    if problems and not defer:
         raise FormulaError(sorted(problems, key=lambda p: p.row or 0))
-    return IndicatorTable(name, source, rows, targets)
+    return IndicatorTable(name, source, rows, targets, problems, broken)
 
 
 def _check_columns(headers: set[str], source: str) -> None:
@@ -348,6 +376,8 @@ class _RowReader:
         self.row = row
         self.source = source
         self.problems: list[FormulaProblem] = []
+        #: The row's id, once read (also for a broken row).
+        self.id = ""
 
     def problem(self, column: str, message: str, **extra: Any) -> None:
         self.problems.append(
@@ -366,7 +396,7 @@ class _RowReader:
         direction = self.choice("direction", [d.value for d in Direction], required=True)
         tier = self.choice("tier", [t.value for t in Tier]) or tier_of_code(code) or Tier.ADVANCED
         replaces = self.flag("replaces")
-        ind_id = self.identifier(name)
+        ind_id = self.id = self.identifier(name)
         if self.problems or formula is None or direction is None:
             return None
         dimension = _DIMENSIONS.get(canonical_key(self.cells.get("dimension", "")).lower())

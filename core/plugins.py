@@ -158,7 +158,7 @@ def _hook_names() -> list[str]:
 def _load_table(path: Path, name: str) -> object:
     from .indicator_tables import read_indicator_table  # numpy and pandas: only when needed
 
-    return read_indicator_table(path, name=name)
+    return read_indicator_table(path, name=name, defer=True)  # reported with unknown names
 
 
 def _load_file(path: Path) -> ModuleType:
