@@ -205,6 +205,31 @@ def explain(context: Context, code: str) -> None:
         raise _fail(error) from error
 
 
+@cli.command()
+@click.argument("code", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["dot", "mermaid", "json"]),
+    default="dot",
+    show_default=True,
+    help="Graphviz DOT, Mermaid flowchart, or JSON nodes and edges.",
+)
+@pass_context
+def graph(context: Context, code: str | None, fmt: str) -> None:
+    """Print the dependency graph of every indicator, or the lineage of one KPI (CODE)."""
+    from u4ssc.core import U4SSCError
+
+    graph = context.engine.graph
+    try:
+        if fmt == "json":
+            click.echo(json.dumps(graph.to_json(code), indent=2, ensure_ascii=False))
+        else:
+            click.echo(graph.to_dot(code) if fmt == "dot" else graph.to_mermaid(code), nl=False)
+    except U4SSCError as error:
+        raise _fail(error) from error
+
+
 # -- scoring --------------------------------------------------------------------------------------
 
 

@@ -11,13 +11,13 @@ disagree::
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .catalogue import Catalogue
+from .catalogue import Catalogue, Output
 from .errors import DataError, ValidationError
 from .evaluate import Plan, evaluate, run_checks
 from .graph import IndicatorGraph
@@ -57,12 +57,25 @@ class Engine:
         self.matcher = ColumnMatcher(catalogue)
         self.plan = Plan.compile(catalogue, self.graph)
         self.outputs = list(catalogue.outputs())
+        self._plans: dict[frozenset[str], tuple[Plan, list[Output]]] = {}
         defaults = TargetSet.default(catalogue)
         if catalogue.targets:
             defaults = defaults.overlay(catalogue.targets, "plugins", catalogue)
         #: The default target set: u4ssc's own, then the plugins' targets.
         self.target_set = defaults
         self.bands = Bands()
+        self._manifest: dict[str, Any] | None = None
+
+    def _subset(self, indicators: Iterable[str] | None) -> tuple[Plan, list[Output]]:
+        """The plan and outputs for some KPIs (codes or ids) and what they need; all by default."""
+        if indicators is None:
+            return self.plan, self.outputs
+        wanted = frozenset(self.catalogue.find_indicator(code).id for code in indicators)
+        if wanted not in self._plans:
+            plan = Plan.compile(self.catalogue, self.graph, wanted)
+            kept = set(plan.ids)
+            self._plans[wanted] = (plan, [o for o in self.outputs if o.id in kept])
+        return self._plans[wanted]
 
     def targets(self, targets: TargetSet | str | os.PathLike[str] | None = None) -> TargetSet:
         """The target set to score with: the default, a set, or the default plus a CSV file."""
@@ -124,6 +137,8 @@ class Engine:
         strict: bool = False,
         targets: TargetSet | str | os.PathLike[str] | None = None,
         bands: Bands | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        indicators: Iterable[str] | None = None,
     ) -> Result:
         """Score a table of cities: one row per city and year (wide) or one per value (long).
 
@@ -134,12 +149,15 @@ class Engine:
             rest and marking those values invalid.
         :param targets: a :class:`TargetSet`, or the path of a target CSV laid over the default set.
         :param bands: band edges and the lower-is-better rule (default: U4SSC's).
+        :param progress: called as ``progress(done, total)`` as the indicators are evaluated.
+        :param indicators: KPI codes (or ids) to score; only they and what they need are evaluated.
         """
+        subset = self._subset(indicators)
         target_set = self.targets(targets)
         frame = _as_frame(data)
         notes = NoteTable()
         prepared = prepare_frame(frame, self.matcher, notes, decimal=decimal)
-        return self._run(prepared, notes, strict, target_set, bands or self.bands)
+        return self._run(prepared, notes, strict, target_set, bands or self.bands, subset, progress)
 
     def score_one(
         self,
@@ -149,16 +167,18 @@ class Engine:
         strict: bool = False,
         targets: TargetSet | str | os.PathLike[str] | None = None,
         bands: Bands | None = None,
+        indicators: Iterable[str] | None = None,
     ) -> Result:
         """Score one city from a mapping of data item names (or KPI ids) to values.
 
         Takes a fast path with no DataFrame: parsing and bounds come from the same declarations as
         :meth:`score`, and the values are identical.
         """
+        subset = self._subset(indicators)
         target_set = self.targets(targets)
         notes = NoteTable()
         prepared = prepare_record(record, self.matcher, notes, decimal=decimal)
-        return self._run(prepared, notes, strict, target_set, bands or self.bands)
+        return self._run(prepared, notes, strict, target_set, bands or self.bands, subset)
 
     def _run(
         self,
@@ -167,20 +187,29 @@ class Engine:
         strict: bool,
         target_set: TargetSet,
         bands: Bands,
+        subset: tuple[Plan, list[Output]],
+        progress: Callable[[int, int], None] | None = None,
     ) -> Result:
         if strict:
             errors = [p for p in prepared.problems if p.severity == "error"]
             if errors:
                 raise ValidationError(errors)
+        plan, outputs = subset
         evaluation = evaluate(
-            self.plan, self.catalogue, prepared.inputs, prepared.overrides, notes, prepared.n
+            plan,
+            self.catalogue,
+            prepared.inputs,
+            prepared.overrides,
+            notes,
+            prepared.n,
+            progress,
         )
         broken = run_checks(self.catalogue, evaluation, prepared.inputs, prepared.n)
-        scores = score_matrix(self.outputs, evaluation.values, evaluation.status, target_set, bands)
+        scores = score_matrix(outputs, evaluation.values, evaluation.status, target_set, bands)
         return Result(
             city=prepared.city,
             year=prepared.year,
-            outputs=self.outputs,
+            outputs=outputs,
             evaluation=evaluation,
             scores=scores,
             notes=notes,
@@ -205,6 +234,14 @@ class Engine:
 
     def manifest(self) -> dict[str, Any]:
         """What this engine is made of: version, plugins and replacements, for every output."""
+        if self._manifest is None:
+            self._manifest = self._describe()
+        return {
+            key: list(value) if isinstance(value, list) else value
+            for key, value in self._manifest.items()
+        }
+
+    def _describe(self) -> dict[str, Any]:
         return {
             "u4ssc_version": _u4ssc_version(),
             "plugins": [

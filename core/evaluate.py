@@ -9,7 +9,7 @@ Python loop. Reasons are built once per distinct pattern of blocked inputs, not 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +27,9 @@ __all__ = ["Column", "evaluate"]
 Floats = npt.NDArray[np.float64]
 Codes = npt.NDArray[np.int8]
 NoteCodes = npt.NDArray[np.int32]
+
+#: Cells (outputs × rows) looked at per block when scanning the matrix for gaps.
+_BLOCK_CELLS = 2_000_000
 
 _NR = np.int8(Status.NOT_REPORTED)
 _NA = np.int8(Status.NOT_APPLICABLE)
@@ -63,6 +66,8 @@ class Step:
     keys: tuple[str | None, ...]
     rows: tuple[int, ...]
     ids: tuple[str, ...]
+    #: For each output, the positions of the parameters its value depends on.
+    uses: tuple[tuple[int, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -75,12 +80,19 @@ class Plan:
     used_as_input: frozenset[str] = frozenset()
 
     @classmethod
-    def compile(cls, catalogue: Catalogue, graph: IndicatorGraph) -> Plan:
-        """Resolve every parameter and output row of ``catalogue`` in the order of ``graph``."""
-        ids = tuple(o.id for o in catalogue.outputs())
+    def compile(
+        cls, catalogue: Catalogue, graph: IndicatorGraph, wanted: Iterable[str] | None = None
+    ) -> Plan:
+        """Resolve every parameter and output row, in the order of ``graph``.
+
+        :param wanted: indicator ids to evaluate (with everything they need); all by default.
+        """
+        order = graph.plan(wanted)
+        needed = set(order)
+        ids = tuple(o.id for o in catalogue.outputs() if o.indicator.id in needed)
         row_of = {output_id: i for i, output_id in enumerate(ids)}
         steps = []
-        for ind_id in graph.plan(None):
+        for ind_id in order:
             ind = catalogue.indicators[ind_id]
             sources = tuple(graph.direct_inputs(ind_id))
             outputs = outputs_of(ind)
@@ -93,6 +105,7 @@ class Plan:
                     keys=tuple(o.point.key if o.point else None for o in outputs),
                     rows=tuple(row_of[o.id] for o in outputs),
                     ids=tuple(o.id for o in outputs),
+                    uses=_dependencies(ind, sources, catalogue),
                 )
             )
         used = frozenset(
@@ -126,11 +139,13 @@ def evaluate(
     overrides: Mapping[str, Column],
     notes: NoteTable,
     n: int,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Evaluation:
     """Evaluate every indicator of ``plan`` over ``n`` rows.
 
     :param inputs: parsed input columns by data item name; absent items are not reported.
     :param overrides: reported final values by output id; a usable one wins over computing.
+    :param progress: called as ``progress(done, total)`` after each indicator.
     """
     matrix_values = np.empty((len(plan.ids), n))
     matrix_status = np.zeros((len(plan.ids), n), dtype=np.int8)
@@ -150,6 +165,7 @@ def evaluate(
             matrix_values,
             matrix_status,
             matrix_notes,
+            progress,
         )
     return Evaluation(plan.ids, matrix_values, matrix_status, matrix_notes, returned)
 
@@ -166,10 +182,14 @@ def _run_steps(
     matrix_values: Floats,
     matrix_status: Codes,
     matrix_notes: NoteCodes,
+    progress: Callable[[int, int], None] | None,
 ) -> None:
     """One step per indicator, in dependency order, writing into the matrices."""
     absent: Column | None = None
-    for step in plan.steps:
+    pending: dict[int, tuple[Step, int, list[Column]]] = {}
+    for done, step in enumerate(plan.steps, start=1):
+        if progress is not None:
+            progress(done, len(plan.steps))
         args: list[Column] = []
         kwargs: dict[str, Any] = {}
         for param, source, from_item in zip(step.params, step.sources, step.from_item, strict=True):
@@ -184,22 +204,28 @@ def _run_steps(
                 kwargs[param] = returned[source]
             args.append(column)
         result = _call(step.indicator, kwargs, n)
-        in_status: Codes | None = None
-        for key, row, output_id in zip(step.keys, step.rows, step.ids, strict=True):
-            raw = result.values if key is None else result.points[key]
+        # Rows without a number are explained at once when something downstream reads this
+        # indicator, or an override or a failure needs it; otherwise after the loop, when one
+        # pass over the whole matrix finds them (few, usually none, for one city).
+        now = bool(result.failures) or step.indicator.id in plan.used_as_input
+        for j, (key, row, output_id) in enumerate(zip(step.keys, step.rows, step.ids, strict=True)):
+            matrix_values[row] = result.values if key is None else result.points[key]
             override = overrides.get(output_id)
-            finite = np.isfinite(raw)
-            if finite.all() and not result.failures:
-                matrix_values[row] = raw  # statuses and notes are already 0: computed
-                if override is None:
-                    continue
-            column = Column(matrix_values[row], matrix_status[row], matrix_notes[row])
-            if not finite.all() or result.failures:
-                if in_status is None:
-                    in_status = _combine(args, n)
-                _finish(column, raw, finite, in_status, result, step, args, notes, catalogue)
-            if override is not None:
-                _apply_override(column, override, output_id, notes)
+            if now or override is not None:
+                _settle(
+                    step,
+                    j,
+                    args,
+                    result,
+                    override,
+                    matrix_values,
+                    matrix_status,
+                    matrix_notes,
+                    notes,
+                    catalogue,
+                )
+            else:
+                pending[row] = (step, j, args)
         ind_id = step.indicator.id
         if step.indicator.points:
             returned[ind_id] = {
@@ -212,14 +238,98 @@ def _run_steps(
                 Column(matrix_values[r], matrix_status[r], matrix_notes[r]) for r in step.rows
             ]
             node_columns[ind_id] = columns[0] if len(columns) == 1 else _merge(columns)
+    block = max(1, _BLOCK_CELLS // max(n, 1))
+    for start in range(0, len(matrix_values), block):  # slices are views: no copy
+        blank = ~np.isfinite(matrix_values[start : start + block]).all(axis=1)
+        for row in (np.flatnonzero(blank) + start).tolist():
+            if row not in pending:
+                continue
+            step, j, args = pending[row]
+            _settle(
+                step,
+                j,
+                args,
+                _COMPLETE,
+                None,
+                matrix_values,
+                matrix_status,
+                matrix_notes,
+                notes,
+                catalogue,
+            )
 
 
-def _combine(args: list[Column], n: int) -> Codes:
-    if not args:
+def _settle(
+    step: Step,
+    j: int,
+    args: list[Column],
+    result: _Called,
+    override: Column | None,
+    matrix_values: Floats,
+    matrix_status: Codes,
+    matrix_notes: NoteCodes,
+    notes: NoteTable,
+    catalogue: Catalogue,
+) -> None:
+    """Give output ``j`` of ``step`` its statuses and reasons where it has no number, then lay
+    the city's reported value over it."""
+    row = step.rows[j]
+    column = Column(matrix_values[row], matrix_status[row], matrix_notes[row])
+    blank = ~np.isfinite(column.values)
+    if blank.any() or result.failures:
+        uses = step.uses[j]
+        _finish(
+            column,
+            np.flatnonzero(blank),
+            result,
+            tuple(step.sources[i] for i in uses),
+            [args[i] for i in uses],
+            notes,
+            catalogue,
+        )
+    if override is not None:
+        _apply_override(column, override, step.ids[j], notes)
+
+
+def _dependencies(
+    ind: Indicator, sources: tuple[str, ...], catalogue: Catalogue
+) -> tuple[tuple[int, ...], ...]:
+    """For each output, the parameters it depends on.
+
+    A single-value indicator depends on all of them. For a multi-value KPI the formula is run
+    once per parameter on one row of ones with that parameter missing (NaN): the data points that
+    lose their value depend on it. So a missing 3G input never blames the 4G point. A formula that
+    cannot be probed (it raises, or takes another multi-value KPI) keeps all parameters.
+    """
+    every = tuple(range(len(ind.inputs)))
+    if not ind.points:
+        return (every,)
+    fallback = tuple(every for _ in ind.points)
+    if any(
+        source in catalogue.indicators and catalogue.indicators[source].points for source in sources
+    ):
+        return fallback
+    found: list[set[int]] = [set() for _ in ind.points]
+    try:
+        with np.errstate(all="ignore"):
+            for i, param in enumerate(ind.inputs):
+                args = {p: np.full(1, np.nan if p == param else 1.0) for p in ind.inputs}
+                got = ind.func(**args)
+                for j, point in enumerate(ind.points):
+                    if not np.isfinite(np.asarray(got[point.key], dtype=np.float64)).all():
+                        found[j].add(i)
+    except Exception:
+        return fallback
+    return tuple(tuple(sorted(uses)) if uses else every for uses in found)
+
+
+def _combine(statuses: list[Codes], n: int) -> Codes:
+    """The worst status of several inputs, row by row (statuses are ordered by precedence)."""
+    if not statuses:
         return np.zeros(n, np.int8)
-    if len(args) == 1:
-        return args[0].status
-    return np.asarray(np.maximum.reduce([a.status for a in args]), dtype=np.int8)
+    if len(statuses) == 1:
+        return statuses[0]
+    return np.asarray(np.maximum.reduce(statuses), dtype=np.int8)
 
 
 def _merge(columns: list[Column]) -> Column:
@@ -253,6 +363,8 @@ def _call(ind: Indicator, kwargs: dict[str, Any], n: int) -> _Called:
 
 
 _NO_VALUES: Floats = np.empty(0)
+#: What a formula that raised on no row "returned", for outputs settled after the loop.
+_COMPLETE = _Called(_NO_VALUES, {}, {})
 
 
 def _shaped(ind: Indicator, raw: Any, n: int) -> dict[str, Floats]:
@@ -305,76 +417,93 @@ def _slice(value: Any, lo: int, hi: int) -> Any:
 
 def _finish(
     column: Column,
-    values: Floats,
-    finite: npt.NDArray[np.bool_],
-    in_status: Codes,
+    rows: npt.NDArray[np.intp],
     called: _Called,
-    step: Step,
-    args: list[Column],
-    notes: NoteTable,
-    catalogue: Catalogue,
-) -> None:
-    """Write one output's values, statuses and reasons where some rows have no finite number.
-
-    A finite value was computed without the blocked inputs (missing inputs are NaN and NaN
-    propagates), so only rows without a number take the inputs' status, or error.
-    """
-    status = np.where(
-        finite, np.int8(Status.COMPUTED), np.where(in_status >= _NR, in_status, _ERROR)
-    ).astype(np.int8)
-    note_codes = column.notes
-    for row, message in called.failures.items():
-        if status[row] == _ERROR:
-            note_codes[row] = notes.code(message)
-    column.values[:] = np.where(status <= Status.REPORTED, values, np.nan)
-    column.status[:] = status
-    _explain(status, note_codes, step.sources, args, notes, catalogue)
-
-
-def _explain(
-    status: Codes,
-    note_codes: NoteCodes,
     params: tuple[str, ...],
     args: list[Column],
     notes: NoteTable,
     catalogue: Catalogue,
 ) -> None:
-    """Write a reason for every blocked or failed row, once per distinct pattern."""
-    rows = np.flatnonzero((status >= _NR) & (note_codes == 0))
+    """Write one output where some rows have no finite number, with statuses and reasons.
+
+    A finite value was computed without the blocked inputs (missing inputs are NaN and NaN
+    propagates), so only the rows without a number take their inputs' worst status, or error.
+    Only those rows are examined, so a few gaps in a million rows cost little.
+
+    :param rows: the rows without a finite value.
+    :param params: the sources of the parameters this output depends on; ``args`` their columns.
+    """
+    column.values[rows] = np.nan
+    in_status = _combine([a.status[rows] for a in args], rows.size)
+    status = np.where(in_status >= _NR, in_status, _ERROR).astype(np.int8)
+    column.status[rows] = status
+    for row, message in called.failures.items():
+        if column.status[row] == _ERROR:
+            column.notes[row] = notes.code(message)
+    _explain(rows, column, params, args, notes, catalogue)
+
+
+def _explain(
+    rows: npt.NDArray[np.intp],
+    column: Column,
+    params: tuple[str, ...],
+    args: list[Column],
+    notes: NoteTable,
+    catalogue: Catalogue,
+) -> None:
+    """Write a reason for each of ``rows`` that has none yet, once per distinct pattern."""
+    rows = rows[column.notes[rows] == 0]
     if rows.size == 0:
         return
     k = len(args)
-    arg_status = np.stack([a.status[rows] for a in args]) if k else np.zeros((0, rows.size))
-    row_status = status[rows]
-    # First blocking input with the row's own status (NA, invalid, or an upstream error) ...
-    culprit = np.argmax(arg_status == row_status, axis=0) if k else np.zeros(rows.size, int)
-    culprit_note = (
-        np.stack([a.notes[rows] for a in args])[culprit, np.arange(rows.size)]
-        if k
-        else np.zeros(rows.size, np.int32)
-    )
-    # ... or, for not reported, every missing input; for a non-finite result, every zero input.
-    weights = (1 << np.arange(k, dtype=np.int64))[:, None] if k else np.zeros((0, 1), np.int64)
-    missing_bits = ((arg_status == _NR) * weights).sum(axis=0) if k else np.zeros(rows.size, int)
-    arg_values = np.stack([a.values[rows] for a in args]) if k else np.zeros((0, rows.size))
-    zero_bits = ((arg_values == 0) * weights).sum(axis=0) if k else np.zeros(rows.size, int)
-    is_nr = row_status == _NR
-    own_error = (
-        (row_status == _ERROR) & ~(arg_status == _ERROR).any(axis=0)
-        if k
-        else (row_status == _ERROR)
-    )
-    detail = np.where(
-        is_nr, missing_bits, np.where(own_error, zero_bits, culprit * (1 << 32) + culprit_note)
-    )
-    keys = np.stack([row_status.astype(np.int64), own_error.astype(np.int64), detail])
-    uniques, inverse = np.unique(keys, axis=1, return_inverse=True)
-    texts = []
-    for code, own, det in uniques.T:
-        texts.append(
-            notes.code(_reason(Status(code), bool(own), int(det), params, catalogue, notes))
+    row_status = column.status[rows].astype(np.int64)
+    weights = [np.int64(1) << i for i in range(k)]
+    not_reported = row_status == _NR
+    detail = np.zeros(rows.size, np.int64)
+    own_error = np.zeros(rows.size, bool)
+    if not_reported.any():  # every missing input, as bits
+        nr_rows = rows[not_reported] if not not_reported.all() else rows
+        bits = np.zeros(nr_rows.size, np.int64)
+        for weight, arg in zip(weights, args, strict=True):
+            bits += (arg.status[nr_rows] == _NR) * weight
+        detail[not_reported] = bits
+    other = ~not_reported
+    if other.any():
+        other_rows, other_status = rows[other], row_status[other]
+        if k:
+            arg_status = np.stack([a.status[other_rows] for a in args])
+            # The first input with the row's own status (NA, invalid, or an upstream error) ...
+            culprit = np.argmax(arg_status == other_status, axis=0)
+            notes_of = np.stack([a.notes[other_rows] for a in args])
+            culprit_note = notes_of[culprit, np.arange(other_rows.size)]
+            own = (other_status == _ERROR) & ~(arg_status == _ERROR).any(axis=0)
+            # ... or, for the formula's own error, every input that is 0.
+            zeros = np.stack([a.values[other_rows] == 0 for a in args])
+            zero_bits = (zeros * np.array(weights)[:, None]).sum(axis=0)
+            detail[other] = np.where(own, zero_bits, culprit * (1 << 32) + culprit_note)
+        else:
+            own = other_status == _ERROR
+        own_error[other] = own
+    # One integer per pattern: detail (< 2**40), whether the error is the formula's own, status.
+    keys = (detail.astype(np.int64) << 4) | (own_error.astype(np.int64) << 3) | row_status
+    if keys.size == 1:  # one city: no patterns to share (np.unique costs more than the rest)
+        uniques, inverse = keys, np.zeros(1, np.intp)
+    else:
+        uniques, inverse = np.unique(keys, return_inverse=True)
+    texts = [
+        notes.code(
+            _reason(
+                Status(int(key) & 7),
+                bool(int(key) >> 3 & 1),
+                int(key) >> 4,
+                params,
+                catalogue,
+                notes,
+            )
         )
-    note_codes[rows] = np.asarray(texts, np.int32)[inverse.ravel()]
+        for key in uniques
+    ]
+    column.notes[rows] = np.asarray(texts, np.int32)[inverse.ravel()]
 
 
 def _reason(
@@ -442,6 +571,9 @@ def run_checks(
     """
     broken: list[tuple[Check, npt.NDArray[np.intp]]] = []
     for chk in catalogue.checks:
+        sources = [catalogue.resolve(p) for p in chk.inputs]
+        if any(s in catalogue.indicators and s not in evaluation.returned for s in sources):
+            continue  # reads an indicator this (partial) evaluation did not compute
         kwargs: dict[str, Any] = {}
         for param in chk.inputs:
             source = catalogue.resolve(param)

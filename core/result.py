@@ -18,7 +18,7 @@ from .catalogue import Output
 from .errors import InputProblem
 from .evaluate import Column, Evaluation
 from .model import Check
-from .scoring import COVERAGE, UNBENCHMARKED, Scores
+from .scoring import COVERAGE, UNBENCHMARKED, Rollup, Scores
 from .status import LABELS, Status
 from .values import NoteTable
 
@@ -325,6 +325,12 @@ class Result:
             }
 
     # -- roll-ups --------------------------------------------------------------------------------
+
+    def rollup(
+        self, level: str = "category", *, tier: str = "all", include_local: bool = False
+    ) -> list[Rollup]:
+        """Roll-up scores as arrays, one :class:`Rollup` per group; see :meth:`rollups`."""
+        return self.scores.rollup(level, tier=tier, include_local=include_local)
 
     def _rollup_arrays(self, level: str, tier: str, include_local: bool) -> dict[str, Any]:
         """Roll-up columns, row-major (each input row, then each group), as arrays."""

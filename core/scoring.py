@@ -106,7 +106,12 @@ def percent_of_target(
     pct = np.full(values.shape, np.nan)
     with np.errstate(all="ignore"):
         for code in np.unique(directions):
-            rows = np.flatnonzero(directions == code)
+            found = np.flatnonzero(directions == code)
+            # A contiguous run of rows is a view; only scattered rows are gathered (copied).
+            contiguous = found[-1] - found[0] + 1 == found.size
+            rows: slice | npt.NDArray[np.intp] = (
+                slice(found[0], found[-1] + 1) if contiguous else found
+            )
             v, t = values[rows], targets[rows][:, None]
             if code == HIGHER:
                 pct[rows] = v / t * 100.0
@@ -123,15 +128,6 @@ def percent_of_target(
     return pct
 
 
-# Roll-ups add up, per row, the points and the coverage classes of a group's values in one
-# reduction: each (class, points) pair maps to an int64 with a 10-bit count field per class and
-# the points from bit 50. A group of up to 1023 values cannot overflow a field.
-_FIELD = 10
-_POINTS_SHIFT = 50
-_PACKED = np.array(
-    [(1 << (_FIELD * k)) + (p << _POINTS_SHIFT) for k in range(len(COVERAGE)) for p in range(5)],
-    dtype=np.int64,
-)
 #: Coverage class of each status (computed, reported, not reported, n/a, invalid, error).
 _COVERAGE_OF_STATUS = np.zeros(len(Status), dtype=np.int8)
 _COVERAGE_OF_STATUS[[Status.COMPUTED, Status.REPORTED]] = SCORED
@@ -139,7 +135,7 @@ _COVERAGE_OF_STATUS[Status.NOT_REPORTED] = NOT_REPORTED
 _COVERAGE_OF_STATUS[Status.NOT_APPLICABLE] = NOT_APPLICABLE
 _COVERAGE_OF_STATUS[[Status.INVALID, Status.ERROR]] = INVALID
 #: Outputs × rows scored per block, so temporaries stay small for a million rows.
-_BLOCK_CELLS = 2_000_000
+_BLOCK_CELLS = 1_000_000
 
 
 @dataclass
@@ -161,7 +157,9 @@ class Scores:
     coverage: npt.NDArray[np.int8]
     bands: Bands
     target_set: dict[str, str] = field(default_factory=dict)
-    _packed: dict[tuple[str, ...], npt.NDArray[np.int64]] = field(default_factory=dict, repr=False)
+    _sums: dict[tuple[str, ...], tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]] = field(
+        default_factory=dict, repr=False
+    )
     _members: dict[str, dict[tuple[str, str, str], list[int]]] = field(
         default_factory=dict, repr=False
     )
@@ -184,8 +182,7 @@ class Scores:
         if tier not in ("all", "core"):
             raise ConfigurationError(f"unknown tier {tier!r}; use 'all' or 'core'")
         groups: dict[tuple[str, str, str], list[tuple[str, str, str]]] = {}
-        sizes: dict[tuple[str, str, str], int] = {}
-        for category, members in self._categories(tier).items():
+        for category in self._categories(tier):
             dimension, subdimension, _ = category
             if level == "overall":
                 if dimension not in OFFICIAL_DIMENSIONS and not include_local:
@@ -198,36 +195,28 @@ class Scores:
             else:
                 key = category
             groups.setdefault(key, []).append(category)
-            sizes[key] = sizes.get(key, 0) + len(members)
-        if not groups:
-            return []
-        packed = np.stack(
-            [
-                np.sum([self._packed_category(tier, c) for c in categories], axis=0)
-                for categories in groups.values()
-            ]
-        )
-        shifts = (np.arange(len(COVERAGE)) * _FIELD)[None, :, None]
-        counts = (packed[:, None, :] >> shifts) & ((1 << _FIELD) - 1)  # groups × classes × rows
-        points = packed >> _POINTS_SHIFT
-        scored = counts[:, SCORED]
-        with np.errstate(all="ignore"):
-            pct = np.where(scored > 0, points / (4.0 * scored) * 100.0, np.nan)
-        band_points = self.bands.points(pct)
-        max_points = scored * 4
-        return [
-            Rollup(
-                level,
-                key,
-                sizes[key],
-                points[g],
-                max_points[g],
-                pct[g],
-                band_points[g],
-                {name: counts[g, k] for k, name in enumerate(COVERAGE)},
+        rollups = []
+        for key, categories in groups.items():
+            points, scored = self._category_sums(tier, categories[0])
+            for category in categories[1:]:
+                more_points, more_scored = self._category_sums(tier, category)
+                points, scored = points + more_points, scored + more_scored
+            with np.errstate(all="ignore"):
+                pct = points / (4.0 * scored) * 100.0  # NaN where nothing is scored
+            members = [i for c in categories for i in self._categories(tier)[c]]
+            rollups.append(
+                Rollup(
+                    level,
+                    key,
+                    members,
+                    points,
+                    scored * 4,
+                    pct,
+                    self.bands.points(pct),
+                    self.coverage,
+                )
             )
-            for g, key in enumerate(groups)
-        ]
+        return rollups
 
     def _categories(self, tier: str) -> dict[tuple[str, str, str], list[int]]:
         """Output rows of each category (dimension, sub-dimension, category), for a tier."""
@@ -243,14 +232,18 @@ class Scores:
                 found.setdefault((ind.dimension, ind.subdimension, ind.category), []).append(i)
         return found
 
-    def _packed_category(self, tier: str, category: tuple[str, str, str]) -> npt.NDArray[np.int64]:
-        """Packed per-row sums of one category's points and coverage classes (cached)."""
+    def _category_sums(
+        self, tier: str, category: tuple[str, str, str]
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+        """Per row, one category's points and number of scored values (cached)."""
         key = (tier, *category)
-        if key not in self._packed:
-            members = self._members[tier][category]
-            codes = self.coverage[members] * np.int8(5) + self.points[members]
-            self._packed[key] = _PACKED[codes].sum(axis=0)
-        return self._packed[key]
+        if key not in self._sums:
+            points = self.points[self._members[tier][category]]
+            self._sums[key] = (
+                points.sum(axis=0, dtype=np.int32),
+                np.count_nonzero(points, axis=0).astype(np.int32),
+            )
+        return self._sums[key]
 
 
 @dataclass
@@ -259,12 +252,23 @@ class Rollup:
 
     level: str
     key: tuple[str, str, str]
-    size: int
-    points: npt.NDArray[np.int64]
-    max_points: npt.NDArray[np.int64]
+    members: list[int]
+    points: npt.NDArray[np.int32]
+    max_points: npt.NDArray[np.int32]
     pct: npt.NDArray[np.float64]
     band_points: npt.NDArray[np.int8]
-    coverage: dict[str, npt.NDArray[np.int64]]
+    classes: npt.NDArray[np.int8] = field(repr=False)
+
+    @property
+    def size(self) -> int:
+        """How many KPI values the group holds (scored or not)."""
+        return len(self.members)
+
+    @property
+    def coverage(self) -> dict[str, npt.NDArray[np.intp]]:
+        """Per row, how many values of the group are in each coverage class (computed on demand)."""
+        classes = self.classes[self.members]
+        return {name: np.count_nonzero(classes == k, axis=0) for k, name in enumerate(COVERAGE)}
 
 
 def score_matrix(

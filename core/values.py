@@ -83,7 +83,7 @@ def parse_cell(
     :param unit: the unit the value was given in, when a separate unit column says so.
     """
     kind = item.kind if item is not None else None
-    if type(raw) is float or type(raw) is int:  # the common case, before the slower checks
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):  # common: before slow checks
         return _finish(float(raw), item, unit) if raw == raw else _MISSING_CELL
     if raw is None or (isinstance(raw, float) and math.isnan(raw)):
         return _MISSING_CELL
@@ -128,7 +128,7 @@ def plain_number(raw: object, item: DataItem) -> float | None:
 
     The one-city path uses it to skip building a :class:`Cell` for the common case.
     """
-    if type(raw) is not float and type(raw) is not int:
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):  # np.float64 is a float
         return None
     value = float(raw)
     if not math.isfinite(value) or (item.kind is Kind.YES_NO and value not in (0.0, 1.0)):
@@ -263,15 +263,17 @@ def parse_column(
         return _gather(parsed, np.asarray(pair_codes), notes)
     if array.dtype.kind in "fiub":
         values = array.astype(np.float64, copy=False)
-        usable = np.isfinite(values)
-        if item is not None and item.kind is Kind.YES_NO:
-            usable &= (values == 0.0) | (values == 1.0)
-        status = np.where(np.isnan(values), Status.NOT_REPORTED, Status.COMPUTED).astype(np.int8)
+        missing = np.isnan(values)
+        status = missing.view(np.int8) * np.int8(Status.NOT_REPORTED)
         codes = np.zeros(n, dtype=np.int32)
-        odd = ~usable & ~np.isnan(values)
+        # Only infinities, and numbers other than 0 and 1 for a yes/no item, need the cell parser.
+        if item is not None and item.kind is Kind.YES_NO:
+            odd = ~((values == 0.0) | (values == 1.0) | missing)
+        else:
+            odd = np.isinf(values)
         if not odd.any():
             return values, status, codes
-        values = np.where(usable, values, np.nan)
+        values = np.where(odd, np.nan, values)
         uniques, inverse = np.unique(array[odd], return_inverse=True)
         cells = [parse_cell(u.item(), item, decimal=decimal) for u in uniques]
         values[odd] = np.array([c.value for c in cells])[inverse]

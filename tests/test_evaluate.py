@@ -235,3 +235,59 @@ def test_strict_mode_fails_on_the_first_invalid_cell(toy_engine):
             pd.DataFrame([{"city": "A", **GOOD}, {"city": "B", **GOOD, "crimes": "x"}]), strict=True
         )
     assert "row 2, column 'crimes'" in str(caught.value)
+
+
+def test_a_data_point_is_blamed_only_on_its_own_inputs(toy_engine):
+    result = one(toy_engine, trips_bike="N/A: no lanes", trips_bus=None)
+    assert result.status("T: T: T: 5C: bike") is Status.NOT_APPLICABLE
+    assert result.status("T: T: T: 5C: bus") is Status.NOT_REPORTED
+    assert result.reason("T: T: T: 5C: bus") == "missing trips_bus"
+    zero = one(toy_engine, trips=0, trips_bike="N/A: no lanes")
+    assert zero.status("T: T: T: 5C: bus") is Status.ERROR
+    assert zero.reason("T: T: T: 5C: bus") == "undefined: trips is 0"
+
+
+@pytest.mark.parametrize(
+    ("column", "raw", "message"),
+    [
+        ("T: T: T: 4A", "7", "expected yes or no (1 or 0), got 7"),
+        ("T: T: T: 2C", "-3", "-3 is below the minimum 0"),
+        ("T: T: T: 3A", "4 kg", "expected a number, got '4 kg'"),
+    ],
+)
+def test_reported_values_are_validated_like_inputs(toy_engine, column, raw, message):
+    result = one(toy_engine, **{column: raw})
+    assert result.status(column) is Status.INVALID
+    assert message in result.reason(column)
+    (problem,) = result.problems
+    assert problem.column == column
+
+
+def test_reported_values_accept_their_own_unit(toy_engine):
+    result = one(toy_engine, **{"T: T: T: 3A": "12 µg/m³", "T: T: T: 4A": "no"})
+    assert result.value("T: T: T: 3A") == 12.0
+    assert result.status("T: T: T: 4A") is Status.REPORTED
+    assert result.value("T: T: T: 4A") == 0.0
+
+
+def test_progress_is_reported_once_per_indicator(toy_engine):
+    calls = []
+    toy_engine.score(
+        pd.DataFrame([{"city": "A", **GOOD}]), progress=lambda d, t: calls.append((d, t))
+    )
+    total = len(toy_engine.plan.steps)
+    assert calls == [(i, total) for i in range(1, total + 1)]
+
+
+def test_scoring_some_kpis_evaluates_only_what_they_need(toy_engine):
+    result = toy_engine.score_one({"city": "A", **GOOD}, indicators=["t:t:t:6a"])
+    assert [o.id for o in result.outputs] == ["T: T: T: 1C", "T: T: T: 2C", "T: T: T: 6A"]
+    assert result.value("T: T: T: 6A") == pytest.approx(81.2 / 20.0)
+    plan, _ = toy_engine._subset(["T: T: T: 6A"])
+    assert {s.indicator.id for s in plan.steps} == {
+        "online_households",
+        "crime_rate",
+        "online_per_crime",
+    }
+    whole = toy_engine.score(pd.DataFrame([{"city": "A", **GOOD}]))
+    assert result.value("T: T: T: 1C") == whole.value("T: T: T: 1C")

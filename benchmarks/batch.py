@@ -1,0 +1,219 @@
+"""Batch scoring benchmark: u4ssc against a hand-written numpy baseline and a naive per-row loop.
+
+Run from the repository root (after ``pip install -e .``)::
+
+    python benchmarks/batch.py                 # 1 000 000 city-years
+    python benchmarks/batch.py --rows 100000   # quicker
+
+In one run on one machine it times, for the same synthetic input table (every data item of the
+installed catalogue as a float column, about 3 % of cells missing):
+
+(a) u4ssc through its public API: validation, every KPI, points, and the roll-ups at all four
+    levels (``Engine.score`` then ``Result.rollup``);
+(b) the practical limit: the same bounds checks, the same formulas (the plugins' own indicator
+    functions, which are plain numpy), % of target, points and roll-ups, hand-written in numpy with
+    no statuses, reasons or validation report;
+(c) a naive evaluation that loops over rows in Python (timed on a subsample, scaled up);
+
+and prints a/b, c/a, the peak memory of (a) against the input table, and one city scored end to
+end through ``Engine.score_one`` (the path an Excel call takes), after warm-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import math
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from u4ssc.core import Engine
+from u4ssc.core.scoring import LEVELS
+
+GOALS = {"a/b": 1.5, "one city ms": 2.0, "peak memory / input": 3.0}
+
+
+def synthetic_input(engine: Engine, rows: int, seed: int = 20261129) -> pd.DataFrame:
+    """Every data item as a float column within its bounds, about 3 % of cells missing."""
+    rng = np.random.default_rng(seed)
+    columns: dict[str, Any] = {
+        "city": pd.array([f"City {i % 50_000:05d}" for i in range(rows)], dtype="str"),
+        "year": 2000.0 + (np.arange(rows) // 50_000) % 25,
+    }
+    for item in engine.catalogue.items.values():
+        if item.kind == "yes/no":
+            values = rng.integers(0, 2, rows).astype(np.float64)
+        else:
+            low = item.lower if math.isfinite(item.lower) else 0.0
+            high = item.upper if math.isfinite(item.upper) else 10_000.0
+            values = rng.uniform(low + 0.05 * (high - low), high, rows)
+        values[rng.random(rows) < 0.03] = np.nan
+        columns[item.name] = values
+    return pd.DataFrame(columns)
+
+
+def run_u4ssc(engine: Engine, frame: pd.DataFrame) -> Any:
+    """(a) The public API: score, then every roll-up level."""
+    result = engine.score(frame)
+    for level in LEVELS:
+        result.rollup(level)
+    return result
+
+
+def run_numpy(engine: Engine, frame: pd.DataFrame) -> np.ndarray:
+    """(b) Bounds, formulas, % of target, points and roll-ups, hand-written in numpy."""
+    arrays: dict[str, Any] = {}
+    for name, item in engine.catalogue.items.items():
+        values = frame[name].to_numpy()
+        bad = (values < item.lower) | (values > item.upper)
+        arrays[name] = np.where(bad, np.nan, values) if bad.any() else values
+    outputs: list[np.ndarray] = []
+    with np.errstate(all="ignore"):
+        for step in engine.plan.steps:
+            ind = step.indicator
+            args = {p: arrays[s] for p, s in zip(step.params, step.sources, strict=True)}
+            got = ind.func(**args)
+            arrays[ind.id] = got
+            outputs += [got[k] for k in step.keys] if ind.points else [got]
+        points = np.zeros((len(outputs), len(frame)), dtype=np.int8)
+        for i, (values, output) in enumerate(zip(outputs, engine.outputs, strict=True)):
+            target = engine.target_set.get(output.id)
+            if target is None or target.value is None:
+                continue
+            t = target.value
+            direction = target.direction or output.direction
+            if direction == "higher":
+                pct = values / t * 100
+            elif direction == "lower":
+                pct = np.where(values <= 0, 100.0, t / values * 100)
+            elif direction == "approach":
+                pct = np.minimum(values, t) / np.maximum(values, t) * 100
+            else:
+                pct = values * 100 if t >= 0.5 else (1 - values) * 100
+            points[i] = np.where(np.isnan(pct), 0, np.searchsorted([33, 66, 95], pct, "right") + 1)
+    scored = points > 0
+    categories: dict[tuple[str, str, str], list[int]] = {}
+    for i, output in enumerate(engine.outputs):
+        ind = output.indicator
+        categories.setdefault((ind.dimension, ind.subdimension, ind.category), []).append(i)
+    sums = {k: (points[v].sum(axis=0), scored[v].sum(axis=0)) for k, v in categories.items()}
+    for size in (3, 2, 1, 0):  # category, sub-dimension, dimension, overall
+        groups: dict[tuple[str, ...], list[Any]] = {}
+        for key, pair in sums.items():
+            groups.setdefault(key[:size], []).append(pair)
+        for pairs in groups.values():
+            total = sum(p for p, _ in pairs)
+            count = sum(c for _, c in pairs)
+            with np.errstate(all="ignore"):
+                np.searchsorted([33, 66, 95], total / (4 * count) * 100, "right")
+    return points
+
+
+def run_naive(engine: Engine, frame: pd.DataFrame) -> int:
+    """(c) One row at a time in Python: formulas on floats, then points and category sums."""
+    targets = [engine.target_set.get(o.id) for o in engine.outputs]
+    records = frame.drop(columns=["city", "year"]).to_dict("records")
+    total = 0
+    for record in records:
+        values: dict[str, Any] = dict(record)
+        row_points = []
+        for step in engine.plan.steps:
+            ind = step.indicator
+            try:
+                got = ind.func(
+                    **{p: values[s] for p, s in zip(step.params, step.sources, strict=True)}
+                )
+            except ZeroDivisionError:
+                got = math.nan if not ind.points else dict.fromkeys(step.keys, math.nan)
+            values[ind.id] = got
+            row_points += [got[k] for k in step.keys] if ind.points else [got]
+        for value, target in zip(row_points, targets, strict=True):
+            if target is None or target.value is None or value != value:
+                continue
+            pct = value / target.value * 100 if target.value else 100.0
+            total += 1 if pct < 33 else 2 if pct < 66 else 3 if pct < 95 else 4
+    return total
+
+
+def timed(func: Callable[[], Any], repeat: int = 1) -> float:
+    """The best wall-clock time of ``repeat`` runs, in seconds."""
+    best = math.inf
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        func()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def peak_memory(func: Callable[[], Any]) -> int:
+    """Peak bytes allocated while ``func`` runs (numpy buffers included), traced."""
+    gc.collect()
+    tracemalloc.start()
+    func()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def one_city_ms(engine: Engine, frame: pd.DataFrame, runs: int = 300) -> float:
+    """Median milliseconds of ``Engine.score_one`` on one complete city, after warm-up."""
+    record = {"city": "Aster", "year": 2024}
+    record.update({k: v for k, v in frame.iloc[0].items() if k not in ("city", "year")})
+    record = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in record.items()}
+    for _ in range(30):
+        engine.score_one(record)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        engine.score_one(record)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1e3
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--naive-rows", type=int, default=2_000)
+    args = parser.parse_args()
+
+    engine = Engine.load()
+    frame = synthetic_input(engine, args.rows)
+    input_mb = frame.memory_usage(deep=True).sum() / 1e6
+    run_u4ssc(engine, frame.head(100))  # warm up: imports pandera, caches schemas
+    print(
+        f"rows: {args.rows:,}  data items: {len(engine.catalogue.items)}  "
+        f"values per row: {len(engine.outputs)}  input table: {input_mb:,.0f} MB"
+    )
+
+    a = timed(lambda: run_u4ssc(engine, frame), repeat=2)
+    b = timed(lambda: run_numpy(engine, frame), repeat=2)
+    sample = frame.head(args.naive_rows)
+    c = timed(lambda: run_naive(engine, sample)) * args.rows / len(sample)
+    peak = peak_memory(lambda: run_u4ssc(engine, frame)) / 1e6
+    one = one_city_ms(engine, frame)
+
+    figures = {
+        "a/b": a / b,
+        "one city ms": one,
+        "peak memory / input": peak / input_mb,
+    }
+    print(f"(a) u4ssc public API          {a:8.2f} s   ({args.rows / a:,.0f} city-years/s)")
+    print(f"(b) hand-written numpy        {b:8.2f} s")
+    print(f"(c) naive per-row (scaled)    {c:8.2f} s   (timed on {len(sample):,} rows)")
+    print(f"a/b = {a / b:.2f}   c/a = {c / a:.1f}")
+    print(f"peak memory of (a): {peak:,.0f} MB = {peak / input_mb:.2f} × the input table")
+    print(f"one city, all KPIs with points (score_one, median): {one:.3f} ms")
+    for name, goal in GOALS.items():
+        verdict = "ok" if figures[name] <= goal else "OVER GOAL"
+        print(f"goal {name} <= {goal}: {figures[name]:.2f} {verdict}")
+
+
+if __name__ == "__main__":
+    main()
