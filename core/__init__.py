@@ -44,6 +44,8 @@ from .model import (
 
 if TYPE_CHECKING:
     from .engine import Engine, default_engine
+    from .expressions import Formula, parse_formula
+    from .indicator_tables import IndicatorTable, read_indicator_table
     from .result import Result
     from .scoring import Bands
     from .status import Status
@@ -59,11 +61,13 @@ __all__ = [
     "DataPoint",
     "Direction",
     "Engine",
+    "Formula",
     "FormulaError",
     "FormulaProblem",
     "GraphError",
     "GraphProblem",
     "Indicator",
+    "IndicatorTable",
     "InputProblem",
     "Kind",
     "PluginError",
@@ -84,10 +88,12 @@ __all__ = [
     "hookimpl",
     "indicator",
     "indicators_in",
+    "parse_formula",
     "per_100k",
     "per_capita",
     "percent",
     "ratio",
+    "read_indicator_table",
     "shares_off_100",
 ]
 
@@ -100,6 +106,10 @@ _LAZY = {
     "Bands": ".scoring",
     "Target": ".targets",
     "TargetSet": ".targets",
+    "Formula": ".expressions",
+    "parse_formula": ".expressions",
+    "IndicatorTable": ".indicator_tables",
+    "read_indicator_table": ".indicator_tables",
 }
 
 
