@@ -39,9 +39,15 @@ def _fail(error: Exception) -> U4SSCClickError:
 class Context:
     """What every command shares: the options of the group and the engine, built on first use."""
 
-    def __init__(self, plugins_dirs: Sequence[Path]) -> None:
+    def __init__(self, plugins_dirs: Sequence[Path], indicator_tables: Sequence[Path] = ()) -> None:
         self.plugins_dirs = plugins_dirs
+        self.indicator_tables = list(indicator_tables)
         self._engine: Engine | None = None
+
+    def add_tables(self, tables: Iterable[Path]) -> None:
+        """Load these indicator tables too (a command's own ``--indicators``)."""
+        assert self._engine is None, "indicator tables must be added before the engine is built"
+        self.indicator_tables += tables
 
     @property
     def engine(self) -> Engine:
@@ -50,13 +56,25 @@ class Context:
             from u4ssc.core import Engine, U4SSCError
 
             try:
-                self._engine = Engine.load(plugins_dirs=self.plugins_dirs)
+                self._engine = Engine.load(
+                    plugins_dirs=self.plugins_dirs, indicator_tables=self.indicator_tables
+                )
             except U4SSCError as error:
                 raise _fail(error) from error
         return self._engine
 
 
 pass_context = click.make_pass_decorator(Context)
+
+INDICATORS = click.option(
+    "--indicators",
+    "indicator_tables",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Load an indicator table: a CSV file, or an Excel workbook (book.xlsx#Sheet for a "
+    "sheet other than the first), one local indicator per row. Repeatable. "
+    "Also read from U4SSC_INDICATORS.",
+)
 
 FORMAT = click.option(
     "--format",
@@ -78,14 +96,18 @@ FORMAT = click.option(
     help="Load one-off plugin files (*.py) from this directory. Repeatable. "
     "Also read from U4SSC_PLUGINS_DIR.",
 )
+@INDICATORS
 @click.pass_context
-def cli(ctx: click.Context, plugins_dirs: tuple[Path, ...]) -> None:
+def cli(
+    ctx: click.Context, plugins_dirs: tuple[Path, ...], indicator_tables: tuple[Path, ...]
+) -> None:
     """Compute, validate and benchmark the U4SSC KPIs for smart sustainable cities.
 
     Plugins are loaded from the u4ssc entry-point group (the three U4SSC dimensions and any city
-    package), from --plugins-dir and U4SSC_PLUGINS_DIR; U4SSC_BLOCK_PLUGINS=a,b skips plugins.
+    package), from --plugins-dir and U4SSC_PLUGINS_DIR, and from indicator tables given with
+    --indicators or U4SSC_INDICATORS; U4SSC_BLOCK_PLUGINS=a,b skips plugins.
     """
-    ctx.obj = Context(plugins_dirs)
+    ctx.obj = Context(plugins_dirs, indicator_tables)
 
 
 # -- listings -------------------------------------------------------------------------------------
@@ -259,6 +281,7 @@ def graph(context: Context, code: str | None, fmt: str) -> None:
 @click.option(
     "--include-local", is_flag=True, help="Count local (city) indicators in the overall score."
 )
+@INDICATORS
 @pass_context
 def score(
     context: Context,
@@ -271,6 +294,7 @@ def score(
     level: str,
     tier: str,
     include_local: bool,
+    indicator_tables: tuple[Path, ...],
 ) -> None:
     """Score INPUT (CSV, Excel, Parquet or JSON; one row per city and year, or long layout).
 
@@ -280,6 +304,7 @@ def score(
     """
     from u4ssc.core import U4SSCError
 
+    context.add_tables(indicator_tables)
     engine = context.engine
     try:
         result = engine.score(input_path, decimal=decimal, strict=strict, targets=targets_path)
@@ -324,6 +349,39 @@ def validate(context: Context, input_path: Path, decimal: str) -> None:
     click.echo(f"{errors} error(s), {len(problems) - errors} warning(s)")
     if errors:
         sys.exit(1)
+
+
+# -- plugins --------------------------------------------------------------------------------------
+
+
+@cli.command("new-plugin")
+@click.argument("name")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Create the package's folder in this directory.",
+)
+def new_plugin(name: str, directory: Path) -> None:
+    """Create a plugin package NAME (e.g. aster-kpis) for a city's own indicators.
+
+    Writes NAME/pyproject.toml (with the u4ssc entry point), a module with one data item, one
+    indicator and its local target, a test and a README. Then: cd NAME && pip install -e ".[test]"
+    && pytest.
+    """
+    from u4ssc.core import U4SSCError
+    from u4ssc.scaffold import create_plugin_package, plugin_names
+
+    try:
+        written = create_plugin_package(name, directory)
+    except U4SSCError as error:
+        raise _fail(error) from error
+    root = directory / plugin_names(name).dist
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f'next: cd {root} && pip install -e ".[test]" && pytest')
 
 
 # -- helpers --------------------------------------------------------------------------------------
