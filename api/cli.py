@@ -42,9 +42,15 @@ def _fail(error: Exception) -> U4SSCClickError:
 class Context:
     """What every command shares: the options of the group and the engine, built on first use."""
 
-    def __init__(self, plugins_dirs: Sequence[Path]) -> None:
+    def __init__(self, plugins_dirs: Sequence[Path], indicator_tables: Sequence[Path] = ()) -> None:
         self.plugins_dirs = plugins_dirs
+        self.indicator_tables = list(indicator_tables)
         self._engine: Engine | None = None
+
+    def add_tables(self, tables: Iterable[Path]) -> None:
+        """Load these indicator tables too (a command's own ``--indicators``)."""
+        assert self._engine is None, "indicator tables must be added before the engine is built"
+        self.indicator_tables += tables
 
     @property
     def engine(self) -> Engine:
@@ -53,13 +59,25 @@ class Context:
             from u4ssc.core import Engine, U4SSCError
 
             try:
-                self._engine = Engine.load(plugins_dirs=self.plugins_dirs)
+                self._engine = Engine.load(
+                    plugins_dirs=self.plugins_dirs, indicator_tables=self.indicator_tables
+                )
             except U4SSCError as error:
                 raise _fail(error) from error
         return self._engine
 
 
 pass_context = click.make_pass_decorator(Context)
+
+INDICATORS = click.option(
+    "--indicators",
+    "indicator_tables",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Load an indicator table: a CSV file, or an Excel workbook (book.xlsx#Sheet for a "
+    "sheet other than the first), one local indicator per row. Repeatable. "
+    "Also read from U4SSC_INDICATORS.",
+)
 
 FORMAT = click.option(
     "--format",
@@ -81,14 +99,18 @@ FORMAT = click.option(
     help="Load one-off plugin files (*.py) from this directory. Repeatable. "
     "Also read from U4SSC_PLUGINS_DIR.",
 )
+@INDICATORS
 @click.pass_context
-def cli(ctx: click.Context, plugins_dirs: tuple[Path, ...]) -> None:
+def cli(
+    ctx: click.Context, plugins_dirs: tuple[Path, ...], indicator_tables: tuple[Path, ...]
+) -> None:
     """Compute, validate and benchmark the U4SSC KPIs for smart sustainable cities.
 
     Plugins are loaded from the u4ssc entry-point group (the three U4SSC dimensions and any city
-    package), from --plugins-dir and U4SSC_PLUGINS_DIR; U4SSC_BLOCK_PLUGINS=a,b skips plugins.
+    package), from --plugins-dir and U4SSC_PLUGINS_DIR, and from indicator tables given with
+    --indicators or U4SSC_INDICATORS; U4SSC_BLOCK_PLUGINS=a,b skips plugins.
     """
-    ctx.obj = Context(plugins_dirs)
+    ctx.obj = Context(plugins_dirs, indicator_tables)
 
 
 # -- listings -------------------------------------------------------------------------------------
@@ -186,6 +208,31 @@ def explain(context: Context, code: str) -> None:
         raise _fail(error) from error
 
 
+@cli.command()
+@click.argument("code", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["dot", "mermaid", "json"]),
+    default="dot",
+    show_default=True,
+    help="Graphviz DOT, Mermaid flowchart, or JSON nodes and edges.",
+)
+@pass_context
+def graph(context: Context, code: str | None, fmt: str) -> None:
+    """Print the dependency graph of every indicator, or the lineage of one KPI (CODE)."""
+    from u4ssc.core import U4SSCError
+
+    graph = context.engine.graph
+    try:
+        if fmt == "json":
+            click.echo(json.dumps(graph.to_json(code), indent=2, ensure_ascii=False))
+        else:
+            click.echo(graph.to_dot(code) if fmt == "dot" else graph.to_mermaid(code), nl=False)
+    except U4SSCError as error:
+        raise _fail(error) from error
+
+
 # -- scoring --------------------------------------------------------------------------------------
 
 
@@ -237,6 +284,7 @@ def explain(context: Context, code: str) -> None:
 @click.option(
     "--include-local", is_flag=True, help="Count local (city) indicators in the overall score."
 )
+@INDICATORS
 @pass_context
 def score(
     context: Context,
@@ -249,6 +297,7 @@ def score(
     level: str,
     tier: str,
     include_local: bool,
+    indicator_tables: tuple[Path, ...],
 ) -> None:
     """Score INPUT (CSV, Excel, Parquet or JSON; one row per city and year, or long layout).
 
@@ -258,6 +307,7 @@ def score(
     """
     from u4ssc.core import U4SSCError
 
+    context.add_tables(indicator_tables)
     engine = context.engine
     try:
         result = engine.score(input_path, decimal=decimal, strict=strict, targets=targets_path)
@@ -304,6 +354,39 @@ def validate(context: Context, input_path: Path, decimal: str) -> None:
         sys.exit(1)
 
 
+# -- plugins --------------------------------------------------------------------------------------
+
+
+@cli.command("new-plugin")
+@click.argument("name")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Create the package's folder in this directory.",
+)
+def new_plugin(name: str, directory: Path) -> None:
+    """Create a plugin package NAME (e.g. aster-kpis) for a city's own indicators.
+
+    Writes NAME/pyproject.toml (with the u4ssc entry point), a module with one data item, one
+    indicator and its local target, a test and a README. Then: cd NAME && pip install -e ".[test]"
+    && pytest.
+    """
+    from u4ssc.core import U4SSCError
+    from u4ssc.scaffold import create_plugin_package, plugin_names
+
+    try:
+        written = create_plugin_package(name, directory)
+    except U4SSCError as error:
+        raise _fail(error) from error
+    root = directory / plugin_names(name).dist
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f'next: cd {root} && pip install -e ".[test]" && pytest')
+
+
 # -- wheel and reports ----------------------------------------------------------------------------
 
 INPUT = click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
@@ -325,6 +408,10 @@ SCORING = (
         type=click.Path(dir_okay=False, path_type=Path),
         help="CSV of targets laid over the default set (as for 'score').",
     ),
+    click.option(
+        "--include-local", is_flag=True, help="Count local (city) indicators in the overall score."
+    ),
+    INDICATORS,
 )
 
 
@@ -341,8 +428,9 @@ def _run(action: Callable[[], T]) -> T:
 
 
 def _city_periods(command: Callable[..., None]) -> Callable[..., None]:
-    """Give a command INPUT, --city, --year, --decimal and --targets; call it with the
-    city-periods they select (scored, with input problems summarised on stderr)."""
+    """Give a command INPUT, --city, --year and the scoring options of 'score' (--decimal,
+    --targets, --include-local, --indicators); call it with the city-periods they select
+    (scored, with input problems summarised on stderr)."""
 
     @functools.wraps(command)
     @pass_context
@@ -353,14 +441,19 @@ def _city_periods(command: Callable[..., None]) -> Callable[..., None]:
         year: int | None,
         decimal: str,
         targets_path: Path | None,
+        include_local: bool,
+        indicator_tables: tuple[Path, ...],
         **options: Any,
     ) -> None:
         from u4ssc.report import city_periods
 
+        context.add_tables(indicator_tables)
         result = _run(
             lambda: context.engine.score(input_path, decimal=decimal, targets=targets_path)
         )
-        periods = _run(lambda: city_periods(result, city=city, year=year))
+        periods = _run(
+            lambda: city_periods(result, city=city, year=year, include_local=include_local)
+        )
         _report_problems(result.problems)
         command(periods, **options)
 

@@ -11,18 +11,19 @@ disagree::
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .catalogue import Catalogue
+from .catalogue import Catalogue, Output
 from .errors import DataError, ValidationError
 from .evaluate import Plan, evaluate, run_checks
 from .graph import IndicatorGraph
+from .indicator_tables import IndicatorTable
 from .inputs import ColumnMatcher, Prepared, prepare_frame, prepare_record
-from .plugins import PluginInfo, load_plugins
+from .plugins import INDICATORS_ENV, PluginInfo, env_list, load_plugins
 from .result import Result
 from .scoring import Bands, score_matrix
 from .targets import TargetSet
@@ -56,12 +57,25 @@ class Engine:
         self.matcher = ColumnMatcher(catalogue)
         self.plan = Plan.compile(catalogue, self.graph)
         self.outputs = list(catalogue.outputs())
+        self._plans: dict[frozenset[str], tuple[Plan, list[Output]]] = {}
         defaults = TargetSet.default(catalogue)
         if catalogue.targets:
             defaults = defaults.overlay(catalogue.targets, "plugins", catalogue)
         #: The default target set: u4ssc's own, then the plugins' targets.
         self.target_set = defaults
         self.bands = Bands()
+        self._manifest: dict[str, Any] | None = None
+
+    def _subset(self, indicators: Iterable[str] | None) -> tuple[Plan, list[Output]]:
+        """The plan and outputs for some KPIs (codes or ids) and what they need; all by default."""
+        if indicators is None:
+            return self.plan, self.outputs
+        wanted = frozenset(self.catalogue.find_indicator(code).id for code in indicators)
+        if wanted not in self._plans:
+            plan = Plan.compile(self.catalogue, self.graph, wanted)
+            kept = set(plan.ids)
+            self._plans[wanted] = (plan, [o for o in self.outputs if o.id in kept])
+        return self._plans[wanted]
 
     def targets(self, targets: TargetSet | str | os.PathLike[str] | None = None) -> TargetSet:
         """The target set to score with: the default, a set, or the default plus a CSV file."""
@@ -79,6 +93,7 @@ class Engine:
         plugins: Iterable[tuple[str, object]] = (),
         entry_points: bool = True,
         block: Iterable[str] = (),
+        indicator_tables: Sequence[str | os.PathLike[str]] = (),
     ) -> Engine:
         """Load plugins and build the engine.
 
@@ -87,13 +102,26 @@ class Engine:
         :param entry_points: load the plugins installed in the ``u4ssc`` entry-point group
             (the built-in dimensions among them).
         :param block: names of plugins not to load.
+        :param indicator_tables: indicator tables (CSV, or Excel with ``book.xlsx#Sheet``), each
+            registered as a plugin named after its file; ``U4SSC_INDICATORS`` adds more (several
+            separated by the platform's path separator).
         :raises PluginError: a plugin failed to load or registered something broken.
+        :raises FormulaError: an indicator table has broken rows (all problems, with rows).
         :raises GraphError: the indicators do not form a valid graph (all problems listed).
         """
+        tables = [*indicator_tables, *env_list(INDICATORS_ENV, os.pathsep)]
         manager, infos = load_plugins(
-            plugins_dirs, plugins, entry_point_group="u4ssc" if entry_points else None, block=block
+            plugins_dirs,
+            plugins,
+            entry_point_group="u4ssc" if entry_points else None,
+            block=block,
+            indicator_tables=tables,
         )
-        return cls(Catalogue.build(manager, infos))
+        catalogue = Catalogue.build(manager, infos)
+        for info in infos:
+            if isinstance(info.plugin, IndicatorTable):
+                info.plugin.check(catalogue)  # errors with table rows before the graph's own
+        return cls(catalogue)
 
     # -- scoring ---------------------------------------------------------------------------------
 
@@ -109,6 +137,8 @@ class Engine:
         strict: bool = False,
         targets: TargetSet | str | os.PathLike[str] | None = None,
         bands: Bands | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        indicators: Iterable[str] | None = None,
     ) -> Result:
         """Score a table of cities: one row per city and year (wide) or one per value (long).
 
@@ -119,12 +149,15 @@ class Engine:
             rest and marking those values invalid.
         :param targets: a :class:`TargetSet`, or the path of a target CSV laid over the default set.
         :param bands: band edges and the lower-is-better rule (default: U4SSC's).
+        :param progress: called as ``progress(done, total)`` as the indicators are evaluated.
+        :param indicators: KPI codes (or ids) to score; only they and what they need are evaluated.
         """
+        subset = self._subset(indicators)
         target_set = self.targets(targets)
         frame = _as_frame(data)
         notes = NoteTable()
         prepared = prepare_frame(frame, self.matcher, notes, decimal=decimal)
-        return self._run(prepared, notes, strict, target_set, bands or self.bands)
+        return self._run(prepared, notes, strict, target_set, bands or self.bands, subset, progress)
 
     def score_one(
         self,
@@ -134,16 +167,18 @@ class Engine:
         strict: bool = False,
         targets: TargetSet | str | os.PathLike[str] | None = None,
         bands: Bands | None = None,
+        indicators: Iterable[str] | None = None,
     ) -> Result:
         """Score one city from a mapping of data item names (or KPI ids) to values.
 
         Takes a fast path with no DataFrame: parsing and bounds come from the same declarations as
         :meth:`score`, and the values are identical.
         """
+        subset = self._subset(indicators)
         target_set = self.targets(targets)
         notes = NoteTable()
         prepared = prepare_record(record, self.matcher, notes, decimal=decimal)
-        return self._run(prepared, notes, strict, target_set, bands or self.bands)
+        return self._run(prepared, notes, strict, target_set, bands or self.bands, subset)
 
     def _run(
         self,
@@ -152,26 +187,36 @@ class Engine:
         strict: bool,
         target_set: TargetSet,
         bands: Bands,
+        subset: tuple[Plan, list[Output]],
+        progress: Callable[[int, int], None] | None = None,
     ) -> Result:
         if strict:
             errors = [p for p in prepared.problems if p.severity == "error"]
             if errors:
                 raise ValidationError(errors)
+        plan, outputs = subset
         evaluation = evaluate(
-            self.plan, self.catalogue, prepared.inputs, prepared.overrides, notes, prepared.n
+            plan,
+            self.catalogue,
+            prepared.inputs,
+            prepared.overrides,
+            notes,
+            prepared.n,
+            progress,
         )
         broken = run_checks(self.catalogue, evaluation, prepared.inputs, prepared.n)
-        scores = score_matrix(self.outputs, evaluation.values, evaluation.status, target_set, bands)
+        scores = score_matrix(outputs, evaluation.values, evaluation.status, target_set, bands)
         return Result(
             city=prepared.city,
             year=prepared.year,
-            outputs=self.outputs,
+            outputs=outputs,
             evaluation=evaluation,
             scores=scores,
             notes=notes,
             problems=prepared.problems,
             broken=broken,
             manifest=self.manifest(),
+            aliases=self.catalogue.aliases,
         )
 
     def validate(
@@ -189,6 +234,14 @@ class Engine:
 
     def manifest(self) -> dict[str, Any]:
         """What this engine is made of: version, plugins and replacements, for every output."""
+        if self._manifest is None:
+            self._manifest = self._describe()
+        return {
+            key: list(value) if isinstance(value, list) else value
+            for key, value in self._manifest.items()
+        }
+
+    def _describe(self) -> dict[str, Any]:
         return {
             "u4ssc_version": _u4ssc_version(),
             "plugins": [

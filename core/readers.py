@@ -16,7 +16,7 @@ from .errors import DataError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["read_table"]
+__all__ = ["decode_file", "read_table"]
 
 _SNIFF_BYTES = 65536
 
@@ -51,7 +51,7 @@ def read_table(
     )
 
 
-def _decode(path: Path, encoding: str | None) -> tuple[str, str]:
+def decode_file(path: Path, encoding: str | None) -> tuple[str, str]:
     """Return the text and the encoding: UTF-8 (with or without BOM), else Latin-1."""
     data = path.read_bytes()
     if encoding is not None:
@@ -67,7 +67,7 @@ def _read_csv(path: Path, encoding: str | None) -> pd.DataFrame:
 
     import pandas as pd
 
-    text, _ = _decode(path, encoding)
+    text, _ = decode_file(path, encoding)
     if not text.strip():
         raise DataError(f"{path.name} is empty: it needs a header row and one row per city")
     try:
@@ -94,7 +94,7 @@ def _read_excel(path: Path, sheet: str | int | None) -> pd.DataFrame:
 def _read_json(path: Path, encoding: str | None) -> pd.DataFrame:
     import pandas as pd
 
-    text, _ = _decode(path, encoding)
+    text, _ = decode_file(path, encoding)
     data = json.loads(text)
     if isinstance(data, dict) and "rows" in data:
         data = data["rows"]

@@ -83,7 +83,7 @@ def parse_cell(
     :param unit: the unit the value was given in, when a separate unit column says so.
     """
     kind = item.kind if item is not None else None
-    if type(raw) is float or type(raw) is int:  # the common case, before the slower checks
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):  # common: before slow checks
         return _finish(float(raw), item, unit) if raw == raw else _MISSING_CELL
     if raw is None or (isinstance(raw, float) and math.isnan(raw)):
         return _MISSING_CELL
@@ -128,7 +128,7 @@ def plain_number(raw: object, item: DataItem) -> float | None:
 
     The one-city path uses it to skip building a :class:`Cell` for the common case.
     """
-    if type(raw) is not float and type(raw) is not int:
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):  # np.float64 is a float
         return None
     value = float(raw)
     if not math.isfinite(value) or (item.kind is Kind.YES_NO and value not in (0.0, 1.0)):

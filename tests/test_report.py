@@ -277,6 +277,21 @@ def test_cli_report_writes_one_page_per_city_period_and_a_comparison(run, tmp_pa
 
 
 @needs_matplotlib
+def test_cli_report_with_local_indicators_and_include_local(run, tmp_path):
+    table = ROOT / "examples" / "local-indicators.csv"
+    page = tmp_path / "aster.html"
+    args = ["--city", "Aster (synthetic)", "--year", "2024", "--indicators", str(table)]
+    assert run("report", str(EXAMPLES), *args, "-o", str(page)).exit_code == 0
+    alone = page.read_text(encoding="utf-8")
+    assert 'id="kpi-local-ict-2"' in alone  # the local KPIs have rows and wheel segments
+    assert 'xlink:href="#kpi-local-ict-2"' in alone
+    assert run("report", str(EXAMPLES), *args, "--include-local", "-o", str(page)).exit_code == 0
+    pooled = page.read_text(encoding="utf-8")
+    total = re.compile(r'<td>all</td>(?:<td class="num">\d+</td>){5}<td class="num">(\d+)</td>')
+    assert int(total.search(pooled)[1]) == int(total.search(alone)[1]) + 4  # local values count
+
+
+@needs_matplotlib
 def test_cli_wheel_writes_svg_and_png(run, tmp_path):
     for name in ("w.svg", "w.PNG"):
         done = run(
