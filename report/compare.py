@@ -52,7 +52,7 @@ def render_comparison(
             el(
                 "section",
                 el("h2", "Scores side by side"),
-                _matrix(periods, _heads(periods, links), _rollup_rows(periods)),
+                _matrix(_heads(periods, links), _rollup_rows(periods)),
                 legend_list(first.bands),
                 id="scores",
             ),
@@ -66,7 +66,7 @@ def render_comparison(
                     "or error. Point at a cell for the value and its band.",
                     class_="note",
                 ),
-                _matrix(periods, _heads(periods, links), _kpi_rows(periods)),
+                _matrix(_heads(periods, links), _kpi_rows(periods)),
                 id="grid",
             ),
             manifest_section(first.manifest),
@@ -84,7 +84,7 @@ def _heads(periods: Sequence[CityPeriod], links: Mapping[int, str]) -> list[Mark
     return heads
 
 
-def _matrix(periods: Sequence[CityPeriod], heads: list[Markup], rows: list[Markup]) -> Markup:
+def _matrix(heads: list[Markup], rows: list[Markup]) -> Markup:
     head = el("tr", el("th", "", class_="sticky"), heads)
     return el(
         "div",

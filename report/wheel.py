@@ -21,7 +21,6 @@ import xml.etree.ElementTree as ET
 from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import matplotlib as mpl
@@ -32,7 +31,7 @@ from matplotlib.text import Text
 from .model import RING_LEVELS, Segment, Wheel
 from .palette import colour, legend, text_colour
 
-__all__ = ["RADII", "Painter", "segment_id", "to_png", "to_svg", "write"]
+__all__ = ["RADII", "Painter", "segment_id"]
 
 #: Inner and outer radius of each ring, in data units (the wheel's outer edge is 1).
 RADII = {
@@ -152,24 +151,6 @@ class Painter:
         with _style():
             self.figure(wheel).savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
         return buffer.getvalue()
-
-
-def to_svg(wheel: Wheel, **options: Any) -> str:
-    """The wheel as SVG text; see :meth:`Painter.svg` for the options."""
-    return Painter().svg(wheel, **options)
-
-
-def to_png(wheel: Wheel, dpi: int = 150) -> bytes:
-    """The wheel as PNG bytes."""
-    return Painter().png(wheel, dpi)
-
-
-def write(wheel: Wheel, path: Path) -> None:
-    """Write the wheel to ``path``: PNG for a ``.png`` suffix, else SVG."""
-    if path.suffix.lower() == ".png":
-        path.write_bytes(to_png(wheel))
-    else:
-        path.write_text(to_svg(wheel), encoding="utf-8")
 
 
 # -- drawing --------------------------------------------------------------------------------------
