@@ -13,10 +13,10 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -25,6 +25,8 @@ LEVELS = ("category", "subdimension", "dimension", "overall")
 
 if TYPE_CHECKING:
     from u4ssc.core import Engine, U4SSCError
+
+T = TypeVar("T")
 
 
 class U4SSCClickError(click.ClickException):
@@ -42,9 +44,15 @@ def _fail(error: Exception) -> U4SSCClickError:
 class Context:
     """What every command shares: the options of the group and the engine, built on first use."""
 
-    def __init__(self, plugins_dirs: Sequence[Path]) -> None:
+    def __init__(self, plugins_dirs: Sequence[Path], indicator_tables: Sequence[Path] = ()) -> None:
         self.plugins_dirs = plugins_dirs
+        self.indicator_tables = list(indicator_tables)
         self._engine: Engine | None = None
+
+    def add_tables(self, tables: Iterable[Path]) -> None:
+        """Load these indicator tables too (a command's own ``--indicators``)."""
+        assert self._engine is None, "indicator tables must be added before the engine is built"
+        self.indicator_tables += tables
 
     @property
     def engine(self) -> Engine:
@@ -53,13 +61,25 @@ class Context:
             from u4ssc.core import Engine, U4SSCError
 
             try:
-                self._engine = Engine.load(plugins_dirs=self.plugins_dirs)
+                self._engine = Engine.load(
+                    plugins_dirs=self.plugins_dirs, indicator_tables=self.indicator_tables
+                )
             except U4SSCError as error:
                 raise _fail(error) from error
         return self._engine
 
 
 pass_context = click.make_pass_decorator(Context)
+
+INDICATORS = click.option(
+    "--indicators",
+    "indicator_tables",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Load an indicator table: a CSV file, or an Excel workbook (book.xlsx#Sheet for a "
+    "sheet other than the first), one local indicator per row. Repeatable. "
+    "Also read from U4SSC_INDICATORS.",
+)
 
 FORMAT = click.option(
     "--format",
@@ -81,14 +101,18 @@ FORMAT = click.option(
     help="Load one-off plugin files (*.py) from this directory. Repeatable. "
     "Also read from U4SSC_PLUGINS_DIR.",
 )
+@INDICATORS
 @click.pass_context
-def cli(ctx: click.Context, plugins_dirs: tuple[Path, ...]) -> None:
+def cli(
+    ctx: click.Context, plugins_dirs: tuple[Path, ...], indicator_tables: tuple[Path, ...]
+) -> None:
     """Compute, validate and benchmark the U4SSC KPIs for smart sustainable cities.
 
     Plugins are loaded from the u4ssc entry-point group (the three U4SSC dimensions and any city
-    package), from --plugins-dir and U4SSC_PLUGINS_DIR; U4SSC_BLOCK_PLUGINS=a,b skips plugins.
+    package), from --plugins-dir and U4SSC_PLUGINS_DIR, and from indicator tables given with
+    --indicators or U4SSC_INDICATORS; U4SSC_BLOCK_PLUGINS=a,b skips plugins.
     """
-    ctx.obj = Context(plugins_dirs)
+    ctx.obj = Context(plugins_dirs, indicator_tables)
 
 
 # -- listings -------------------------------------------------------------------------------------
@@ -182,6 +206,31 @@ def explain(context: Context, code: str) -> None:
 
     try:
         click.echo(explain_text(context.engine, code))
+    except U4SSCError as error:
+        raise _fail(error) from error
+
+
+@cli.command()
+@click.argument("code", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["dot", "mermaid", "json"]),
+    default="dot",
+    show_default=True,
+    help="Graphviz DOT, Mermaid flowchart, or JSON nodes and edges.",
+)
+@pass_context
+def graph(context: Context, code: str | None, fmt: str) -> None:
+    """Print the dependency graph of every indicator, or the lineage of one KPI (CODE)."""
+    from u4ssc.core import U4SSCError
+
+    graph = context.engine.graph
+    try:
+        if fmt == "json":
+            click.echo(json.dumps(graph.to_json(code), indent=2, ensure_ascii=False))
+        else:
+            click.echo(graph.to_dot(code) if fmt == "dot" else graph.to_mermaid(code), nl=False)
     except U4SSCError as error:
         raise _fail(error) from error
 
@@ -339,6 +388,7 @@ def reader_options(func: Any) -> Any:
     "--include-local", is_flag=True, help="Count local (city) indicators in the overall score."
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@INDICATORS
 @pass_context
 def score(
     context: Context,
@@ -353,6 +403,7 @@ def score(
     tier: str,
     include_local: bool,
     quiet: bool,
+    indicator_tables: tuple[Path, ...],
 ) -> None:
     """Score INPUT files (CSV, Excel, Parquet or JSON; wide or long layout), combined in order.
 
@@ -369,6 +420,7 @@ def score(
         raise click.UsageError(f"{fmt} output is binary: give a file to write with -o")
     options = {"format": fmt, "shape": shape, "level": level, "tier": tier}
     options["include_local"] = include_local
+    context.add_tables(indicator_tables)
     batch = reading.batch(context.engine, strict=strict, targets=targets_path)
     try:
         if batch.chunked and fmt not in ("csv", "parquet"):
@@ -398,10 +450,10 @@ def _write_run(
             result = next(iter(batch.results()))
             progress.long_run(len(result))
             frame = table(result, **shaping)
-            progress.step("writing")
+            progress.step(90, "writing")
             manifest = batch.manifest(**options)
             stream.write(render(frame, fmt, manifest))
-            progress.step("done")
+            progress.step(100, "done")
             return manifest
         sink = open_sink(fmt, stream)
         for result in batch.results():
@@ -474,9 +526,12 @@ def _stderr_is_tty() -> bool:
 class _Progress:
     """A progress bar on stderr for long runs on a terminal; nothing otherwise.
 
-    A chunked run shows the bytes read; a whole run, once known to be long (by its input size,
-    or its number of rows once scored), the steps scoring, writing, done.
+    A chunked run shows the bytes read. A whole run shows 100 steps, the first 80 moved by the
+    engine as it evaluates the indicators, then tabulating, writing, done; it appears from the
+    start when the inputs are large, else once scoring shows the run is long.
     """
+
+    SCORED = 80  # where a whole run's bar stands once scoring is done
 
     def __init__(self, quiet: bool, batch: Any) -> None:
         self.enabled = not quiet and _stderr_is_tty()
@@ -487,37 +542,41 @@ class _Progress:
 
     def __enter__(self) -> _Progress:
         if self.chunked:
-            self._start(self.total, "scoring")
+            self._start(self.total)
         elif self.total > LONG_RUN_BYTES:
-            self._start(3, "scoring")
+            self._start(100)
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.render_finish()
 
-    def _start(self, length: int, label: str) -> None:
+    def _start(self, length: int) -> None:
         if self.enabled and self.bar is None:
-            self.bar = click.progressbar(length=max(length, 1), label=label, file=sys.stderr)
+            self.bar = click.progressbar(length=max(length, 1), label="scoring", file=sys.stderr)
             self.bar.render_progress()
 
+    def _move(self, position: int, label: str | None = None) -> None:
+        if self.bar is not None:
+            if label is not None:
+                self.bar.label = label
+            self.bar.update(max(position - self.done, 0))
+            self.done = max(position, self.done)
+
     def to(self, done: int, total: int) -> None:
-        """Move to ``done`` of ``total`` (bytes of a chunked run; a whole run has steps)."""
-        if self.bar is not None and self.chunked:
-            self.bar.update(max(done - self.done, 0))
-            self.done = done
+        """Progress reported by the run: bytes read (chunked), or indicators evaluated."""
+        self._move(done if self.chunked else self.SCORED * done // max(total, 1))
 
     def long_run(self, rows: int) -> None:
         """Scoring is done: show the bar for the remaining steps if the run is long."""
         if rows > LONG_RUN_ROWS:
-            self._start(3, "scoring")
-        self.step("tabulating")
+            self._start(100)
+        self._move(self.SCORED, "tabulating")
 
-    def step(self, label: str) -> None:
-        """One step of a whole run done; ``label`` names the next."""
-        if self.bar is not None and not self.chunked:
-            self.bar.label = label
-            self.bar.update(1)
+    def step(self, position: int, label: str) -> None:
+        """A whole run reached ``position`` (of 100); ``label`` names what comes next."""
+        if not self.chunked:
+            self._move(position, label)
 
 
 @cli.command()
@@ -561,6 +620,175 @@ def validate(context: Context, reading: Reading, fmt: str) -> None:
         click.echo(f"{errors} error(s), {len(problems) - errors} warning(s)")
     if errors:
         sys.exit(1)
+
+
+# -- plugins --------------------------------------------------------------------------------------
+
+
+@cli.command("new-plugin")
+@click.argument("name")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Create the package's folder in this directory.",
+)
+def new_plugin(name: str, directory: Path) -> None:
+    """Create a plugin package NAME (e.g. aster-kpis) for a city's own indicators.
+
+    Writes NAME/pyproject.toml (with the u4ssc entry point), a module with one data item, one
+    indicator and its local target, a test and a README. Then: cd NAME && pip install -e ".[test]"
+    && pytest.
+    """
+    from u4ssc.core import U4SSCError
+    from u4ssc.scaffold import create_plugin_package, plugin_names
+
+    try:
+        written = create_plugin_package(name, directory)
+    except U4SSCError as error:
+        raise _fail(error) from error
+    root = directory / plugin_names(name).dist
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f'next: cd {root} && pip install -e ".[test]" && pytest')
+
+
+# -- wheel and reports ----------------------------------------------------------------------------
+
+INPUT = click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+CITY_YEAR = (
+    click.option("--city", help="Only this city (as in the input's city column)."),
+    click.option("--year", type=int, help="Only this year."),
+)
+SCORING = (
+    click.option(
+        "--decimal",
+        type=click.Choice([".", ","]),
+        default=".",
+        show_default=True,
+        help="Decimal separator in text cells.",
+    ),
+    click.option(
+        "--targets",
+        "targets_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="CSV of targets laid over the default set (as for 'score').",
+    ),
+    click.option(
+        "--include-local", is_flag=True, help="Count local (city) indicators in the overall score."
+    ),
+    INDICATORS,
+)
+
+
+def _run(action: Callable[[], T]) -> T:
+    """Run a library call; its errors, and files that cannot be written, become short messages."""
+    from u4ssc.core import U4SSCError
+
+    try:
+        return action()
+    except U4SSCError as error:
+        raise _fail(error) from error
+    except OSError as error:
+        raise click.ClickException(f"cannot write {error.filename}: {error.strerror}") from error
+
+
+def _city_periods(command: Callable[..., None]) -> Callable[..., None]:
+    """Give a command INPUT, --city, --year and the scoring options of 'score' (--decimal,
+    --targets, --include-local, --indicators); call it with the city-periods they select
+    (scored, with input problems summarised on stderr)."""
+
+    @functools.wraps(command)
+    @pass_context
+    def run(
+        context: Context,
+        input_path: Path,
+        city: str | None,
+        year: int | None,
+        decimal: str,
+        targets_path: Path | None,
+        include_local: bool,
+        indicator_tables: tuple[Path, ...],
+        **options: Any,
+    ) -> None:
+        from u4ssc.report import city_periods
+
+        context.add_tables(indicator_tables)
+        result = _run(
+            lambda: context.engine.score(input_path, decimal=decimal, targets=targets_path)
+        )
+        periods = _run(
+            lambda: city_periods(result, city=city, year=year, include_local=include_local)
+        )
+        _report_problems(result.problems)
+        command(periods, **options)
+
+    for decorator in reversed((INPUT, *CITY_YEAR, *SCORING)):
+        run = decorator(run)
+    return run
+
+
+@cli.command()
+@_city_periods
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The picture to write: a .svg or .png file.",
+)
+def wheel(periods: list[Any], output: Path) -> None:
+    """Draw the U4SSC benchmarking wheel of one city and year as SVG or PNG.
+
+    Rings from the centre: dimensions, sub-dimensions, categories, then every KPI and data point,
+    each coloured by its band as 'u4ssc score' gives it; grey where not scored. Needs the report
+    extra: pip install 'u4ssc[report]'.
+    """
+    if output.suffix.lower() not in (".svg", ".png"):
+        raise click.BadParameter("must end in .svg or .png", param_hint="'-o'")
+    if len(periods) != 1:
+        names = ", ".join(p.title for p in periods[:4]) + (", ..." if len(periods) > 4 else "")
+        raise click.UsageError(
+            f"{len(periods)} city-periods match ({names}); choose one with --city and --year"
+        )
+    from u4ssc.report import write_wheel
+
+    click.echo(_run(lambda: write_wheel(periods[0], output)))
+
+
+@cli.command()
+@_city_periods
+@click.option(
+    "--compare",
+    is_flag=True,
+    help="Write a page comparing the city-periods: roll-up scores side by side and a "
+    "KPI x city-period grid coloured by band (with a directory: the reports too).",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="A .html file (one city-period, or with --compare the comparison page), or a "
+    "directory: one report per city-period (and comparison.html with --compare).",
+)
+def report(periods: list[Any], compare: bool, output: Path) -> None:
+    """Write self-contained HTML reports: the wheel, scores, every KPI, warnings, manifest.
+
+    Each page is one file that loads nothing from the network and runs no script. Needs the
+    report extra: pip install 'u4ssc[report]'.
+    """
+    if output.suffix.lower() == ".html" and len(periods) > 1 and not compare:
+        raise click.UsageError(
+            f"{len(periods)} city-periods match but {output.name} is one file: choose one "
+            "with --city and --year, give a directory, or use --compare"
+        )
+    from u4ssc.report import write_reports
+
+    for path in _run(lambda: write_reports(periods, output, compare=compare)):
+        click.echo(path)
 
 
 # -- helpers --------------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from .errors import (
     ConfigurationError,
     DataError,
+    FormulaError,
+    FormulaProblem,
     GraphError,
     GraphProblem,
     InputProblem,
@@ -20,6 +22,7 @@ from .errors import (
     PluginError,
     U4SSCError,
     UnknownNameError,
+    UsageError,
     ValidationError,
 )
 from .formulas import SHARE_TOLERANCE, per_100k, per_capita, percent, ratio, shares_off_100
@@ -42,6 +45,8 @@ from .model import (
 
 if TYPE_CHECKING:
     from .engine import Engine, default_engine
+    from .expressions import Formula, parse_formula
+    from .indicator_tables import IndicatorTable, read_indicator_table
     from .result import Result
     from .scoring import Bands
     from .status import Status
@@ -57,9 +62,13 @@ __all__ = [
     "DataPoint",
     "Direction",
     "Engine",
+    "Formula",
+    "FormulaError",
+    "FormulaProblem",
     "GraphError",
     "GraphProblem",
     "Indicator",
+    "IndicatorTable",
     "InputProblem",
     "Kind",
     "OutputError",
@@ -71,6 +80,7 @@ __all__ = [
     "Tier",
     "U4SSCError",
     "UnknownNameError",
+    "UsageError",
     "ValidationError",
     "canonical_key",
     "check",
@@ -80,10 +90,12 @@ __all__ = [
     "hookimpl",
     "indicator",
     "indicators_in",
+    "parse_formula",
     "per_100k",
     "per_capita",
     "percent",
     "ratio",
+    "read_indicator_table",
     "shares_off_100",
 ]
 
@@ -96,6 +108,10 @@ _LAZY = {
     "Bands": ".scoring",
     "Target": ".targets",
     "TargetSet": ".targets",
+    "Formula": ".expressions",
+    "parse_formula": ".expressions",
+    "IndicatorTable": ".indicator_tables",
+    "read_indicator_table": ".indicator_tables",
 }
 
 

@@ -123,7 +123,7 @@ class Batch:
             "bands": self.bands,
         }
         if self.progress is not None and "progress" in signature(self.engine.score).parameters:
-            options["progress"] = self.progress  # pragma: no cover - once the engine reports
+            options["progress"] = self.progress
         return options
 
     # -- chunked ---------------------------------------------------------------------------------

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import os
 import platform
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .catalogue import Catalogue
+from .catalogue import Catalogue, Output
 from .errors import DataError, InputProblem, ValidationError
 from .evaluate import Plan, evaluate, run_checks
 from .graph import IndicatorGraph
+from .indicator_tables import IndicatorTable
 from .inputs import (
     ColumnMatcher,
     KeyLedger,
@@ -30,7 +31,7 @@ from .inputs import (
     prepare_frame,
     prepare_record,
 )
-from .plugins import PluginInfo, load_plugins
+from .plugins import INDICATORS_ENV, PluginInfo, env_list, load_plugins
 from .provenance import trace
 from .readers import InputFile, ReadOptions, read_input
 from .result import Origin, Result
@@ -91,12 +92,25 @@ class Engine:
         self.matcher = ColumnMatcher(catalogue)
         self.plan = Plan.compile(catalogue, self.graph)
         self.outputs = list(catalogue.outputs())
+        self._plans: dict[frozenset[str], tuple[Plan, list[Output]]] = {}
         defaults = TargetSet.default(catalogue)
         if catalogue.targets:
             defaults = defaults.overlay(catalogue.targets, "plugins", catalogue)
         #: The default target set: u4ssc's own, then the plugins' targets.
         self.target_set = defaults
         self.bands = Bands()
+        self._manifest: dict[str, Any] | None = None
+
+    def _subset(self, indicators: Iterable[str] | None) -> tuple[Plan, list[Output]]:
+        """The plan and outputs for some KPIs (codes or ids) and what they need; all by default."""
+        if indicators is None:
+            return self.plan, self.outputs
+        wanted = frozenset(self.catalogue.find_indicator(code).id for code in indicators)
+        if wanted not in self._plans:
+            plan = Plan.compile(self.catalogue, self.graph, wanted)
+            kept = set(plan.ids)
+            self._plans[wanted] = (plan, [o for o in self.outputs if o.id in kept])
+        return self._plans[wanted]
 
     def targets(self, targets: TargetSet | str | os.PathLike[str] | None = None) -> TargetSet:
         """The target set to score with: the default, a set, or the default plus a CSV file."""
@@ -114,6 +128,7 @@ class Engine:
         plugins: Iterable[tuple[str, object]] = (),
         entry_points: bool = True,
         block: Iterable[str] = (),
+        indicator_tables: Sequence[str | os.PathLike[str]] = (),
     ) -> Engine:
         """Load plugins and build the engine.
 
@@ -122,13 +137,26 @@ class Engine:
         :param entry_points: load the plugins installed in the ``u4ssc`` entry-point group
             (the built-in dimensions among them).
         :param block: names of plugins not to load.
+        :param indicator_tables: indicator tables (CSV, or Excel with ``book.xlsx#Sheet``), each
+            registered as a plugin named after its file; ``U4SSC_INDICATORS`` adds more (several
+            separated by the platform's path separator).
         :raises PluginError: a plugin failed to load or registered something broken.
+        :raises FormulaError: an indicator table has broken rows (all problems, with rows).
         :raises GraphError: the indicators do not form a valid graph (all problems listed).
         """
+        tables = [*indicator_tables, *env_list(INDICATORS_ENV, os.pathsep)]
         manager, infos = load_plugins(
-            plugins_dirs, plugins, entry_point_group="u4ssc" if entry_points else None, block=block
+            plugins_dirs,
+            plugins,
+            entry_point_group="u4ssc" if entry_points else None,
+            block=block,
+            indicator_tables=tables,
         )
-        return cls(Catalogue.build(manager, infos))
+        catalogue = Catalogue.build(manager, infos)
+        for info in infos:
+            if isinstance(info.plugin, IndicatorTable):
+                info.plugin.check(catalogue)  # errors with table rows before the graph's own
+        return cls(catalogue)
 
     # -- scoring ---------------------------------------------------------------------------------
 
@@ -143,6 +171,8 @@ class Engine:
         strict: bool = False,
         targets: TargetSet | str | os.PathLike[str] | None = None,
         bands: Bands | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        indicators: Iterable[str] | None = None,
     ) -> Result:
         """Score a table of cities: one row per city and year (wide) or one per value (long).
 
@@ -153,19 +183,29 @@ class Engine:
             (see :class:`~u4ssc.core.readers.ReadOptions`; a point for tables given in memory).
         :param layout: ``wide``, ``long`` or ``auto`` (long when there are ``item`` and ``value``
             columns).
-        :param sheet: the Excel sheet to read, by name or 1-based position (default: the first).
+        :param sheet: the Excel sheet to read: a name, or a position (an ``int`` counts from 0,
+            digits in text from 1, as ``--sheet`` does); default: the first.
         :param encoding: the text encoding of CSV and JSON files (default: detected).
         :param strict: raise :class:`ValidationError` on any invalid input instead of scoring the
             rest and marking those values invalid.
         :param targets: a :class:`TargetSet`, or the path of a target CSV laid over the default set.
         :param bands: band edges and the lower-is-better rule (default: U4SSC's).
+        :param progress: called as ``progress(done, total)`` as the indicators are evaluated.
+        :param indicators: KPI codes (or ids) to score; only they and what they need are evaluated.
         """
+        self._subset(indicators)  # an unknown KPI code fails before any file is read
         target_set = self.targets(targets)
         notes = NoteTable()
         read = ReadOptions(decimal, encoding, sheet)
         prepared, files = self.prepare(data, notes, read=read, layout=layout)
         result = self.score_prepared(
-            prepared, notes, strict=strict, targets=target_set, bands=bands
+            prepared,
+            notes,
+            strict=strict,
+            targets=target_set,
+            bands=bands,
+            progress=progress,
+            indicators=indicators,
         )
         result.manifest["options"] = _options(read, layout, strict)
         if files:
@@ -228,6 +268,7 @@ class Engine:
         strict: bool = False,
         targets: TargetSet | str | os.PathLike[str] | None = None,
         bands: Bands | None = None,
+        indicators: Iterable[str] | None = None,
     ) -> Result:
         """Score one city from a mapping of data item names (or KPI ids) to values.
 
@@ -236,7 +277,9 @@ class Engine:
         """
         notes = NoteTable()
         prepared = prepare_record(record, self.matcher, notes, decimal=decimal)
-        return self.score_prepared(prepared, notes, strict=strict, targets=targets, bands=bands)
+        return self.score_prepared(
+            prepared, notes, strict=strict, targets=targets, bands=bands, indicators=indicators
+        )
 
     def score_prepared(
         self,
@@ -246,24 +289,34 @@ class Engine:
         strict: bool = False,
         targets: TargetSet | str | os.PathLike[str] | None = None,
         bands: Bands | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        indicators: Iterable[str] | None = None,
     ) -> Result:
         """Score rows already prepared by :meth:`prepare` (or :meth:`prepare_part`).
 
         :raises ValidationError: ``strict`` and some input is invalid (the first one is named).
         """
+        subset = self._subset(indicators)
         target_set = self.targets(targets)
         bands = bands or self.bands
         if strict:
             errors = [p for p in prepared.problems if p.severity == "error"]
             if errors:
                 raise ValidationError(errors)
+        plan, outputs = subset
         evaluation = evaluate(
-            self.plan, self.catalogue, prepared.inputs, prepared.overrides, notes, prepared.n
+            plan,
+            self.catalogue,
+            prepared.inputs,
+            prepared.overrides,
+            notes,
+            prepared.n,
+            progress,
         )
         broken = run_checks(self.catalogue, evaluation, prepared.inputs, prepared.n)
-        scores = score_matrix(self.outputs, evaluation.values, evaluation.status, target_set, bands)
+        scores = score_matrix(outputs, evaluation.values, evaluation.status, target_set, bands)
         provenance = trace(
-            self.plan,
+            plan,
             prepared.input_provenance,
             prepared.override_provenance,
             evaluation.status,
@@ -276,13 +329,14 @@ class Engine:
         return Result(
             city=prepared.city,
             year=prepared.year,
-            outputs=self.outputs,
+            outputs=outputs,
             evaluation=evaluation,
             scores=scores,
             notes=notes,
             problems=prepared.problems,
             broken=broken,
             manifest=self.manifest(),
+            aliases=self.catalogue.aliases,
             provenance=provenance,
             origin=origin,
         )
@@ -302,6 +356,14 @@ class Engine:
 
     def manifest(self) -> dict[str, Any]:
         """What this engine is made of: versions, plugins and replacements, for every output."""
+        if self._manifest is None:
+            self._manifest = self._describe()
+        return {
+            key: value.copy() if isinstance(value, (list, dict)) else value
+            for key, value in self._manifest.items()
+        }
+
+    def _describe(self) -> dict[str, Any]:
         return {
             "u4ssc_version": _u4ssc_version(),
             "versions": dict(_versions()),

@@ -9,7 +9,7 @@ Python loop. Reasons are built once per distinct pattern of blocked inputs, not 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +27,9 @@ __all__ = ["Column", "evaluate"]
 Floats = npt.NDArray[np.float64]
 Codes = npt.NDArray[np.int8]
 NoteCodes = npt.NDArray[np.int32]
+
+#: Cells (outputs × rows) looked at per block when scanning the matrix for gaps.
+_BLOCK_CELLS = 2_000_000
 
 _NR = np.int8(Status.NOT_REPORTED)
 _NA = np.int8(Status.NOT_APPLICABLE)
@@ -77,12 +80,19 @@ class Plan:
     used_as_input: frozenset[str] = frozenset()
 
     @classmethod
-    def compile(cls, catalogue: Catalogue, graph: IndicatorGraph) -> Plan:
-        """Resolve every parameter and output row of ``catalogue`` in the order of ``graph``."""
-        ids = tuple(o.id for o in catalogue.outputs())
+    def compile(
+        cls, catalogue: Catalogue, graph: IndicatorGraph, wanted: Iterable[str] | None = None
+    ) -> Plan:
+        """Resolve every parameter and output row, in the order of ``graph``.
+
+        :param wanted: indicator ids to evaluate (with everything they need); all by default.
+        """
+        order = graph.plan(wanted)
+        needed = set(order)
+        ids = tuple(o.id for o in catalogue.outputs() if o.indicator.id in needed)
         row_of = {output_id: i for i, output_id in enumerate(ids)}
         steps = []
-        for ind_id in graph.plan(None):
+        for ind_id in order:
             ind = catalogue.indicators[ind_id]
             sources = tuple(graph.direct_inputs(ind_id))
             outputs = outputs_of(ind)
@@ -129,11 +139,13 @@ def evaluate(
     overrides: Mapping[str, Column],
     notes: NoteTable,
     n: int,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Evaluation:
     """Evaluate every indicator of ``plan`` over ``n`` rows.
 
     :param inputs: parsed input columns by data item name; absent items are not reported.
     :param overrides: reported final values by output id; a usable one wins over computing.
+    :param progress: called as ``progress(done, total)`` after each indicator.
     """
     matrix_values = np.empty((len(plan.ids), n))
     matrix_status = np.zeros((len(plan.ids), n), dtype=np.int8)
@@ -153,6 +165,7 @@ def evaluate(
             matrix_values,
             matrix_status,
             matrix_notes,
+            progress,
         )
     return Evaluation(plan.ids, matrix_values, matrix_status, matrix_notes, returned)
 
@@ -169,10 +182,14 @@ def _run_steps(
     matrix_values: Floats,
     matrix_status: Codes,
     matrix_notes: NoteCodes,
+    progress: Callable[[int, int], None] | None,
 ) -> None:
     """One step per indicator, in dependency order, writing into the matrices."""
     absent: Column | None = None
-    for step in plan.steps:
+    pending: dict[int, tuple[Step, int, list[Column]]] = {}
+    for done, step in enumerate(plan.steps, start=1):
+        if progress is not None:
+            progress(done, len(plan.steps))
         args: list[Column] = []
         kwargs: dict[str, Any] = {}
         for param, source, from_item in zip(step.params, step.sources, step.from_item, strict=True):
@@ -187,28 +204,28 @@ def _run_steps(
                 kwargs[param] = returned[source]
             args.append(column)
         result = _call(step.indicator, kwargs, n)
+        # Rows without a number are explained at once when something downstream reads this
+        # indicator, or an override or a failure needs it; otherwise after the loop, when one
+        # pass over the whole matrix finds them (few, usually none, for one city).
+        now = bool(result.failures) or step.indicator.id in plan.used_as_input
         for j, (key, row, output_id) in enumerate(zip(step.keys, step.rows, step.ids, strict=True)):
-            raw = result.values if key is None else result.points[key]
+            matrix_values[row] = result.values if key is None else result.points[key]
             override = overrides.get(output_id)
-            matrix_values[row] = raw  # statuses and notes start at 0: computed
-            blank = ~np.isfinite(raw)
-            complete = not blank.any() and not result.failures
-            if complete and override is None:
-                continue
-            column = Column(matrix_values[row], matrix_status[row], matrix_notes[row])
-            if not complete:
-                uses = step.uses[j]
-                _finish(
-                    column,
-                    np.flatnonzero(blank),
+            if now or override is not None:
+                _settle(
+                    step,
+                    j,
+                    args,
                     result,
-                    tuple(step.sources[i] for i in uses),
-                    [args[i] for i in uses],
+                    override,
+                    matrix_values,
+                    matrix_status,
+                    matrix_notes,
                     notes,
                     catalogue,
                 )
-            if override is not None:
-                _apply_override(column, override, output_id, notes)
+            else:
+                pending[row] = (step, j, args)
         ind_id = step.indicator.id
         if step.indicator.points:
             returned[ind_id] = {
@@ -221,6 +238,57 @@ def _run_steps(
                 Column(matrix_values[r], matrix_status[r], matrix_notes[r]) for r in step.rows
             ]
             node_columns[ind_id] = columns[0] if len(columns) == 1 else _merge(columns)
+    block = max(1, _BLOCK_CELLS // max(n, 1))
+    for start in range(0, len(matrix_values), block):  # slices are views: no copy
+        blank = ~np.isfinite(matrix_values[start : start + block]).all(axis=1)
+        for row in (np.flatnonzero(blank) + start).tolist():
+            if row not in pending:
+                continue
+            step, j, args = pending[row]
+            _settle(
+                step,
+                j,
+                args,
+                _COMPLETE,
+                None,
+                matrix_values,
+                matrix_status,
+                matrix_notes,
+                notes,
+                catalogue,
+            )
+
+
+def _settle(
+    step: Step,
+    j: int,
+    args: list[Column],
+    result: _Called,
+    override: Column | None,
+    matrix_values: Floats,
+    matrix_status: Codes,
+    matrix_notes: NoteCodes,
+    notes: NoteTable,
+    catalogue: Catalogue,
+) -> None:
+    """Give output ``j`` of ``step`` its statuses and reasons where it has no number, then lay
+    the city's reported value over it."""
+    row = step.rows[j]
+    column = Column(matrix_values[row], matrix_status[row], matrix_notes[row])
+    blank = ~np.isfinite(column.values)
+    if blank.any() or result.failures:
+        uses = step.uses[j]
+        _finish(
+            column,
+            np.flatnonzero(blank),
+            result,
+            tuple(step.sources[i] for i in uses),
+            [args[i] for i in uses],
+            notes,
+            catalogue,
+        )
+    if override is not None:
+        _apply_override(column, override, step.ids[j], notes)
 
 
 def _dependencies(
@@ -295,6 +363,8 @@ def _call(ind: Indicator, kwargs: dict[str, Any], n: int) -> _Called:
 
 
 _NO_VALUES: Floats = np.empty(0)
+#: What a formula that raised on no row "returned", for outputs settled after the loop.
+_COMPLETE = _Called(_NO_VALUES, {}, {})
 
 
 def _shaped(ind: Indicator, raw: Any, n: int) -> dict[str, Floats]:
@@ -416,7 +486,10 @@ def _explain(
         own_error[other] = own
     # One integer per pattern: detail (< 2**40), whether the error is the formula's own, status.
     keys = (detail.astype(np.int64) << 4) | (own_error.astype(np.int64) << 3) | row_status
-    uniques, inverse = np.unique(keys, return_inverse=True)
+    if keys.size == 1:  # one city: no patterns to share (np.unique costs more than the rest)
+        uniques, inverse = keys, np.zeros(1, np.intp)
+    else:
+        uniques, inverse = np.unique(keys, return_inverse=True)
     texts = [
         notes.code(
             _reason(
@@ -498,6 +571,9 @@ def run_checks(
     """
     broken: list[tuple[Check, npt.NDArray[np.intp]]] = []
     for chk in catalogue.checks:
+        sources = [catalogue.resolve(p) for p in chk.inputs]
+        if any(s in catalogue.indicators and s not in evaluation.returned for s in sources):
+            continue  # reads an indicator this (partial) evaluation did not compute
         kwargs: dict[str, Any] = {}
         for param in chk.inputs:
             source = catalogue.resolve(param)

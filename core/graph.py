@@ -8,6 +8,7 @@ Nodes are data item names and indicator ids; an edge ``a -> b`` means the formul
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import networkx as nx
 
@@ -127,3 +128,69 @@ class IndicatorGraph:
 
         walk(self.catalogue.resolve(name), 0)
         return lines
+
+    # -- export ----------------------------------------------------------------------------------
+
+    def subgraph(self, name: str | None = None) -> nx.DiGraph:
+        """The whole graph, or the lineage of one indicator (it and everything it needs)."""
+        if name is None:
+            return self.graph
+        node = self.node(name)
+        return self.graph.subgraph({node} | self.upstream(node))
+
+    def node(self, name: str) -> str:
+        """The graph node of a data item name, indicator id or KPI code (any spacing or case).
+
+        :raises UnknownNameError: nothing matches; close matches are suggested.
+        """
+        resolved = self.catalogue.resolve(name)
+        if resolved in self.graph:
+            return resolved
+        return self.catalogue.find_indicator(name).id
+
+    def _label(self, node: str, newline: str) -> str:
+        """A node's label: the item name, or the KPI code and name joined by ``newline``."""
+        ind = self.catalogue.indicators.get(node)
+        return f"{ind.code}{newline}{ind.name}" if ind is not None else node
+
+    def to_json(self, name: str | None = None) -> dict[str, Any]:
+        """Nodes (id, kind, label, plugin) and edges (source, target) as plain data."""
+        graph = self.subgraph(name)
+        return {
+            "nodes": [
+                {
+                    "id": node,
+                    "kind": graph.nodes[node]["kind"],
+                    "label": self._label(node, " "),
+                    "plugin": graph.nodes[node]["plugin"],
+                }
+                for node in sorted(graph.nodes)
+            ],
+            "edges": [{"source": a, "target": b} for a, b in sorted(graph.edges)],
+        }
+
+    def to_dot(self, name: str | None = None) -> str:
+        """Graphviz DOT text: data items as ellipses, indicators as boxes."""
+        graph = self.subgraph(name)
+        lines = ["digraph u4ssc {", "  rankdir=LR;"]
+        for node in sorted(graph.nodes):
+            shape = "box" if graph.nodes[node]["kind"] == INDICATOR else "ellipse"
+            label = self._label(node, "\\n").replace('"', '\\"')
+            lines.append(f'  "{node}" [shape={shape}, label="{label}"];')
+        lines += [f'  "{a}" -> "{b}";' for a, b in sorted(graph.edges)]
+        lines.append("}")
+        return "\n".join(lines) + "\n"
+
+    def to_mermaid(self, name: str | None = None) -> str:
+        """Mermaid flowchart text; node ids are numbered, labels are quoted."""
+        graph = self.subgraph(name)
+        ids = {node: f"n{i}" for i, node in enumerate(sorted(graph.nodes))}
+        lines = ["flowchart LR"]
+        for node, key in ids.items():
+            label = self._label(node, "<br>").replace('"', "#quot;")
+            if graph.nodes[node]["kind"] == INDICATOR:
+                lines.append(f'  {key}["{label}"]')
+            else:
+                lines.append(f'  {key}(["{label}"])')
+        lines += [f"  {ids[a]} --> {ids[b]}" for a, b in sorted(graph.edges)]
+        return "\n".join(lines) + "\n"

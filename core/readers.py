@@ -24,7 +24,7 @@ import os
 import re
 import warnings
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -42,6 +42,7 @@ __all__ = [
     "ReadOptions",
     "column_names",
     "csv_chunks",
+    "decode_file",
     "file_format",
     "read_input",
     "read_table",
@@ -84,7 +85,9 @@ class ReadOptions:
         else a decimal point. Files other than CSV hold typed numbers and use ``"."``.
     :ivar encoding: the text encoding of CSV and JSON files; ``None`` detects UTF-8 (with or
         without BOM), UTF-16 with a BOM, and otherwise Latin-1.
-    :ivar sheet: the Excel sheet, by name or 1-based position; ``None`` is the first sheet.
+    :ivar sheet: the Excel sheet: a name; an ``int`` position counted from 0 (as in pandas); or
+        text digits counted from 1 (``"2"`` is the second sheet, as ``--sheet 2`` reads), when no
+        sheet has that name. ``None`` is the first sheet.
     """
 
     decimal: DecimalOption = "auto"
@@ -120,7 +123,6 @@ class InputFile:
     delimiter: str | None = None
     decimal: str = "."
     sheet: str | None = None
-    details: dict[str, Any] = field(default_factory=dict)
 
     def describe(self) -> dict[str, Any]:
         """The file as recorded in a manifest: name, format, size, hash and how it was read."""
@@ -180,6 +182,17 @@ def read_table(
     :raises DataError: the file is missing, empty, or not readable as a table.
     """
     return read_input(path, ReadOptions(encoding=encoding, sheet=sheet))[1]
+
+
+def decode_file(path: Path, encoding: str | None) -> tuple[str, str]:
+    """The text of a file and its encoding: as given, else detected as for CSV input.
+
+    :raises DataError: the file is empty, binary, or not in the given encoding.
+    """
+    info = _open_info(path, None)
+    data = path.read_bytes()
+    found = _encoding(info, data[:_SNIFF_BYTES], encoding, lambda: [data])
+    return _decode(info, data, found), found
 
 
 def _open_info(path: Path, name: str | None) -> InputFile:
@@ -529,10 +542,12 @@ def _sheet(info: InputFile, book: Any, sheet: str | int | None) -> Any:
     names = list(book.sheetnames)
     if sheet is None:
         return book[names[0]]
+    if isinstance(sheet, int) and 0 <= sheet < len(names):
+        return book[names[sheet]]
     if isinstance(sheet, str) and sheet in names:
         return book[sheet]
     text = str(sheet).strip()
-    if text.isdigit() and 1 <= int(text) <= len(names):
+    if isinstance(sheet, str) and text.isdigit() and 1 <= int(text) <= len(names):
         return book[names[int(text) - 1]]
     raise DataError(
         f"{info.name} has no sheet {sheet!r}: give a name or a number from 1 to {len(names)} "

@@ -128,15 +128,6 @@ def percent_of_target(
     return pct
 
 
-# Roll-ups add up, per row, the points and the coverage classes of a group's values in one
-# reduction: each (class, points) pair maps to an int64 with a 10-bit count field per class and
-# the points from bit 50. A group of up to 1023 values cannot overflow a field.
-_FIELD = 10
-_POINTS_SHIFT = 50
-_PACKED = np.array(
-    [(1 << (_FIELD * k)) + (p << _POINTS_SHIFT) for k in range(len(COVERAGE)) for p in range(5)],
-    dtype=np.int64,
-)
 #: Coverage class of each status (computed, reported, not reported, n/a, invalid, error).
 _COVERAGE_OF_STATUS = np.zeros(len(Status), dtype=np.int8)
 _COVERAGE_OF_STATUS[[Status.COMPUTED, Status.REPORTED]] = SCORED
@@ -166,7 +157,9 @@ class Scores:
     coverage: npt.NDArray[np.int8]
     bands: Bands
     target_set: dict[str, str] = field(default_factory=dict)
-    _packed: dict[tuple[str, ...], npt.NDArray[np.int64]] = field(default_factory=dict, repr=False)
+    _sums: dict[tuple[str, ...], tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]] = field(
+        default_factory=dict, repr=False
+    )
     _members: dict[str, dict[tuple[str, str, str], list[int]]] = field(
         default_factory=dict, repr=False
     )
@@ -189,8 +182,7 @@ class Scores:
         if tier not in ("all", "core"):
             raise ConfigurationError(f"unknown tier {tier!r}; use 'all' or 'core'")
         groups: dict[tuple[str, str, str], list[tuple[str, str, str]]] = {}
-        sizes: dict[tuple[str, str, str], int] = {}
-        for category, members in self._categories(tier).items():
+        for category in self._categories(tier):
             dimension, subdimension, _ = category
             if level == "overall":
                 if dimension not in OFFICIAL_DIMENSIONS and not include_local:
@@ -203,21 +195,26 @@ class Scores:
             else:
                 key = category
             groups.setdefault(key, []).append(category)
-            sizes[key] = sizes.get(key, 0) + len(members)
-        if not groups:
-            return []
         rollups = []
         for key, categories in groups.items():
-            packed = self._packed_category(tier, categories[0])
+            points, scored = self._category_sums(tier, categories[0])
             for category in categories[1:]:
-                packed = packed + self._packed_category(tier, category)
-            points = packed >> _POINTS_SHIFT
-            scored = packed & ((1 << _FIELD) - 1)
+                more_points, more_scored = self._category_sums(tier, category)
+                points, scored = points + more_points, scored + more_scored
             with np.errstate(all="ignore"):
                 pct = points / (4.0 * scored) * 100.0  # NaN where nothing is scored
-            band_points = self.bands.points(pct)
+            members = [i for c in categories for i in self._categories(tier)[c]]
             rollups.append(
-                Rollup(level, key, sizes[key], points, scored * 4, pct, band_points, packed)
+                Rollup(
+                    level,
+                    key,
+                    members,
+                    points,
+                    scored * 4,
+                    pct,
+                    self.bands.points(pct),
+                    self.coverage,
+                )
             )
         return rollups
 
@@ -235,14 +232,18 @@ class Scores:
                 found.setdefault((ind.dimension, ind.subdimension, ind.category), []).append(i)
         return found
 
-    def _packed_category(self, tier: str, category: tuple[str, str, str]) -> npt.NDArray[np.int64]:
-        """Packed per-row sums of one category's points and coverage classes (cached)."""
+    def _category_sums(
+        self, tier: str, category: tuple[str, str, str]
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+        """Per row, one category's points and number of scored values (cached)."""
         key = (tier, *category)
-        if key not in self._packed:
-            members = self._members[tier][category]
-            codes = self.coverage[members] * np.int8(5) + self.points[members]
-            self._packed[key] = _PACKED[codes].sum(axis=0)
-        return self._packed[key]
+        if key not in self._sums:
+            points = self.points[self._members[tier][category]]
+            self._sums[key] = (
+                points.sum(axis=0, dtype=np.int32),
+                np.count_nonzero(points, axis=0).astype(np.int32),
+            )
+        return self._sums[key]
 
 
 @dataclass
@@ -251,18 +252,23 @@ class Rollup:
 
     level: str
     key: tuple[str, str, str]
-    size: int
-    points: npt.NDArray[np.int64]
-    max_points: npt.NDArray[np.int64]
+    members: list[int]
+    points: npt.NDArray[np.int32]
+    max_points: npt.NDArray[np.int32]
     pct: npt.NDArray[np.float64]
     band_points: npt.NDArray[np.int8]
-    packed: npt.NDArray[np.int64] = field(repr=False)
+    classes: npt.NDArray[np.int8] = field(repr=False)
 
     @property
-    def coverage(self) -> dict[str, npt.NDArray[np.int64]]:
-        """Per row, how many values of the group are in each coverage class."""
-        mask = (1 << _FIELD) - 1
-        return {name: (self.packed >> (_FIELD * k)) & mask for k, name in enumerate(COVERAGE)}
+    def size(self) -> int:
+        """How many KPI values the group holds (scored or not)."""
+        return len(self.members)
+
+    @property
+    def coverage(self) -> dict[str, npt.NDArray[np.intp]]:
+        """Per row, how many values of the group are in each coverage class (computed on demand)."""
+        classes = self.classes[self.members]
+        return {name: np.count_nonzero(classes == k, axis=0) for k, name in enumerate(COVERAGE)}
 
 
 def score_matrix(

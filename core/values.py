@@ -92,9 +92,9 @@ def parse_cell(
     :param unit: the unit the value was given in, when a separate unit column says so.
     """
     kind = item.kind if item is not None else None
-    if type(raw) is float:  # the common case, before the slower checks
-        return _finish(raw, item, unit) if raw == raw else _MISSING_CELL
-    if raw is None or (isinstance(raw, float) and math.isnan(raw)) or _is_null(raw):
+    if isinstance(raw, float):  # the common case (np.float64 too), before the slower checks
+        return _finish(float(raw), item, unit) if raw == raw else _MISSING_CELL
+    if raw is None or _is_null(raw):
         return _MISSING_CELL
     if isinstance(raw, bool):
         if kind is Kind.YES_NO or kind is None:
@@ -169,12 +169,10 @@ def plain_number(raw: object, item: DataItem) -> float | None:
 
     The one-city path uses it to skip building a :class:`Cell` for the common case.
     """
-    if type(raw) is float:
-        value = raw
-    elif type(raw) is int and -(2**53) <= raw <= 2**53:
-        value = float(raw)
-    else:
+    exact_int = isinstance(raw, int) and not isinstance(raw, bool) and -(2**53) <= raw <= 2**53
+    if not (isinstance(raw, float) or exact_int):  # np.float64 is a float
         return None
+    value = float(raw)  # type: ignore[arg-type]
     if not math.isfinite(value) or (item.kind is Kind.YES_NO and value not in (0.0, 1.0)):
         return None
     return value

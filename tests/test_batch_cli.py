@@ -566,11 +566,31 @@ def test_a_whole_run_over_100000_rows_shows_the_bar_after_scoring(monkeypatch):
 
     progress = cli_module._Progress(False, Batch())
     with progress:
+        progress.to(3, 10)  # the engine's own progress, before the bar is shown: nothing
         assert progress.bar is None
         progress.long_run(100_001)
         assert progress.bar is not None
-        progress.step("writing")
-        assert progress.bar.pos == 2
+        assert progress.bar.pos == 80
+        progress.step(90, "writing")
+        assert (progress.bar.pos, progress.bar.label) == (90, "writing")
+
+
+def test_a_large_whole_run_moves_the_bar_as_the_engine_evaluates(monkeypatch, run, tmp_path):
+    monkeypatch.setattr(cli_module, "_stderr_is_tty", lambda: True)
+    monkeypatch.setattr(cli_module, "LONG_RUN_BYTES", 10)
+    seen = []
+    original = cli_module._Progress.to
+
+    def spy(self, done, total):
+        seen.append((done, total))
+        original(self, done, total)
+
+    monkeypatch.setattr(cli_module._Progress, "to", spy)
+    result = run("score", EXAMPLE, "-o", tmp_path / "o.csv")
+    assert result.exit_code == 0
+    assert "scoring" in result.stderr
+    assert seen
+    assert seen[-1][0] == seen[-1][1]  # the engine reported its last indicator
 
 
 # -- documentation ---------------------------------------------------------------------------------

@@ -221,3 +221,31 @@ def test_explain_shows_target_source_and_cut_offs(run):
     assert "target 60 % (official, higher is better)" in output
     assert "Mashhad" in output
     assert "≥ 39.6 %" in output
+
+
+def test_graph_of_one_kpi_in_three_formats(run):
+    dot = run("graph", "ec:ict:ict:1c").output
+    assert dot.startswith("digraph u4ssc {")
+    assert '"households" -> "household_internet_access";' in dot
+    assert "population" not in dot
+    mermaid = run("graph", "EN: EN: AQ: 1C", "--format", "mermaid").output
+    assert mermaid.startswith("flowchart LR")
+    assert mermaid.count("-->") == 5
+    data = json.loads(run("graph", "EC: ICT: ICT: 4C", "--format", "json").stdout)
+    assert {n["id"] for n in data["nodes"]} == {
+        "wireless_broadband_coverage",
+        "population",
+        "population_covered_3g",
+        "population_covered_4g",
+    }
+    assert len(data["edges"]) == 3
+
+
+def test_whole_graph_and_unknown_code(run):
+    data = json.loads(run("graph", "--format", "json").stdout)
+    kinds = {n["kind"] for n in data["nodes"]}
+    assert kinds == {"item", "indicator"}
+    assert sum(n["kind"] == "indicator" for n in data["nodes"]) == 91
+    result = CliRunner().invoke(cli, ["graph", "EC: ICT: ICT: 99C"])
+    assert result.exit_code == 2
+    assert "did you mean" in result.output

@@ -268,3 +268,26 @@ def test_reported_values_accept_their_own_unit(toy_engine):
     assert result.value("T: T: T: 3A") == 12.0
     assert result.status("T: T: T: 4A") is Status.REPORTED
     assert result.value("T: T: T: 4A") == 0.0
+
+
+def test_progress_is_reported_once_per_indicator(toy_engine):
+    calls = []
+    toy_engine.score(
+        pd.DataFrame([{"city": "A", **GOOD}]), progress=lambda d, t: calls.append((d, t))
+    )
+    total = len(toy_engine.plan.steps)
+    assert calls == [(i, total) for i in range(1, total + 1)]
+
+
+def test_scoring_some_kpis_evaluates_only_what_they_need(toy_engine):
+    result = toy_engine.score_one({"city": "A", **GOOD}, indicators=["t:t:t:6a"])
+    assert [o.id for o in result.outputs] == ["T: T: T: 1C", "T: T: T: 2C", "T: T: T: 6A"]
+    assert result.value("T: T: T: 6A") == pytest.approx(81.2 / 20.0)
+    plan, _ = toy_engine._subset(["T: T: T: 6A"])
+    assert {s.indicator.id for s in plan.steps} == {
+        "online_households",
+        "crime_rate",
+        "online_per_crime",
+    }
+    whole = toy_engine.score(pd.DataFrame([{"city": "A", **GOOD}]))
+    assert result.value("T: T: T: 1C") == whole.value("T: T: T: 1C")

@@ -216,8 +216,9 @@ def test_xlsx_first_sheet_by_default_or_by_name_or_number(tmp_path):
     )
     assert read(path)[1].city.tolist() == ["Notes"]
     assert read(path, sheet="2024")[1].city.tolist() == ["Data"]
-    info, frame = read(path, sheet=2)
+    info, frame = read(path, sheet="2")  # as --sheet 2 gives it: counted from 1
     assert (info.sheet, frame.x.tolist()) == ("2024", [2.0])
+    assert read(path, sheet=1)[0].sheet == "2024"  # an int position counts from 0, as in pandas
     with pytest.raises(
         DataError, match=r"has no sheet 'Data'.*from 1 to 2 \(sheets: Notes, 2024\)"
     ):
