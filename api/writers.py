@@ -176,6 +176,7 @@ def protect(frame: pd.DataFrame) -> pd.DataFrame:
             if len(set(categories)) == len(categories):
                 column = pd.Series(
                     pd.Categorical.from_codes(column.cat.codes, categories=pd.Index(categories)),
+                    index=frame.index,
                     name=name,
                 )
             else:  # protecting made two categories equal: plain text then
@@ -187,7 +188,7 @@ def protect(frame: pd.DataFrame) -> pd.DataFrame:
             if risky.any():
                 column = column.astype(object).where(~risky, "'" + column.astype(str))
         columns[_safe(str(name))] = column
-    return pd.DataFrame(columns)
+    return pd.DataFrame(columns, index=frame.index)
 
 
 def _safe_cell(value: object) -> object:

@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FORMATS",
-    "DecimalOption",
     "InputFile",
     "ReadOptions",
     "column_names",
@@ -59,7 +58,6 @@ FORMATS = {
     ".pq": "parquet",
     ".json": "json",
 }
-DecimalOption = str  # "auto", "." or ","
 #: How much of a CSV file the delimiter and header are sniffed from.
 _SNIFF_BYTES = 65536
 #: How many data rows of a CSV file ``decimal="auto"`` looks at (the same in every mode, so a
@@ -90,7 +88,7 @@ class ReadOptions:
         sheet has that name. ``None`` is the first sheet.
     """
 
-    decimal: DecimalOption = "auto"
+    decimal: str = "auto"
     encoding: str | None = None
     sheet: str | int | None = None
 
