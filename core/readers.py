@@ -16,9 +16,33 @@ from .errors import DataError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["read_table"]
+__all__ = [
+    "WORKBOOK_CITY",
+    "WORKBOOK_EXTRAS",
+    "WORKBOOK_ID",
+    "WORKBOOK_SHEET",
+    "WORKBOOK_VALUE",
+    "WORKBOOK_YEAR",
+    "read_table",
+]
 
 _SNIFF_BYTES = 65536
+
+# The data-collection workbook (``u4ssc template``) keeps its inputs on one sheet: labelled city
+# and reporting-year cells above a table with one row per data item (or reported final value).
+# The template writes, and the reader looks for, exactly these labels (any case).
+#: Name of the inputs sheet.
+WORKBOOK_SHEET = "Inputs"
+#: Labels, in the first column, of the cells whose right-hand neighbour holds the city and year.
+WORKBOOK_CITY = "city"
+WORKBOOK_YEAR = "reporting year"
+#: Headers of the columns holding the data item name (or KPI id) and the value.
+WORKBOOK_ID = "id"
+WORKBOOK_VALUE = "value"
+#: Headers of columns carried along, and the long-layout column each becomes.
+WORKBOOK_EXTRAS = {"source": "source", "data quality": "quality", "comment": "comment"}
+#: How many rows from the top the header row may be.
+_WORKBOOK_HEADER_ROWS = 30
 
 
 def read_table(
@@ -86,9 +110,63 @@ def _read_csv(path: Path, encoding: str | None) -> pd.DataFrame:
 
 
 def _read_excel(path: Path, sheet: str | int | None) -> pd.DataFrame:
+    """Read a sheet (the first by default); a data-collection workbook's inputs when it is one."""
     import pandas as pd
 
-    return pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, dtype=object)
+    with pd.ExcelFile(path) as book:
+        if sheet is None and WORKBOOK_SHEET in book.sheet_names:
+            found = _workbook_inputs(_read_sheet(book, WORKBOOK_SHEET, header=None))
+            if found is not None:
+                return found
+        return _read_sheet(book, sheet if sheet is not None else 0, header=0)
+
+
+def _read_sheet(book: pd.ExcelFile, sheet: str | int, header: int | None) -> pd.DataFrame:
+    """One sheet, text cells as typed: pandas would read "N/A", "NA" or "null" as missing, but
+    to u4ssc "N/A" means not applicable (as in the CSV reader)."""
+    import pandas as pd
+
+    return pd.read_excel(
+        book, sheet_name=sheet, header=header, dtype=object, keep_default_na=False, na_values=[""]
+    )
+
+
+def _workbook_inputs(raw: pd.DataFrame) -> pd.DataFrame | None:
+    """The inputs sheet of a data-collection workbook as a long table (city, year, item, value
+    and the carried columns); ``None`` when the sheet has no id and value header row."""
+    import pandas as pd
+
+    labels = raw.map(lambda cell: str(cell).strip().lower() if isinstance(cell, str) else "")
+    header = next(
+        (
+            r
+            for r in range(min(len(raw), _WORKBOOK_HEADER_ROWS))
+            if {WORKBOOK_ID, WORKBOOK_VALUE} <= set(labels.iloc[r])
+        ),
+        None,
+    )
+    if header is None:
+        return None
+    heads = list(labels.iloc[header])
+    keys = {
+        labels.iat[r, 0]: raw.iat[r, 1]
+        for r in range(header)
+        if raw.shape[1] > 1 and labels.iat[r, 0] in (WORKBOOK_CITY, WORKBOOK_YEAR)
+    }
+    body = raw.iloc[header + 1 :]
+    ids = body.iloc[:, heads.index(WORKBOOK_ID)]
+    named = ids.map(lambda cell: isinstance(cell, str) and cell.strip() != "")
+    body = body[named.to_numpy(dtype=bool)]
+    table = {
+        "city": keys.get(WORKBOOK_CITY),
+        "year": keys.get(WORKBOOK_YEAR),
+        "item": body.iloc[:, heads.index(WORKBOOK_ID)].str.strip(),
+        "value": body.iloc[:, heads.index(WORKBOOK_VALUE)],
+    }
+    for head, column in WORKBOOK_EXTRAS.items():
+        if head in heads:
+            table[column] = body.iloc[:, heads.index(head)]
+    return pd.DataFrame(table).reset_index(drop=True).astype(object)
 
 
 def _read_json(path: Path, encoding: str | None) -> pd.DataFrame:
