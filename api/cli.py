@@ -326,6 +326,36 @@ def validate(context: Context, input_path: Path, decimal: str) -> None:
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("output", metavar="OUT.xlsx", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite OUT.xlsx if it exists.")
+@pass_context
+def template(context: Context, output: Path, force: bool) -> None:
+    """Write the data-collection workbook: inputs, KPIs with native formulas, targets, roll-ups.
+
+    The workbook computes every KPI, its points and band with ordinary spreadsheet formulas
+    (no macros, no Python); 'u4ssc score OUT.xlsx' reads a filled one back.
+    """
+    from u4ssc.core import U4SSCError
+    from u4ssc.excel_addin.template import write_template
+
+    if output.suffix.lower() != ".xlsx":
+        raise click.UsageError(f"{output.name}: the workbook must be an .xlsx file")
+    if output.exists() and not force:
+        raise click.ClickException(
+            f"{output} exists (perhaps a filled workbook): pass --force to overwrite it"
+        )
+    try:
+        report = write_template(output, context.engine)
+    except U4SSCError as error:
+        raise _fail(error) from error
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from error
+    for message in report.untranslated:
+        click.echo(f"warning: {message}; the workbook shows 'error' for it", err=True)
+    click.echo(f"wrote {output}: {report.inputs} inputs, {report.outputs} KPI values")
+
+
 # -- helpers --------------------------------------------------------------------------------------
 
 
