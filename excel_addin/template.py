@@ -40,6 +40,7 @@ from u4ssc.core.result import NO_BENCHMARK
 from u4ssc.core.scoring import COVERAGE, OFFICIAL_DIMENSIONS, Bands, benchmark_of, direction_of
 from u4ssc.core.values import MISSING_TEXTS, NO_TEXTS, NOT_APPLICABLE_WORDS, YES_TEXTS
 
+from .convert import STATUS_SHORT
 from .trace import Expr, UntranslatableFormula, number_text, translate
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ DIRECTIONS = ("higher", "lower", "approach", "yes/no", "none")
 
 _INPUT_HEADER_ROW, _KPI_HEADER_ROW, _TARGET_HEADER_ROW, _ROLLUP_HEADER_ROW = 5, 4, 4, 4
 #: Short texts the value column shows for statuses without a number (status code 2 to 5).
-_SHORT = ("NR", "N/A", "invalid", "error")
+_SHORT = tuple(STATUS_SHORT[Status(code)] for code in range(Status.NOT_REPORTED, Status.ERROR + 1))
 _BAND_COLOURS = ("F8696B", "FFD966", "B7E1A1", "63BE7B")  # 1 to 4 points
 _INPUT_FILL, _HELPER_FONT, _HEADER_FILL = "FFF2CC", "808080", "D9E1F2"
 _WORD_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"
@@ -754,9 +755,7 @@ def _register_styles(workbook: Workbook) -> None:
         NamedStyle(_INPUT, fill=PatternFill("solid", fgColor=_INPUT_FILL)),
         NamedStyle(_HELPER, font=Font(color=_HELPER_FONT)),
         NamedStyle(_TEXT, alignment=Alignment(wrap_text=True, vertical="top")),
-        NamedStyle(
-            _HEADER, font=Font(bold=True), fill=PatternFill("solid", fgColor=_HEADER_FILL)
-        ),
+        NamedStyle(_HEADER, font=Font(bold=True), fill=PatternFill("solid", fgColor=_HEADER_FILL)),
         NamedStyle(_TITLE, font=Font(bold=True, size=14)),
     ):
         workbook.add_named_style(style)
