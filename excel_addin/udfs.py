@@ -140,15 +140,26 @@ _scored = _Remembered(_REMEMBERED)
 
 
 def _score(inputs: Any, targets: Any = None) -> Result:
-    """Score the inputs range against the default targets, or a targets range laid over them."""
-    record = read_pairs(inputs, "inputs")
-    _known(record)
-    pairs = tuple(read_pairs(targets, "targets").items()) if targets is not None else ()
-    target_set = _target_set(pairs) if pairs else None
-    return _scored.get(
-        (tuple(record.items()), pairs),
-        lambda: engine().score_one(record, targets=target_set),
-    )
+    """Score the inputs range against the default targets, or a targets range laid over them.
+
+    Remembered by the ranges' cells as Excel handed them over, so a recalculation converts and
+    scores each distinct range once.
+    """
+
+    def compute() -> Result:
+        record = read_pairs(inputs, "inputs")
+        _known(record)
+        pairs = tuple(read_pairs(targets, "targets").items()) if targets is not None else ()
+        return engine().score_one(record, targets=_target_set(pairs) if pairs else None)
+
+    return _scored.get((_frozen(inputs), _frozen(targets)), compute)
+
+
+def _frozen(value: Any) -> Hashable:
+    """A range's cells as nested tuples (a dictionary key)."""
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(v) for v in value)
+    return value
 
 
 def _known(record: dict[str, Any]) -> None:
