@@ -25,7 +25,6 @@ a 2-core machine. The test suite asserts no timings; this script is where they a
 from __future__ import annotations
 
 import argparse
-import csv
 import statistics
 import time
 from collections.abc import Callable
@@ -36,20 +35,21 @@ GOAL_SECONDS = 0.5
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "cities.csv"
 
 
-def excel_range(city: str = "Brindle Bay (synthetic)", year: str = "2023") -> list[list[Any]]:
+def excel_range(city: str = "Brindle Bay (synthetic)", year: int = 2023) -> list[list[Any]]:
     """One example city-year as Excel hands over a two-column range of names and values."""
-    with EXAMPLES.open(encoding="utf-8", newline="") as handle:
-        row = next(r for r in csv.DictReader(handle) if r["city"] == city and r["year"] == year)
+    from u4ssc.core.readers import read_table
 
-    def cell(text: str) -> Any:
-        if text == "":
-            return None
-        try:
-            return float(text)
-        except ValueError:
-            return text
+    frame = read_table(EXAMPLES)
+    row = frame[(frame["city"] == city) & (frame["year"] == year)].iloc[0]
+    # Excel sends numbers as floats and an empty cell as None; text stays text.
+    return [
+        [name, value if isinstance(value, str) else _number(value)] for name, value in row.items()
+    ]
 
-    return [[name, cell(value)] for name, value in row.items()]
+
+def _number(value: Any) -> float | None:
+    number = float(value)
+    return None if number != number else number
 
 
 def timed(action: Callable[[], Any], repeat: int) -> list[float]:

@@ -22,6 +22,8 @@ from xlwings import arg, func, ret
 
 from u4ssc.core import Status, U4SSCError, canonical_key
 from u4ssc.core.catalogue import Output
+from u4ssc.core.result import LONG_COLUMNS
+from u4ssc.core.result import ROLLUP_COLUMNS as RESULT_ROLLUP_COLUMNS
 
 from .convert import (
     ExcelArgumentError,
@@ -55,34 +57,14 @@ F = TypeVar("F", bound=Callable[..., Any])
 Cell = Any
 Table = list[list[Any]]
 
+#: The engine's long-table columns for one city: the KPI or data point id first (city, year, the
+#: code's parts and the warnings left out).
 SCORE_COLUMNS = (
     "id",
-    "name",
-    "value",
-    "unit",
-    "status",
-    "reason",
-    "target",
-    "pct_of_target",
-    "points",
-    "band",
+    *(c for c in LONG_COLUMNS if c not in ("city", "year", "code", "data_point", "warnings")),
 )
-ROLLUP_COLUMNS = (
-    "dimension",
-    "subdimension",
-    "category",
-    "points",
-    "max_points",
-    "pct",
-    "band",
-    "scored",
-    "unbenchmarked",
-    "not_reported",
-    "not_applicable",
-    "invalid",
-    "total",
-    "coverage_pct",
-)
+#: The roll-up columns of the engine, without the city and year (one city) and the level.
+ROLLUP_COLUMNS = tuple(c for c in RESULT_ROLLUP_COLUMNS if c not in ("city", "year", "level"))
 INDICATOR_COLUMNS = (
     "code",
     "name",
@@ -296,22 +278,23 @@ def _benchmark(code: Any, value: Any, target: Any) -> tuple[int, str] | str:
     return points, engine().bands.band(points)
 
 
-@func
-@arg("code", doc="KPI code or data point id", **_CELL)
-@arg("value", doc="The KPI value", **_CELL)
-@arg("target", doc="Optional: your target (default: u4ssc's)", **_CELL)
-@_guarded
+def _value_function(function: F) -> F:
+    """Register a function of a KPI code, a value and an optional target (same descriptions)."""
+    described = arg("target", doc="Optional: your target (default: u4ssc's)", **_CELL)(
+        _guarded(function)
+    )
+    described = arg("value", doc="The KPI value", **_CELL)(described)
+    return func(arg("code", doc="KPI code or data point id", **_CELL)(described))
+
+
+@_value_function
 def u4ssc_points(code: Any, value: Any, target: Any = None) -> Cell:
     """U4SSC points (1 to 4) of a KPI value against its target."""
     found = _benchmark(code, value, target)
     return found if isinstance(found, str) else found[0]
 
 
-@func
-@arg("code", doc="KPI code or data point id", **_CELL)
-@arg("value", doc="The KPI value", **_CELL)
-@arg("target", doc="Optional: your target (default: u4ssc's)", **_CELL)
-@_guarded
+@_value_function
 def u4ssc_band(code: Any, value: Any, target: Any = None) -> Cell:
     """U4SSC band (e.g. 66–95 %) of a KPI value against its target."""
     found = _benchmark(code, value, target)

@@ -8,8 +8,6 @@ Whether the formulas compute the right numbers is checked in a real spreadsheet 
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 from click.testing import CliRunner
@@ -216,15 +214,3 @@ def test_the_template_command(tmp_path):
     assert missing.exit_code == 1
     assert "cannot write" in missing.output
     assert "Traceback" not in missing.output
-
-
-def test_help_imports_neither_openpyxl_nor_xlwings():
-    code = (
-        "import sys\nfrom u4ssc.cli import main\n"
-        "for args in (['--help'], ['template', '--help']):\n"
-        "    try:\n        main(args)\n    except SystemExit:\n        pass\n"
-        "print('HEAVY', [m for m in ('openpyxl', 'xlwings', 'pandas') if m in sys.modules])\n"
-    )
-    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert "HEAVY []" in found.stdout
-    assert "data-collection workbook" in found.stdout

@@ -10,10 +10,8 @@ from u4ssc.core import (
     DataPoint,
     Kind,
     Target,
-    data_items_in,
     hookimpl,
     indicator,
-    indicators_in,
     percent,
 )
 
@@ -85,17 +83,22 @@ def floor(b):
 @hookimpl
 def u4ssc_data_items():
     """Declare the items."""
-    import sys
-
-    return data_items_in(sys.modules[__name__])
+    return [a, b, c, flag, share]
 
 
 @hookimpl
 def u4ssc_indicators():
-    """Add the indicators."""
-    import sys
-
-    return indicators_in(sys.modules[__name__])
+    """Add the indicators, in catalogue order."""
+    return [
+        order,
+        powers,
+        branches,
+        point_pair,
+        built_on_others,
+        yes_or_no,
+        branching_in_python,
+        floor,
+    ]
 
 
 @hookimpl
