@@ -9,11 +9,12 @@ or unknown KPI code; 3 plugin or indicator-graph error; 4 unreadable input file.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -22,6 +23,8 @@ LEVELS = ("category", "subdimension", "dimension", "overall")
 
 if TYPE_CHECKING:
     from u4ssc.core import Engine, U4SSCError
+
+T = TypeVar("T")
 
 
 class U4SSCClickError(click.ClickException):
@@ -39,9 +42,15 @@ def _fail(error: Exception) -> U4SSCClickError:
 class Context:
     """What every command shares: the options of the group and the engine, built on first use."""
 
-    def __init__(self, plugins_dirs: Sequence[Path]) -> None:
+    def __init__(self, plugins_dirs: Sequence[Path], indicator_tables: Sequence[Path] = ()) -> None:
         self.plugins_dirs = plugins_dirs
+        self.indicator_tables = list(indicator_tables)
         self._engine: Engine | None = None
+
+    def add_tables(self, tables: Iterable[Path]) -> None:
+        """Load these indicator tables too (a command's own ``--indicators``)."""
+        assert self._engine is None, "indicator tables must be added before the engine is built"
+        self.indicator_tables += tables
 
     @property
     def engine(self) -> Engine:
@@ -50,13 +59,25 @@ class Context:
             from u4ssc.core import Engine, U4SSCError
 
             try:
-                self._engine = Engine.load(plugins_dirs=self.plugins_dirs)
+                self._engine = Engine.load(
+                    plugins_dirs=self.plugins_dirs, indicator_tables=self.indicator_tables
+                )
             except U4SSCError as error:
                 raise _fail(error) from error
         return self._engine
 
 
 pass_context = click.make_pass_decorator(Context)
+
+INDICATORS = click.option(
+    "--indicators",
+    "indicator_tables",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Load an indicator table: a CSV file, or an Excel workbook (book.xlsx#Sheet for a "
+    "sheet other than the first), one local indicator per row. Repeatable. "
+    "Also read from U4SSC_INDICATORS.",
+)
 
 FORMAT = click.option(
     "--format",
@@ -78,14 +99,18 @@ FORMAT = click.option(
     help="Load one-off plugin files (*.py) from this directory. Repeatable. "
     "Also read from U4SSC_PLUGINS_DIR.",
 )
+@INDICATORS
 @click.pass_context
-def cli(ctx: click.Context, plugins_dirs: tuple[Path, ...]) -> None:
+def cli(
+    ctx: click.Context, plugins_dirs: tuple[Path, ...], indicator_tables: tuple[Path, ...]
+) -> None:
     """Compute, validate and benchmark the U4SSC KPIs for smart sustainable cities.
 
     Plugins are loaded from the u4ssc entry-point group (the three U4SSC dimensions and any city
-    package), from --plugins-dir and U4SSC_PLUGINS_DIR; U4SSC_BLOCK_PLUGINS=a,b skips plugins.
+    package), from --plugins-dir and U4SSC_PLUGINS_DIR, and from indicator tables given with
+    --indicators or U4SSC_INDICATORS; U4SSC_BLOCK_PLUGINS=a,b skips plugins.
     """
-    ctx.obj = Context(plugins_dirs)
+    ctx.obj = Context(plugins_dirs, indicator_tables)
 
 
 # -- listings -------------------------------------------------------------------------------------
@@ -259,6 +284,7 @@ def graph(context: Context, code: str | None, fmt: str) -> None:
 @click.option(
     "--include-local", is_flag=True, help="Count local (city) indicators in the overall score."
 )
+@INDICATORS
 @pass_context
 def score(
     context: Context,
@@ -271,6 +297,7 @@ def score(
     level: str,
     tier: str,
     include_local: bool,
+    indicator_tables: tuple[Path, ...],
 ) -> None:
     """Score INPUT (CSV, Excel, Parquet or JSON; one row per city and year, or long layout).
 
@@ -280,6 +307,7 @@ def score(
     """
     from u4ssc.core import U4SSCError
 
+    context.add_tables(indicator_tables)
     engine = context.engine
     try:
         result = engine.score(input_path, decimal=decimal, strict=strict, targets=targets_path)
@@ -329,15 +357,30 @@ def validate(context: Context, input_path: Path, decimal: str) -> None:
 @cli.command()
 @click.argument("output", metavar="OUT.xlsx", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite OUT.xlsx if it exists.")
+@click.option(
+    "--targets",
+    "targets_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV of targets laid over the default set, for the Targets sheet (as for 'score').",
+)
+@INDICATORS
 @pass_context
-def template(context: Context, output: Path, force: bool) -> None:
+def template(
+    context: Context,
+    output: Path,
+    force: bool,
+    targets_path: Path | None,
+    indicator_tables: tuple[Path, ...],
+) -> None:
     """Write the data-collection workbook: inputs, KPIs with native formulas, targets, roll-ups.
 
     The workbook computes every KPI, its points and band with ordinary spreadsheet formulas
-    (no macros, no Python); 'u4ssc score OUT.xlsx' reads a filled one back.
+    (no macros, no Python); 'u4ssc score OUT.xlsx' reads a filled one back (give it the same
+    --targets and --indicators).
     """
-    from u4ssc.core import U4SSCError
     from u4ssc.excel_addin.template import write_template
+
+    context.add_tables(indicator_tables)
 
     if output.suffix.lower() != ".xlsx":
         raise click.UsageError(f"{output.name}: the workbook must be an .xlsx file")
@@ -345,15 +388,179 @@ def template(context: Context, output: Path, force: bool) -> None:
         raise click.ClickException(
             f"{output} exists (perhaps a filled workbook): pass --force to overwrite it"
         )
-    try:
-        report = write_template(output, context.engine)
-    except U4SSCError as error:
-        raise _fail(error) from error
-    except OSError as error:
-        raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from error
+    report = _run(lambda: write_template(output, context.engine, targets_path))
     for message in report.untranslated:
         click.echo(f"warning: {message}; the workbook shows 'error' for it", err=True)
     click.echo(f"wrote {output}: {report.inputs} inputs, {report.outputs} KPI values")
+
+
+# -- plugins --------------------------------------------------------------------------------------
+
+
+@cli.command("new-plugin")
+@click.argument("name")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Create the package's folder in this directory.",
+)
+def new_plugin(name: str, directory: Path) -> None:
+    """Create a plugin package NAME (e.g. aster-kpis) for a city's own indicators.
+
+    Writes NAME/pyproject.toml (with the u4ssc entry point), a module with one data item, one
+    indicator and its local target, a test and a README. Then: cd NAME && pip install -e ".[test]"
+    && pytest.
+    """
+    from u4ssc.core import U4SSCError
+    from u4ssc.scaffold import create_plugin_package, plugin_names
+
+    try:
+        written = create_plugin_package(name, directory)
+    except U4SSCError as error:
+        raise _fail(error) from error
+    root = directory / plugin_names(name).dist
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f'next: cd {root} && pip install -e ".[test]" && pytest')
+
+
+# -- wheel and reports ----------------------------------------------------------------------------
+
+INPUT = click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+CITY_YEAR = (
+    click.option("--city", help="Only this city (as in the input's city column)."),
+    click.option("--year", type=int, help="Only this year."),
+)
+SCORING = (
+    click.option(
+        "--decimal",
+        type=click.Choice([".", ","]),
+        default=".",
+        show_default=True,
+        help="Decimal separator in text cells.",
+    ),
+    click.option(
+        "--targets",
+        "targets_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="CSV of targets laid over the default set (as for 'score').",
+    ),
+    click.option(
+        "--include-local", is_flag=True, help="Count local (city) indicators in the overall score."
+    ),
+    INDICATORS,
+)
+
+
+def _run(action: Callable[[], T]) -> T:
+    """Run a library call; its errors, and files that cannot be written, become short messages."""
+    from u4ssc.core import U4SSCError
+
+    try:
+        return action()
+    except U4SSCError as error:
+        raise _fail(error) from error
+    except OSError as error:
+        raise click.ClickException(f"cannot write {error.filename}: {error.strerror}") from error
+
+
+def _city_periods(command: Callable[..., None]) -> Callable[..., None]:
+    """Give a command INPUT, --city, --year and the scoring options of 'score' (--decimal,
+    --targets, --include-local, --indicators); call it with the city-periods they select
+    (scored, with input problems summarised on stderr)."""
+
+    @functools.wraps(command)
+    @pass_context
+    def run(
+        context: Context,
+        input_path: Path,
+        city: str | None,
+        year: int | None,
+        decimal: str,
+        targets_path: Path | None,
+        include_local: bool,
+        indicator_tables: tuple[Path, ...],
+        **options: Any,
+    ) -> None:
+        from u4ssc.report import city_periods
+
+        context.add_tables(indicator_tables)
+        result = _run(
+            lambda: context.engine.score(input_path, decimal=decimal, targets=targets_path)
+        )
+        periods = _run(
+            lambda: city_periods(result, city=city, year=year, include_local=include_local)
+        )
+        _report_problems(result.problems)
+        command(periods, **options)
+
+    for decorator in reversed((INPUT, *CITY_YEAR, *SCORING)):
+        run = decorator(run)
+    return run
+
+
+@cli.command()
+@_city_periods
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The picture to write: a .svg or .png file.",
+)
+def wheel(periods: list[Any], output: Path) -> None:
+    """Draw the U4SSC benchmarking wheel of one city and year as SVG or PNG.
+
+    Rings from the centre: dimensions, sub-dimensions, categories, then every KPI and data point,
+    each coloured by its band as 'u4ssc score' gives it; grey where not scored. Needs the report
+    extra: pip install 'u4ssc[report]'.
+    """
+    if output.suffix.lower() not in (".svg", ".png"):
+        raise click.BadParameter("must end in .svg or .png", param_hint="'-o'")
+    if len(periods) != 1:
+        names = ", ".join(p.title for p in periods[:4]) + (", ..." if len(periods) > 4 else "")
+        raise click.UsageError(
+            f"{len(periods)} city-periods match ({names}); choose one with --city and --year"
+        )
+    from u4ssc.report import write_wheel
+
+    click.echo(_run(lambda: write_wheel(periods[0], output)))
+
+
+@cli.command()
+@_city_periods
+@click.option(
+    "--compare",
+    is_flag=True,
+    help="Write a page comparing the city-periods: roll-up scores side by side and a "
+    "KPI x city-period grid coloured by band (with a directory: the reports too).",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="A .html file (one city-period, or with --compare the comparison page), or a "
+    "directory: one report per city-period (and comparison.html with --compare).",
+)
+def report(periods: list[Any], compare: bool, output: Path) -> None:
+    """Write self-contained HTML reports: the wheel, scores, every KPI, warnings, manifest.
+
+    Each page is one file that loads nothing from the network and runs no script. Needs the
+    report extra: pip install 'u4ssc[report]'.
+    """
+    if output.suffix.lower() == ".html" and len(periods) > 1 and not compare:
+        raise click.UsageError(
+            f"{len(periods)} city-periods match but {output.name} is one file: choose one "
+            "with --city and --year, give a directory, or use --compare"
+        )
+    from u4ssc.report import write_reports
+
+    for path in _run(lambda: write_reports(periods, output, compare=compare)):
+        click.echo(path)
 
 
 # -- helpers --------------------------------------------------------------------------------------

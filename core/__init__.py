@@ -13,12 +13,15 @@ from typing import TYPE_CHECKING, Any
 from .errors import (
     ConfigurationError,
     DataError,
+    FormulaError,
+    FormulaProblem,
     GraphError,
     GraphProblem,
     InputProblem,
     PluginError,
     U4SSCError,
     UnknownNameError,
+    UsageError,
     ValidationError,
 )
 from .formulas import SHARE_TOLERANCE, per_100k, per_capita, percent, ratio, shares_off_100
@@ -41,6 +44,8 @@ from .model import (
 
 if TYPE_CHECKING:
     from .engine import Engine, default_engine
+    from .expressions import Formula, parse_formula
+    from .indicator_tables import IndicatorTable, read_indicator_table
     from .result import Result
     from .scoring import Bands
     from .status import Status
@@ -56,9 +61,13 @@ __all__ = [
     "DataPoint",
     "Direction",
     "Engine",
+    "Formula",
+    "FormulaError",
+    "FormulaProblem",
     "GraphError",
     "GraphProblem",
     "Indicator",
+    "IndicatorTable",
     "InputProblem",
     "Kind",
     "PluginError",
@@ -69,6 +78,7 @@ __all__ = [
     "Tier",
     "U4SSCError",
     "UnknownNameError",
+    "UsageError",
     "ValidationError",
     "canonical_key",
     "check",
@@ -78,10 +88,12 @@ __all__ = [
     "hookimpl",
     "indicator",
     "indicators_in",
+    "parse_formula",
     "per_100k",
     "per_capita",
     "percent",
     "ratio",
+    "read_indicator_table",
     "shares_off_100",
 ]
 
@@ -94,6 +106,10 @@ _LAZY = {
     "Bands": ".scoring",
     "Target": ".targets",
     "TargetSet": ".targets",
+    "Formula": ".expressions",
+    "parse_formula": ".expressions",
+    "IndicatorTable": ".indicator_tables",
+    "read_indicator_table": ".indicator_tables",
 }
 
 

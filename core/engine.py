@@ -21,8 +21,9 @@ from .catalogue import Catalogue, Output
 from .errors import DataError, ValidationError
 from .evaluate import Plan, evaluate, run_checks
 from .graph import IndicatorGraph
+from .indicator_tables import IndicatorTable
 from .inputs import ColumnMatcher, Prepared, prepare_frame, prepare_record
-from .plugins import PluginInfo, load_plugins
+from .plugins import INDICATORS_ENV, PluginInfo, env_list, load_plugins
 from .result import Result
 from .scoring import Bands, score_matrix
 from .targets import TargetSet
@@ -92,6 +93,7 @@ class Engine:
         plugins: Iterable[tuple[str, object]] = (),
         entry_points: bool = True,
         block: Iterable[str] = (),
+        indicator_tables: Sequence[str | os.PathLike[str]] = (),
     ) -> Engine:
         """Load plugins and build the engine.
 
@@ -100,13 +102,26 @@ class Engine:
         :param entry_points: load the plugins installed in the ``u4ssc`` entry-point group
             (the built-in dimensions among them).
         :param block: names of plugins not to load.
+        :param indicator_tables: indicator tables (CSV, or Excel with ``book.xlsx#Sheet``), each
+            registered as a plugin named after its file; ``U4SSC_INDICATORS`` adds more (several
+            separated by the platform's path separator).
         :raises PluginError: a plugin failed to load or registered something broken.
+        :raises FormulaError: an indicator table has broken rows (all problems, with rows).
         :raises GraphError: the indicators do not form a valid graph (all problems listed).
         """
+        tables = [*indicator_tables, *env_list(INDICATORS_ENV, os.pathsep)]
         manager, infos = load_plugins(
-            plugins_dirs, plugins, entry_point_group="u4ssc" if entry_points else None, block=block
+            plugins_dirs,
+            plugins,
+            entry_point_group="u4ssc" if entry_points else None,
+            block=block,
+            indicator_tables=tables,
         )
-        return cls(Catalogue.build(manager, infos))
+        catalogue = Catalogue.build(manager, infos)
+        for info in infos:
+            if isinstance(info.plugin, IndicatorTable):
+                info.plugin.check(catalogue)  # errors with table rows before the graph's own
+        return cls(catalogue)
 
     # -- scoring ---------------------------------------------------------------------------------
 
@@ -201,6 +216,7 @@ class Engine:
             problems=prepared.problems,
             broken=broken,
             manifest=self.manifest(),
+            aliases=self.catalogue.aliases,
         )
 
     def validate(

@@ -12,12 +12,15 @@ from dataclasses import dataclass
 __all__ = [
     "ConfigurationError",
     "DataError",
+    "FormulaError",
+    "FormulaProblem",
     "GraphError",
     "GraphProblem",
     "InputProblem",
     "PluginError",
     "U4SSCError",
     "UnknownNameError",
+    "UsageError",
     "ValidationError",
 ]
 
@@ -77,6 +80,77 @@ class GraphError(ConfigurationError):
         super().__init__("\n".join(lines))
 
 
+@dataclass(frozen=True)
+class FormulaProblem:
+    """One problem with a formula, or with a row of an indicator table.
+
+    :ivar message: what is wrong and how to fix it.
+    :ivar formula: the formula text concerned, if any.
+    :ivar offset: 0-based position in ``formula`` where the problem starts, if known.
+    :ivar source: the indicator table's file name, if the formula came from one.
+    :ivar row: the table row, numbered as a spreadsheet shows it (the header is row 1).
+    :ivar column: the table column concerned.
+    :ivar names: the names involved (an unknown name, or the ids of a circle, in order).
+    :ivar suggestions: close matches, for an unknown name.
+    """
+
+    message: str
+    formula: str = ""
+    offset: int | None = None
+    source: str = ""
+    row: int | None = None
+    column: str | None = None
+    names: tuple[str, ...] = ()
+    suggestions: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        where = [part for part in (self.source, _table_row(self.row)) if part]
+        if self.column is not None:
+            where.append(f"column {self.column!r}")
+        text = self.message
+        if self.formula:
+            text += f" ({_excerpt(self.formula, self.offset)})"
+        return f"{', '.join(where)}: {text}" if where else text
+
+
+class FormulaError(ConfigurationError):
+    """A formula cannot be used, or an indicator table has broken rows.
+
+    Raised by :func:`u4ssc.core.expressions.parse_formula` for one formula (one problem) and by the
+    indicator-table loader for a whole table (every problem found, each with its row and column).
+    Nothing in a formula is ever executed: text that is not a whitelisted arithmetic expression is
+    rejected with this error and nothing else.
+
+    :ivar problems: the :class:`FormulaProblem` found, in table order.
+    """
+
+    def __init__(self, problems: Sequence[FormulaProblem]) -> None:
+        self.problems = list(problems)
+        if len(self.problems) == 1:
+            text = str(self.problems[0])
+        else:
+            text = "\n".join(
+                [f"{len(self.problems)} problems:", *(f"  - {p}" for p in self.problems)]
+            )
+        super().__init__(text)
+
+
+def _excerpt(formula: str, offset: int | None, width: int = 60) -> str:
+    """Where in the formula: all of a short one, a window around ``offset`` of a long one."""
+    if offset is None:
+        return f"in {formula if len(formula) <= width else formula[:width] + '…'!r}"
+    if len(formula) <= width:
+        return f"at character {offset + 1} of {formula!r}"
+    start = max(0, offset - width // 3)
+    end = start + width
+    window = ("…" if start else "") + formula[start:end] + ("…" if end < len(formula) else "")
+    return f"at character {offset + 1}: {window!r}"
+
+
+def _table_row(row: int | None) -> str:
+    return "" if row is None else f"row {row}"
+
+
 class UnknownNameError(U4SSCError, LookupError):
     """A code, id or name matches nothing registered.
 
@@ -91,6 +165,12 @@ class UnknownNameError(U4SSCError, LookupError):
         self.suggestions = tuple(suggestions)
         hint = f"; did you mean {' or '.join(map(repr, self.suggestions))}?" if suggestions else ""
         super().__init__(f"unknown {what} {name!r}{hint}")
+
+
+class UsageError(U4SSCError):
+    """A request cannot be carried out as asked: an unusable name, or a folder already in use."""
+
+    exit_code = 2
 
 
 class DataError(U4SSCError):

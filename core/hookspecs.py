@@ -40,7 +40,9 @@ def u4ssc_indicators() -> Iterable[Any]:
 
     Each is a function decorated with :func:`u4ssc.core.indicator`. The engine builds its
     dependency graph from their parameter names. Two plugins may not define the same code or
-    function name unless one of them passes ``replaces=True`` to the decorator.
+    function name unless one of them passes ``replaces=True`` to the decorator: that indicator
+    then replaces the other one everywhere, and the replacement is shown by ``u4ssc plugins`` and
+    ``u4ssc explain`` and recorded in the manifest of every result.
 
     :return: an iterable of decorated functions (``indicators_in(module)`` collects a module's).
     """
@@ -50,8 +52,9 @@ def u4ssc_indicators() -> Iterable[Any]:
 def u4ssc_targets() -> Iterable[Any]:
     """Return benchmark targets this plugin contributes, such as a city's local targets.
 
-    Each is a :class:`u4ssc.core.Target`. They are laid over the default target set, after it and
-    before a target file given by the user.
+    Each is a :class:`u4ssc.core.Target`, usually with ``kind="local"`` and a ``source`` naming
+    the plan it comes from. They are laid over the default target set, after it and before a
+    target file given by the user, and may name any KPI code or data point id.
 
     :return: an iterable of :class:`u4ssc.core.Target`.
     """
@@ -72,7 +75,9 @@ def u4ssc_checks() -> Iterable[Any]:
 def u4ssc_cli_commands(cli: Any) -> None:
     """Add commands to the ``u4ssc`` command line.
 
-    Called once when the CLI starts, after the built-in commands exist.
+    Called once when the CLI starts, after the built-in commands exist, for the plugins of the
+    ``u4ssc`` entry points and of ``U4SSC_PLUGINS_DIR`` (``--plugins-dir`` is read too late for
+    this hook). Import heavy libraries inside the command, so that ``u4ssc --help`` stays fast.
 
     :param cli: the ``click.Group`` of the ``u4ssc`` command; call ``cli.add_command(...)``.
     """

@@ -11,6 +11,7 @@ import textwrap
 from typing import TYPE_CHECKING, Any
 
 from .catalogue import Output, outputs_of
+from .expressions import formula_of
 from .model import Indicator, canonical_key
 from .scoring import cut_offs
 
@@ -115,7 +116,12 @@ def explain_text(engine: Engine, code: str) -> str:
     row = indicator_row(engine, ind)
     lines = [f"{ind.code}  {ind.name}", ""]
     lines += [ind.definition or "(no definition)", ""]
-    lines += ["Formula:", *("    " + line for line in _source(ind).splitlines()), ""]
+    table_formula = formula_of(ind.func)
+    if table_formula is not None:
+        lines += [f"Formula ({table_formula.origin or 'a formula table'}):"]
+        lines += [f"    {ind.id} = {table_formula.text}", ""]
+    else:
+        lines += ["Formula:", *("    " + line for line in _source(ind).splitlines()), ""]
     lines.append("Needs:")
     for depth, node in engine.graph.tree(ind.id):
         if depth == 0:

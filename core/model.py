@@ -290,13 +290,21 @@ def indicator(
     return decorate
 
 
-def _tier_from_code(code: str) -> Tier:
-    match = _TIER_SUFFIX.search(code)
+def tier_of_code(code: str) -> Tier | None:
+    """The tier a U4SSC-style code ends with (``…: 1C`` core, ``…: 2A`` advanced), or ``None``."""
+    match = _TIER_SUFFIX.search(code.strip())
     if match is None:
+        return None
+    return Tier.CORE if match.group(1).upper() == "C" else Tier.ADVANCED
+
+
+def _tier_from_code(code: str) -> Tier:
+    tier = tier_of_code(code)
+    if tier is None:
         raise ValueError(
             f"cannot tell the tier of {code!r} from its code: pass tier='core' or tier='advanced'"
         )
-    return Tier.CORE if match.group(1).upper() == "C" else Tier.ADVANCED
+    return tier
 
 
 def indicator_of(obj: object) -> Indicator | None:

@@ -1,11 +1,13 @@
 """Finding, loading and asking plugins, with every failure pinned on the plugin at fault.
 
-Plugins come from three places, in this order:
+Plugins come from four places, in this order:
 
 1. the ``u4ssc`` entry-point group (the built-in dimensions and installed city packages);
 2. loose ``.py`` files in the directories given with ``--plugins-dir`` or ``U4SSC_PLUGINS_DIR``
    (several directories separated by the platform's path separator);
-3. plugin objects passed in by a program (tests, notebooks).
+3. indicator tables (CSV or Excel, see :mod:`.indicator_tables`) given with ``--indicators`` or
+   ``U4SSC_INDICATORS``, each a plugin named after its file;
+4. plugin objects passed in by a program (tests, notebooks).
 
 ``U4SSC_BLOCK_PLUGINS`` (comma-separated names) keeps named plugins from loading.
 """
@@ -25,12 +27,13 @@ from typing import Any
 import pluggy
 
 from . import hookspecs
-from .errors import PluginError
+from .errors import PluginError, U4SSCError
 from .hookspecs import PROJECT
 
-__all__ = ["BLOCK_ENV", "PLUGINS_DIR_ENV", "PluginInfo", "load_plugins"]
+__all__ = ["BLOCK_ENV", "INDICATORS_ENV", "PLUGINS_DIR_ENV", "PluginInfo", "load_plugins"]
 
 PLUGINS_DIR_ENV = "U4SSC_PLUGINS_DIR"
+INDICATORS_ENV = "U4SSC_INDICATORS"
 BLOCK_ENV = "U4SSC_BLOCK_PLUGINS"
 
 
@@ -39,7 +42,7 @@ class PluginInfo:
     """A loaded plugin and what it registered.
 
     :ivar name: the plugin's name (entry-point name, file stem, or given name).
-    :ivar version: the distribution version, or ``file`` for a loose file.
+    :ivar version: the distribution version, ``file`` for a loose file, ``table`` for a table.
     :ivar origin: where it came from (distribution or path).
     :ivar registered: counts of what it registered, by kind (``indicators``, ``data items`` ...).
     :ivar replaces: codes of official indicators this plugin deliberately replaces.
@@ -62,7 +65,8 @@ class PluginInfo:
         )
 
 
-def _env_list(name: str, separator: str) -> list[str]:
+def env_list(name: str, separator: str) -> list[str]:
+    """The non-empty parts of the environment variable ``name``, split at ``separator``."""
     return [part.strip() for part in os.environ.get(name, "").split(separator) if part.strip()]
 
 
@@ -72,6 +76,7 @@ def load_plugins(
     *,
     entry_point_group: str | None = PROJECT,
     block: Iterable[str] = (),
+    indicator_tables: Sequence[str | os.PathLike[str]] = (),
 ) -> tuple[pluggy.PluginManager, list[PluginInfo]]:
     """Load every plugin and return the manager and one :class:`PluginInfo` per plugin.
 
@@ -79,12 +84,16 @@ def load_plugins(
     :param extra: ``(name, plugin)`` pairs registered after the others.
     :param entry_point_group: the entry-point group to scan; ``None`` skips entry points.
     :param block: plugin names not to load, besides ``U4SSC_BLOCK_PLUGINS``.
+    :param indicator_tables: indicator tables (CSV or Excel) to load as plugins, each named
+        after its file. ``U4SSC_INDICATORS`` is not read here (see :meth:`Engine.load`).
     :raises PluginError: a plugin failed to import or implements a hook wrongly; the message
         names the plugin and says how to run without it.
+    :raises FormulaError: an indicator table has broken rows.
+    :raises DataError: an indicator table is missing or unreadable.
     """
     manager = pluggy.PluginManager(PROJECT)
     manager.add_hookspecs(hookspecs)
-    blocked = {*block, *_env_list(BLOCK_ENV, ",")}
+    blocked = {*block, *env_list(BLOCK_ENV, ",")}
     infos: list[PluginInfo] = []
 
     def add(name: str, version: str, origin: str, load: Any) -> None:
@@ -94,6 +103,8 @@ def load_plugins(
             raise PluginError(name, f"two plugins are named {name!r} ({origin} and another)")
         try:
             plugin = load()
+        except U4SSCError:
+            raise  # already says what is wrong and where (a broken indicator table)
         except Exception as error:
             raise PluginError(
                 name,
@@ -113,7 +124,7 @@ def load_plugins(
             origin = f"{dist.name if dist is not None else 'unknown'} ({ep.value})"
             add(ep.name, version, origin, ep.load)
 
-    directories = [*map(str, plugins_dirs), *_env_list(PLUGINS_DIR_ENV, os.pathsep)]
+    directories = [*map(str, plugins_dirs), *env_list(PLUGINS_DIR_ENV, os.pathsep)]
     for directory in directories:
         path = Path(directory)
         if not path.is_dir():
@@ -122,6 +133,10 @@ def load_plugins(
             if file.name.startswith("_"):
                 continue
             add(file.stem, "file", str(file), lambda file=file: _load_file(file))
+
+    for table in map(Path, indicator_tables):
+        name = Path(table.name.partition("#")[0]).stem  # book.xlsx#Sheet names plugin "book"
+        add(name, "table", str(table), lambda t=table, n=name: _load_table(t, n))
 
     for name, plugin in extra:
         add(name, "object", f"{type(plugin).__name__} given by the caller", lambda p=plugin: p)
@@ -138,6 +153,12 @@ def load_plugins(
 
 def _hook_names() -> list[str]:
     return sorted(n for n in dir(hookspecs) if n.startswith(f"{PROJECT}_"))
+
+
+def _load_table(path: Path, name: str) -> object:
+    from .indicator_tables import read_indicator_table  # numpy and pandas: only when needed
+
+    return read_indicator_table(path, name=name, defer=True)  # reported with unknown names
 
 
 def _load_file(path: Path) -> ModuleType:

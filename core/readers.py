@@ -23,6 +23,7 @@ __all__ = [
     "WORKBOOK_SHEET",
     "WORKBOOK_VALUE",
     "WORKBOOK_YEAR",
+    "decode_file",
     "read_table",
 ]
 
@@ -75,7 +76,7 @@ def read_table(
     )
 
 
-def _decode(path: Path, encoding: str | None) -> tuple[str, str]:
+def decode_file(path: Path, encoding: str | None) -> tuple[str, str]:
     """Return the text and the encoding: UTF-8 (with or without BOM), else Latin-1."""
     data = path.read_bytes()
     if encoding is not None:
@@ -91,7 +92,7 @@ def _read_csv(path: Path, encoding: str | None) -> pd.DataFrame:
 
     import pandas as pd
 
-    text, _ = _decode(path, encoding)
+    text, _ = decode_file(path, encoding)
     if not text.strip():
         raise DataError(f"{path.name} is empty: it needs a header row and one row per city")
     try:
@@ -172,7 +173,7 @@ def _workbook_inputs(raw: pd.DataFrame) -> pd.DataFrame | None:
 def _read_json(path: Path, encoding: str | None) -> pd.DataFrame:
     import pandas as pd
 
-    text, _ = _decode(path, encoding)
+    text, _ = decode_file(path, encoding)
     data = json.loads(text)
     if isinstance(data, dict) and "rows" in data:
         data = data["rows"]

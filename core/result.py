@@ -7,7 +7,7 @@ asked, so scoring a million city-years does not build a hundred million Python o
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -103,6 +103,7 @@ class Result:
         problems: list[InputProblem],
         broken: Sequence[tuple[Check, npt.NDArray[np.intp]]],
         manifest: dict[str, Any],
+        aliases: Mapping[str, str] | None = None,
     ) -> None:
         self.city = city
         self.year = year
@@ -114,6 +115,8 @@ class Result:
         self.notes = notes
         self.problems = problems
         self._broken = list(broken)
+        #: Replaced indicator ids and their replacements: a check naming one warns on the other.
+        self._aliases = dict(aliases or {})
         self._ids: dict[str, int] | None = None
         self.manifest = manifest
         self.manifest["rows"] = len(city)
@@ -193,7 +196,7 @@ class Result:
         return found
 
     def _check_ids(self, chk: Check) -> tuple[str, ...]:
-        params = set(chk.inputs)
+        params = {self._aliases.get(p, p) for p in chk.inputs}
         return tuple(
             o.id for o in self.outputs if o.indicator.id in params or o.indicator.code in params
         )

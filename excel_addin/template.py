@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from u4ssc.core import Engine
+    from u4ssc.core import Engine, TargetSet
     from u4ssc.core.evaluate import Step
 
 __all__ = ["DATA_QUALITY_LEVELS", "TemplateReport", "build_workbook", "write_template"]
@@ -208,21 +208,33 @@ class _Layout:
         return cls(item_row, reported_row, kpi_row, target_row, names, section + len(ids))
 
 
-def write_template(path: str | os.PathLike[str], engine: Engine | None = None) -> TemplateReport:
-    """Write the data-collection workbook of ``engine`` (the default engine) to ``path``."""
+def write_template(
+    path: str | os.PathLike[str],
+    engine: Engine | None = None,
+    targets: TargetSet | str | os.PathLike[str] | None = None,
+) -> TemplateReport:
+    """Write the data-collection workbook of ``engine`` (the default engine) to ``path``.
+
+    :param targets: the targets of the Targets sheet: a :class:`TargetSet`, or the path of a
+        target CSV laid over the engine's (as ``u4ssc score --targets``); the engine's by default.
+    """
     from u4ssc.core import default_engine
 
-    workbook, report = build_workbook(engine or default_engine())
+    workbook, report = build_workbook(engine or default_engine(), targets)
     report.path = Path(path)
     workbook.save(report.path)
     return report
 
 
-def build_workbook(engine: Engine) -> tuple[Workbook, TemplateReport]:
-    """Build the data-collection workbook of ``engine`` in memory."""
+def build_workbook(
+    engine: Engine, targets: TargetSet | str | os.PathLike[str] | None = None
+) -> tuple[Workbook, TemplateReport]:
+    """Build the data-collection workbook of ``engine`` in memory (targets: see
+    :func:`write_template`)."""
     from openpyxl import Workbook
     from openpyxl.workbook.properties import CalcProperties
 
+    target_set = engine.targets(targets)
     layout = _Layout.of(engine)
     workbook = Workbook()
     _register_styles(workbook)
@@ -233,10 +245,10 @@ def build_workbook(engine: Engine) -> tuple[Workbook, TemplateReport]:
     _write_lists(workbook.create_sheet(LISTS))
     _write_inputs(workbook.create_sheet(WORKBOOK_SHEET, 1), engine, layout)
     _write_kpis(workbook.create_sheet(KPIS, 2), engine, layout, report)
-    _write_targets(workbook.create_sheet(TARGETS, 3), engine, layout)
+    _write_targets(workbook.create_sheet(TARGETS, 3), engine, layout, target_set)
     for position, (level, title) in enumerate(ROLLUP_SHEETS.items(), start=4):
         _write_rollup(workbook.create_sheet(title, position), engine, layout, level)
-    _write_about(about, engine, report)
+    _write_about(about, engine, report, target_set)
     _define_names(workbook, layout)
     workbook.calculation = CalcProperties(fullCalcOnLoad=True)
     return workbook, report
@@ -607,10 +619,9 @@ def _style_kpis(ws: Worksheet, layout: _Layout, bands: Bands) -> None:
 # -- the Targets sheet ---------------------------------------------------------------------------
 
 
-def _write_targets(ws: Worksheet, engine: Engine, layout: _Layout) -> None:
+def _write_targets(ws: Worksheet, engine: Engine, layout: _Layout, target_set: TargetSet) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    target_set = engine.target_set
     ws["A1"] = "Targets the KPIs sheet scores against"
     ws["A2"] = (
         f"Target set {target_set.name} (fingerprint {target_set.fingerprint}). Change a target "
@@ -708,7 +719,9 @@ def _rollup_row(ws: Worksheet, row: int, counts: Mapping[str, str], bands: Bands
 # -- About and Lists -----------------------------------------------------------------------------
 
 
-def _write_about(ws: Worksheet, engine: Engine, report: TemplateReport) -> None:
+def _write_about(
+    ws: Worksheet, engine: Engine, report: TemplateReport, target_set: TargetSet
+) -> None:
     bands = engine.bands
     manifest = engine.manifest()
     lines = [
@@ -725,7 +738,7 @@ def _write_about(ws: Worksheet, engine: Engine, report: TemplateReport) -> None:
         "",
         f"Band edges (% of target): {', '.join(f'{e:g}' for e in bands.edges)}; "
         f"lower-is-better rule: {bands.lower_rule}.",
-        f"Target set: {engine.target_set.name} ({engine.target_set.fingerprint}).",
+        f"Target set: {target_set.name} ({target_set.fingerprint}).",
         "Plugins: " + ", ".join(f"{p['name']} {p['version']}" for p in manifest["plugins"]),
         f"Inputs: {report.inputs}; KPI values: {report.outputs}.",
     ]

@@ -43,6 +43,7 @@ _BINARY_UFUNCS = {
     np.divide: "/",
     np.power: "^",
 }
+_LOGICAL = {np.logical_and: "AND", np.logical_or: "OR", np.logical_not: "NOT"}
 _FUNCTIONS = {
     np.absolute: "ABS",
     np.sqrt: "SQRT",
@@ -172,6 +173,13 @@ class Expr:
             return _as_expr(inputs[0])
         if ufunc in _FUNCTIONS:
             return _call(_FUNCTIONS[ufunc], *inputs)
+        if ufunc in _LOGICAL:
+            texts = ",".join(_as_expr(a).text for a in inputs)
+            return Expr(f"{_LOGICAL[ufunc]}({texts})", boolean=True)
+        if ufunc is np.isnan:
+            # A formula value is only used when every input is usable, so NaN can only come
+            # from the arithmetic itself (0/0), which a spreadsheet turns into an error.
+            return Expr(f"ISERROR({_as_expr(inputs[0]).text})", boolean=True)
         raise TypeError(f"numpy {ufunc.__name__} has no spreadsheet equivalent in u4ssc")
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Expr:
@@ -182,10 +190,13 @@ class Expr:
 
 
 def number_text(value: float) -> str:
-    """A number as spreadsheet formula text: ``100``, ``1.9``, ``1E-05``.
+    """A number as spreadsheet formula text: ``100``, ``1.9``, ``1E-05``; NaN (a value that is
+    missing) as ``NA()``, the error a spreadsheet propagates as numpy propagates NaN.
 
-    :raises TypeError: the number is not finite (a spreadsheet has no NaN or infinity literal).
+    :raises TypeError: the number is infinite (a spreadsheet has no infinity).
     """
+    if math.isnan(value):
+        return "NA()"
     if not math.isfinite(value):
         raise TypeError(f"the formula uses the number {value}, which a spreadsheet cannot hold")
     if value.is_integer() and abs(value) < 1e15:

@@ -2,7 +2,10 @@
 
 Part one holds the catalogue to the published facts: 91 KPIs, 112 scored values, the split by tier
 and dimension, and, row by row, the reference list ``/work/shared/reference/u4ssc_kpis.csv``
-(those tests are skipped when the file is absent).
+(those tests are skipped when the file is absent). This is the one place that compares the
+catalogue with that list: each dimension plugin defines its rows in the list's order, and each KPI
+has its row's name, class, tier, place, SDGs, direction and number of data points, with a Choice
+paragraph in its docstring where the list is not sure of it.
 
 Part two runs every KPI through the engine, parametrised by output id, from one complete, valid
 record (the first row of ``examples/cities.csv``): everything is computed; blanking an input makes
@@ -30,6 +33,8 @@ import pytest
 
 from u4ssc.core import Engine, Indicator, Kind, Status, canonical_key
 from u4ssc.core.catalogue import Output
+from u4ssc.core.model import indicator_of
+from u4ssc.plugins import economy, environment, society_culture
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = Path("/work/shared/reference/u4ssc_kpis.csv")
@@ -38,6 +43,22 @@ MAKE_EXAMPLE = ROOT / "examples" / "make_example_data.py"
 REFERENCE_MISSING = (
     f"reference KPI list {REFERENCE} is absent: the catalogue cannot be compared with it"
 )
+
+#: The plugin of each dimension, by the code prefix of its KPIs: (dimension, plugin name, plugin
+#: module, number of KPIs in the reference list).
+DIMENSIONS = {
+    "EC": ("Economy", "economy", economy, 45),
+    "EN": ("Environment", "environment", environment, 17),
+    "SC": ("Society and Culture", "society_culture", society_culture, 29),
+}
+
+#: Where the reference list says "unknown", the direction the plugin chose (and explains in the
+#: KPI's Choice paragraph).
+CHOSEN_DIRECTIONS = {
+    "EC: P: EM: 3A": "higher",
+    "EC: I: T: 4A": "none",
+    "EN: EN: WA: 1C": "none",
+}
 
 
 @cache
@@ -113,19 +134,47 @@ def test_reference_list_and_catalogue_have_the_same_codes(engine, reference):
     assert sorted(published) == sorted(i.code for i in engine.catalogue.indicators.values())
 
 
+@pytest.mark.parametrize("prefix", list(DIMENSIONS))
+def test_dimension_plugin_defines_its_reference_rows_in_order(reference, prefix):
+    dimension, _, plugin, count = DIMENSIONS[prefix]
+    rows = [row for row in reference if row["code"].startswith(f"{prefix}:")]
+    assert len(rows) == count
+    assert {row["dimension"] for row in rows} == {dimension}
+    codes = [indicator_of(f).code for f in plugin.u4ssc_indicators()]
+    assert codes == [row["code"] for row in rows]
+    assert len(set(codes)) == len(codes)
+
+
 @pytest.mark.parametrize("row", _reference_rows())
 def test_kpi_matches_its_reference_row(engine, row):
     by_code = {i.code: i for i in engine.catalogue.indicators.values()}
     assert row["code"] in by_code, f"no KPI with code {row['code']!r} ({row['name']})"
     ind = by_code[row["code"]]
+    plugin = DIMENSIONS[row["code"].split(":")[0]][1]
+    assert ind.plugin == plugin, f"{ind.code} comes from plugin {ind.plugin!r}, not {plugin!r}"
+    assert ind.name == row["name"]
+    assert ind.kpi_class == row["kpi_class"]
     assert str(ind.tier) == row["type"]
     assert ind.dimension == row["dimension"]
     assert ind.subdimension == row["subdimension"]
     assert ind.category == row["category"]
-    published_points = [p for p in row["data_points"].split("|") if p.strip()]
+    assert ind.sdg == tuple(s for s in row["sdg"].split("; ") if s)
+    if row["direction"] == "unknown":
+        assert row["code"] in CHOSEN_DIRECTIONS, f"{ind.code}: no documented choice of direction"
+        direction = CHOSEN_DIRECTIONS[row["code"]]
+    else:
+        direction = {"target": "approach"}.get(row["direction"], row["direction"])
+    assert str(ind.direction) == direction
+    published_points = row["data_points"].split("|") if row["data_points"] else []
+    assert all(p.strip() for p in published_points), f"blank data point in {published_points}"
     assert len(ind.points) == len(published_points), (
         f"{ind.code} has data points {[p.key for p in ind.points]}, published: {published_points}"
     )
+    assert ind.definition.splitlines()[0].endswith(".")
+    if row["confidence"] in ("medium", "low"):
+        assert "\n\nChoice: " in ind.definition, f"{ind.code} needs a Choice paragraph"
+    else:
+        assert "Choice: " not in ind.definition
 
 
 # -- part two: every KPI through the engine -------------------------------------------------------

@@ -11,7 +11,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "cities.csv"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def excel_cell(text: str) -> Any:
@@ -27,7 +27,7 @@ def excel_cell(text: str) -> Any:
 @functools.cache
 def cities() -> dict[tuple[str, int], dict[str, Any]]:
     """Every example city-year, keyed by (city name without '(synthetic)', year)."""
-    with EXAMPLES.open(encoding="utf-8", newline="") as handle:
+    with (EXAMPLES / "cities.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     return {
         (row["city"].split(" (")[0], int(row["year"])): {k: excel_cell(v) for k, v in row.items()}

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from excel_cases import city
+from excel_cases import EXAMPLES, city
 
 from u4ssc.cli import cli
 from u4ssc.core import Engine, default_engine
@@ -141,12 +141,15 @@ def cases(tmp_path_factory) -> dict[str, Case]:
         **{"EC: ICT: ICT: 5C": "N/A: no public Wi-Fi", "EC: ICT: PS: 2A": 14.0},
     )
     toy = Engine.load(plugins=[("arithmetic", arithmetic)], entry_points=False)
+    local = Engine.load(indicator_tables=[EXAMPLES / "local-indicators.csv"])
     found = {
         "brindle": _fill(
             official, work / "brindle.xlsx", "Brindle Bay", 2023, city("Brindle Bay", 2023)
         ),
         "dunmere": _fill(official, work / "dunmere.xlsx", "Dunmere", 2024, city("Dunmere", 2024)),
         "awkward": _fill(official, work / "awkward.xlsx", "Aster", 2022, awkward),
+        # A city's local indicators from a formula table: where(), comparisons, KPIs of KPIs.
+        "local": _fill(local, work / "local.xlsx", "Dunmere", 2023, city("Dunmere", 2023)),
         "arithmetic": _fill(
             toy,
             work / "arithmetic.xlsx",
@@ -178,7 +181,9 @@ def _same_number(got: Any, expected: float | None) -> bool:
     return isinstance(got, (int, float)) and math.isclose(got, expected, rel_tol=1e-12)
 
 
-@pytest.mark.parametrize("name", ["brindle", "dunmere", "awkward", "arithmetic", "arithmetic-gaps"])
+@pytest.mark.parametrize(
+    "name", ["brindle", "dunmere", "awkward", "local", "arithmetic", "arithmetic-gaps"]
+)
 def test_the_workbook_computes_what_u4ssc_score_computes(cases, name):
     case = cases[name]
     kpis = {row["id"]: row for row in _table(case.workbook["KPIs"], 4)}
@@ -200,7 +205,7 @@ def test_the_workbook_computes_what_u4ssc_score_computes(cases, name):
         assert (got["band"] or "") == expected["band"], where
 
 
-@pytest.mark.parametrize("name", ["brindle", "dunmere", "awkward", "arithmetic-gaps"])
+@pytest.mark.parametrize("name", ["brindle", "awkward", "local", "arithmetic-gaps"])
 def test_the_workbook_rolls_up_like_u4ssc(cases, name):
     case = cases[name]
     result = case.result
@@ -231,6 +236,10 @@ def test_the_awkward_inputs_are_really_awkward(cases):
         statuses
     )
     assert cases["arithmetic"].untranslated == {"AR: OP: MX: 7A", "AR: OP: MX: 8A"}
+    local = {r["code"]: r for r in cases["local"].scored if r["code"].startswith("LOCAL")}
+    assert cases["local"].untranslated == set()
+    assert local["LOCAL: ICT: 3"]["status"] == "computed"  # where(...) of two KPIs
+    assert local["LOCAL: ICT: 2"]["points"] is not None  # a KPI of a KPI, scored
     toy = cases["arithmetic"].result
     directions = set(toy.scores.directions)
     assert {"higher", "lower", "approach", "yes/no"} <= directions

@@ -8,6 +8,7 @@ Whether the formulas compute the right numbers is checked in a real spreadsheet 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -188,6 +189,26 @@ def test_a_formula_without_spreadsheet_form_is_reported_and_marked():
     assert "no spreadsheet form" in workbook["KPIs"][f"H{row}"].comment.text
     assert rows["AR: OP: MX: 5A"]["formula value"] == "=KPIs!$H$5/100+KPIs!$H$9*share/100"
     assert workbook.defined_names["u4ssc_c"].attr_text == "Inputs!$L$8"  # "c" reads like a cell
+
+
+def test_targets_and_local_indicators_from_files(tmp_path):
+    targets = tmp_path / "targets.csv"
+    targets.write_text("code,target\nEC: ICT: ICT: 5C,500\n", encoding="utf-8")
+    out = tmp_path / "local.xlsx"
+    local = Path(__file__).resolve().parents[2] / "examples" / "local-indicators.csv"
+    args = ["template", str(out), "--targets", str(targets), "--indicators", str(local)]
+    done = CliRunner().invoke(cli, args)
+    assert done.exit_code == 0, done.output
+    assert "inputs, 116 KPI values" in done.output
+    workbook = openpyxl.load_workbook(out)
+    rows = {r["id"]: r for r in _rows(workbook["Targets"], 4)}
+    assert (rows["EC: ICT: ICT: 5C"]["target"], rows["EC: ICT: ICT: 5C"]["kind"]) == (500, "user")
+    assert rows["LOCAL: ICT: 2"]["target"] == 5
+    kpis = {r["id"]: r for r in _rows(workbook["KPIs"], 4)}
+    assert kpis["LOCAL: ICT: 2"]["formula value"] == "=100-KPIs!$H$5"
+    missing = CliRunner().invoke(cli, ["template", str(out), "--force", "--targets", "no.csv"])
+    assert missing.exit_code == 4
+    assert "target file 'no.csv' does not exist" in missing.output
 
 
 def test_write_template_saves_a_workbook_that_opens(tmp_path):

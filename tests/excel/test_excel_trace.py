@@ -58,6 +58,9 @@ def test_operations_keep_python_s_order(expression, text):
         (lambda: np.negative(a), "-a"),
         (lambda: np.power(a, 2), "a^2"),
         (lambda: np.greater(a, b), "a>b"),
+        (lambda: np.logical_and(a > 0, np.logical_not(b)), "AND(a>0,NOT(b))"),
+        (lambda: np.logical_or(np.isnan(a), b), "OR(ISERROR(a),b)"),
+        (lambda: np.where(np.isnan(a), np.nan, b), "IF(ISERROR(a),NA(),b)"),
     ],
 )
 def test_numpy_functions_map_to_spreadsheet_functions(expression, text):
@@ -69,6 +72,7 @@ def test_numbers_are_written_exactly():
     assert number_text(1.9) == "1.9"
     assert number_text(1e-05) == "1E-05"
     assert number_text(0.1 + 0.2) == "0.30000000000000004"
+    assert number_text(float("nan")) == "NA()"
     with pytest.raises(TypeError, match="cannot hold"):
         number_text(float("inf"))
 
@@ -125,7 +129,7 @@ def test_translate_traces_single_and_multi_value_indicators():
         (lambda v: np.asarray(v) * 2, "turns a value into a numpy array"),
         (lambda v: np.floor(v), "numpy floor has no spreadsheet equivalent"),
         (lambda v: np.sum(v), "numpy sum has no spreadsheet equivalent"),
-        (lambda v: v * float("nan"), "cannot hold"),
+        (lambda v: v * float("inf"), "cannot hold"),
         (lambda v: {"x": v}, "dict"),
         (lambda v: "text", "str, which is not a number"),
     ],

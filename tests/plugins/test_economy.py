@@ -5,19 +5,19 @@ The indicator functions are called directly on numpy arrays, as the engine will 
 
 from __future__ import annotations
 
-import csv
 import inspect
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from u4ssc.core import Direction
-from u4ssc.core.model import check_of, data_items_in, indicator_of
-from u4ssc.plugins import economy, shared
+from u4ssc.core.model import indicator_of
+from u4ssc.plugins import economy
 from u4ssc.plugins.economy import ict, infrastructure, productivity
 
-CATALOGUE = Path("/work/shared/reference/u4ssc_kpis.csv")
+# The shared test logic is a plain module: have pytest rewrite its asserts, as in a test file.
+pytest.register_assert_rewrite("formula_cases")
+from formula_cases import check_tests, data_item_tests, formula_tests  # noqa: E402
 
 INDICATORS = economy.u4ssc_indicators()
 CHECKS = economy.u4ssc_checks()
@@ -176,81 +176,9 @@ DIRECT = {
 }
 
 
-def _case_id(case):
-    return indicator_of(case[0]).code
-
-
-def _arrays(inputs, dtype=float):
-    return {name: np.array([value], dtype=dtype) for name, value in inputs.items()}
-
-
-def _outputs(result):
-    """Return a KPI's result as {point key: array}; a single-value KPI has the key None."""
-    return dict(result) if isinstance(result, dict) else {None: result}
-
-
-def _call(func, inputs):
-    with np.errstate(all="ignore"):
-        return _outputs(func(**inputs))
-
-
 # -- formulas --------------------------------------------------------------------------------------
 
-
-def test_every_kpi_has_a_case():
-    assert [case[0] for case in CASES] == INDICATORS
-    assert set(DENOMINATORS) | DIRECT == set(INDICATORS)
-    assert not set(DENOMINATORS) & DIRECT
-
-
-@pytest.mark.parametrize("case", CASES, ids=_case_id)
-def test_formula_gives_hand_computed_value(case):
-    func, inputs, expected = case
-    assert set(inputs) == set(inspect.signature(func).parameters)
-    result = _call(func, _arrays(inputs))
-    expected = _outputs(expected)
-    assert result.keys() == expected.keys()
-    for key, value in expected.items():
-        assert result[key].shape == (1,)
-        assert result[key][0] == pytest.approx(value, rel=1e-12), key
-
-
-@pytest.mark.parametrize("case", CASES, ids=_case_id)
-def test_missing_input_gives_nan(case):
-    func, inputs, _ = case
-    everything_missing = _call(func, _arrays(dict.fromkeys(inputs, np.nan)))
-    assert all(np.isnan(values).all() for values in everything_missing.values())
-    for name in inputs:
-        result = _call(func, _arrays({**inputs, name: np.nan}))
-        assert any(np.isnan(values).all() for values in result.values()), name
-        if name == DENOMINATORS.get(func):
-            ratios = {k: v for k, v in result.items() if k != "number"}
-            assert all(np.isnan(values).all() for values in ratios.values()), name
-
-
-@pytest.mark.parametrize("case", [c for c in CASES if c[0] in DENOMINATORS], ids=_case_id)
-def test_zero_denominator_gives_non_finite_value(case):
-    func, inputs, _ = case
-    result = _call(func, _arrays({**inputs, DENOMINATORS[func]: 0}))
-    ratios = {k: v for k, v in result.items() if k != "number"}
-    assert ratios
-    assert not any(np.isfinite(values).any() for values in ratios.values())
-
-
-@pytest.mark.parametrize("case", CASES, ids=_case_id)
-def test_three_rows_equal_three_single_rows(case):
-    func, inputs, _ = case
-    first = next(iter(inputs))
-    rows = [
-        inputs,
-        {**inputs, first: inputs[first] / 2},
-        {**inputs, first: np.nan},
-    ]
-    together = _call(func, {name: np.array([row[name] for row in rows]) for name in inputs})
-    apart = [_call(func, _arrays(row)) for row in rows]
-    for key, values in together.items():
-        assert values.shape == (3,)
-        np.testing.assert_array_equal(values, np.concatenate([one[key] for one in apart]))
+TestFormulas = formula_tests(INDICATORS, CASES, DENOMINATORS, DIRECT, counts={"number"})
 
 
 def test_direct_values_are_returned_unchanged():
@@ -280,49 +208,7 @@ CHECK_CASES = [
                                     "walking": 15.0, "cycling": 7.5, "para_transport": 2.5}}),
 ]
 
-
-def _with_nan(row):
-    """The row with one value missing (the last point of a multi-value KPI)."""
-    name, value = list(row.items())[-1]
-    if isinstance(value, dict):
-        key = list(value)[-1]
-        return {**row, name: {**value, key: np.nan}}
-    return {**row, name: np.nan}
-
-
-def _stack(rows):
-    """Turn rows of scalars (or point dicts) into one input per parameter, a row per element."""
-    def column(values):
-        if isinstance(values[0], dict):
-            return {key: np.array([v[key] for v in values]) for key in values[0]}
-        return np.array(values, dtype=float)
-
-    return {name: column([row[name] for row in rows]) for name in rows[0]}
-
-
-def _check_id(case):
-    return case[0].__name__
-
-
-def test_every_check_has_a_case():
-    assert [case[0] for case in CHECK_CASES] == CHECKS
-
-
-@pytest.mark.parametrize("case", CHECK_CASES, ids=_check_id)
-def test_check_flags_broken_row_only(case):
-    func, broken, good = case
-    assert set(broken) == set(inspect.signature(func).parameters)
-    flagged = func(**_stack([broken, good, _with_nan(broken)]))
-    assert flagged.dtype == bool
-    assert flagged.tolist() == [True, False, False]
-
-
-@pytest.mark.parametrize("case", CHECK_CASES, ids=_check_id)
-def test_check_reads_economy_indicators_and_explains_itself(case):
-    found = check_of(case[0])
-    assert found is not None
-    assert len(found.message) > 40
-    assert set(found.inputs) <= {f.__name__ for f in INDICATORS}
+TestChecks = check_tests(INDICATORS, CHECKS, CHECK_CASES)
 
 
 @pytest.mark.parametrize(
@@ -343,53 +229,7 @@ def test_checks_agree_with_computed_indicators():
     assert ict.fixed_broadband_above_internet_access(fixed, internet).tolist() == [True, False]
 
 
-# -- metadata against the U4SSC catalogue ----------------------------------------------------------
-
-#: The catalogue says "unknown"; the plugin's documented choice.
-CHOSEN_DIRECTIONS = {"EC: P: EM: 3A": "higher", "EC: I: T: 4A": "none"}
-
-
-def _catalogue_rows():
-    if not CATALOGUE.exists():
-        pytest.skip(f"the U4SSC catalogue {CATALOGUE} is not available here")
-    with CATALOGUE.open(newline="", encoding="utf-8") as handle:
-        return [row for row in csv.DictReader(handle) if row["code"].startswith("EC:")]
-
-
-def test_catalogue_lists_45_economy_kpis():
-    assert len(_catalogue_rows()) == 45
-
-
-def test_plugin_defines_exactly_the_catalogue_kpis_in_order():
-    codes = [row["code"] for row in _catalogue_rows()]
-    assert [indicator_of(f).code for f in INDICATORS] == codes
-
-
-@pytest.mark.parametrize("index", range(45))
-def test_kpi_metadata_matches_catalogue(index):
-    row = _catalogue_rows()[index]
-    matches = [f for f in INDICATORS if indicator_of(f).code == row["code"]]
-    assert len(matches) == 1, row["code"]
-    meta = indicator_of(matches[0])
-    assert meta.name == row["name"]
-    assert meta.dimension == row["dimension"] == "Economy"
-    assert meta.subdimension == row["subdimension"]
-    assert meta.category == row["category"]
-    assert str(meta.tier) == row["type"]
-    assert meta.kpi_class == row["kpi_class"]
-    assert meta.sdg == tuple(s for s in row["sdg"].split("; ") if s)
-    expected_points = len(row["data_points"].split("|")) if row["data_points"] else 0
-    assert len(meta.points) == expected_points
-    direction = {"target": "approach", "unknown": CHOSEN_DIRECTIONS.get(row["code"])}.get(
-        row["direction"], row["direction"]
-    )
-    assert str(meta.direction) == direction
-    doc = inspect.getdoc(meta.func)
-    assert doc.splitlines()[0].endswith(".")
-    if row["confidence"] in ("medium", "low"):
-        assert "\n\nChoice: " in doc, f"{row['code']} needs a Choice paragraph"
-    else:
-        assert "Choice: " not in doc
+# -- metadata (tests/test_catalogue.py compares every KPI with the U4SSC reference list) -----------
 
 
 def test_mode_share_points_have_their_own_directions():
@@ -405,22 +245,7 @@ def test_mode_share_points_have_their_own_directions():
 
 # -- data items ------------------------------------------------------------------------------------
 
-
-def test_data_items_are_declared_once_and_not_shared_twice():
-    items = economy.u4ssc_data_items()
-    names = [item.name for item in items]
-    assert len(names) == len(set(names))
-    shared_names = {item.name for item in data_items_in(shared)}
-    assert not set(names) & shared_names
-    assert not set(names) & {f.__name__ for f in INDICATORS}
-
-
-def test_every_input_is_declared_and_every_item_used():
-    items = {item.name for item in economy.u4ssc_data_items()}
-    shared_names = {item.name for item in data_items_in(shared)}
-    used = {p for f in INDICATORS for p in inspect.signature(f).parameters}
-    assert used <= items | shared_names
-    assert items <= used
+TestDataItems = data_item_tests(economy)
 
 
 def test_yes_no_items_are_yes_no():

@@ -6,20 +6,18 @@ dimension has no consistency rule of its own in the verification guidance.
 
 from __future__ import annotations
 
-import csv
-import inspect
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from u4ssc.core import Direction
-from u4ssc.core.model import data_items_in, indicator_of, indicators_in
-from u4ssc.plugins import shared, society_culture
+from u4ssc.core.model import indicator_of, indicators_in
+from u4ssc.plugins import society_culture
 from u4ssc.plugins.society_culture import education_health_culture as ehc
 from u4ssc.plugins.society_culture import safety_housing_inclusion as shi
 
-CATALOGUE = Path("/work/shared/reference/u4ssc_kpis.csv")
+# The shared test logic is a plain module: have pytest rewrite its asserts, as in a test file.
+pytest.register_assert_rewrite("formula_cases")
+from formula_cases import data_item_tests, formula_tests  # noqa: E402
 
 INDICATORS = society_culture.u4ssc_indicators()
 
@@ -111,66 +109,9 @@ DIRECT = {
 }
 
 
-def _case_id(case):
-    return indicator_of(case[0]).code
-
-
-def _arrays(inputs, dtype=float):
-    return {name: np.array([value], dtype=dtype) for name, value in inputs.items()}
-
-
-def _call(func, inputs):
-    with np.errstate(all="ignore"):
-        return func(**inputs)
-
-
 # -- formulas --------------------------------------------------------------------------------------
 
-
-def test_every_kpi_has_a_case():
-    assert [case[0] for case in CASES] == INDICATORS
-    assert set(DENOMINATORS) | set(DIRECT) == set(INDICATORS)
-    assert not set(DENOMINATORS) & set(DIRECT)
-
-
-@pytest.mark.parametrize("case", CASES, ids=_case_id)
-def test_formula_gives_hand_computed_value(case):
-    func, inputs, expected = case
-    assert set(inputs) == set(inspect.signature(func).parameters)
-    result = _call(func, _arrays(inputs))
-    assert not isinstance(result, dict)
-    assert result.shape == (1,)
-    assert result[0] == pytest.approx(expected, rel=1e-12)
-
-
-@pytest.mark.parametrize("case", CASES, ids=_case_id)
-def test_missing_input_gives_nan(case):
-    func, inputs, _ = case
-    assert np.isnan(_call(func, _arrays(dict.fromkeys(inputs, np.nan)))).all()
-    for name in inputs:
-        assert np.isnan(_call(func, _arrays({**inputs, name: np.nan}))).all(), name
-
-
-@pytest.mark.parametrize("case", [c for c in CASES if c[0] in DENOMINATORS], ids=_case_id)
-def test_zero_denominator_gives_non_finite_value(case):
-    func, inputs, _ = case
-    result = _call(func, _arrays({**inputs, DENOMINATORS[func]: 0}))
-    assert not np.isfinite(result).any()
-
-
-@pytest.mark.parametrize("case", CASES, ids=_case_id)
-def test_three_rows_equal_three_single_rows(case):
-    func, inputs, _ = case
-    first = next(iter(inputs))
-    rows = [
-        inputs,
-        {**inputs, first: inputs[first] / 2},
-        {**inputs, first: np.nan},
-    ]
-    together = _call(func, {name: np.array([row[name] for row in rows]) for name in inputs})
-    apart = [_call(func, _arrays(row)) for row in rows]
-    assert together.shape == (3,)
-    np.testing.assert_array_equal(together, np.concatenate(apart))
+TestFormulas = formula_tests(INDICATORS, CASES, DENOMINATORS, DIRECT)
 
 
 @pytest.mark.parametrize("func", list(DIRECT), ids=lambda f: f.__name__)
@@ -193,49 +134,7 @@ def test_dimension_has_no_consistency_checks():
     assert society_culture.u4ssc_checks() == []
 
 
-# -- metadata against the U4SSC catalogue ----------------------------------------------------------
-
-
-def _catalogue_rows():
-    if not CATALOGUE.exists():
-        pytest.skip(f"the U4SSC catalogue {CATALOGUE} is not available here")
-    with CATALOGUE.open(newline="", encoding="utf-8") as handle:
-        return [row for row in csv.DictReader(handle) if row["code"].startswith("SC:")]
-
-
-def test_catalogue_lists_29_society_and_culture_kpis():
-    assert len(_catalogue_rows()) == 29
-
-
-def test_plugin_defines_exactly_the_catalogue_kpis_in_order():
-    codes = [row["code"] for row in _catalogue_rows()]
-    assert [indicator_of(f).code for f in INDICATORS] == codes
-
-
-@pytest.mark.parametrize("index", range(29))
-def test_kpi_metadata_matches_catalogue(index):
-    row = _catalogue_rows()[index]
-    matches = [f for f in INDICATORS if indicator_of(f).code == row["code"]]
-    assert len(matches) == 1, row["code"]
-    meta = indicator_of(matches[0])
-    assert meta.name == row["name"]
-    assert meta.dimension == row["dimension"] == "Society and Culture"
-    assert meta.subdimension == row["subdimension"]
-    assert meta.category == row["category"]
-    assert str(meta.tier) == row["type"]
-    assert meta.kpi_class == row["kpi_class"]
-    assert meta.sdg == tuple(s for s in row["sdg"].split("; ") if s)
-    expected_points = len(row["data_points"].split("|")) if row["data_points"] else 0
-    assert len(meta.points) == expected_points
-    assert row["direction"] != "unknown"
-    direction = {"target": "approach"}.get(row["direction"], row["direction"])
-    assert str(meta.direction) == direction
-    doc = inspect.getdoc(meta.func)
-    assert doc.splitlines()[0].endswith(".")
-    if row["confidence"] in ("medium", "low"):
-        assert "\n\nChoice: " in doc, f"{row['code']} needs a Choice paragraph"
-    else:
-        assert "Choice: " not in doc
+# -- metadata (tests/test_catalogue.py compares every KPI with the U4SSC reference list) -----------
 
 
 def test_modules_hold_their_subdimension():
@@ -262,22 +161,7 @@ def test_gender_income_equity_approaches_one():
 
 # -- data items ------------------------------------------------------------------------------------
 
-
-def test_data_items_are_declared_once_and_not_shared_twice():
-    items = society_culture.u4ssc_data_items()
-    names = [item.name for item in items]
-    assert len(names) == len(set(names))
-    shared_names = {item.name for item in data_items_in(shared)}
-    assert not set(names) & shared_names
-    assert not set(names) & {f.__name__ for f in INDICATORS}
-
-
-def test_every_input_is_declared_and_every_item_used():
-    items = {item.name for item in society_culture.u4ssc_data_items()}
-    shared_names = {item.name for item in data_items_in(shared)}
-    used = {p for f in INDICATORS for p in inspect.signature(f).parameters}
-    assert used <= items | shared_names
-    assert items <= used
+TestDataItems = data_item_tests(society_culture)
 
 
 def test_resilience_plans_is_yes_no():

@@ -1,0 +1,116 @@
+"""``u4ssc new-plugin``: write a city plugin package that installs, registers and tests itself.
+
+The package is made from the templates in ``templates/plugin`` (``$name`` placeholders filled in
+with :class:`string.Template`): a ``pyproject.toml`` with the ``u4ssc`` entry point, a module with
+one data item, one indicator and its local target, one test file and a README. Its tests pass as
+generated once the package is installed (``pip install -e ".[test]" && pytest``).
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from string import Template
+
+from u4ssc.core.errors import UsageError
+
+__all__ = ["PluginNames", "create_plugin_package", "plugin_names"]
+
+#: Words dropped from a package name to get the city's name ("aster-kpis" is about "Aster").
+_NOT_CITY = {"kpi", "kpis", "u4ssc", "plugin", "plugins", "indicators", "local"}
+_TEMPLATES = "templates/plugin"
+_SUFFIX = ".tmpl"
+#: Template file names that become dot files (package data keeps no dot files reliably).
+_DOT_FILES = {"gitignore": ".gitignore"}
+
+
+@dataclass(frozen=True)
+class PluginNames:
+    """The names a new plugin package is known by.
+
+    :ivar dist: the distribution name, as on PyPI (``aster-kpis``).
+    :ivar module: the import name, also the plugin's name in u4ssc (``aster_kpis``).
+    :ivar city: the city's name, for titles (``Aster``).
+    :ivar code: the code of the example indicator (``ASTER: TREES: 1``).
+    """
+
+    dist: str
+    module: str
+    city: str
+    code: str
+
+
+def plugin_names(name: str) -> PluginNames:
+    """Derive the package, module, city and code names from what the user typed.
+
+    :raises UsageError: the name is not usable as a package name.
+    """
+    dist = re.sub(r"[^a-z0-9]+", "-", name.strip().lower()).strip("-")
+    module = dist.replace("-", "_")
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", module) or keyword.iskeyword(module):
+        raise UsageError(
+            f"{name!r} cannot name a Python package: use letters, digits and dashes, starting "
+            "with a letter, e.g. aster-kpis"
+        )
+    if module == "u4ssc":
+        raise UsageError(
+            "the package cannot be named u4ssc: name it after the city, e.g. aster-kpis"
+        )
+    words = [w for w in dist.split("-") if w not in _NOT_CITY] or dist.split("-")
+    city = " ".join(word.capitalize() for word in words)
+    code = f"{''.join(words).upper()}: TREES: 1"
+    return PluginNames(dist, module, city, code)
+
+
+def create_plugin_package(name: str, directory: str | Path = ".") -> list[Path]:
+    """Write a new plugin package into ``directory/<dist name>`` and return the files written.
+
+    :param name: the package name, e.g. ``aster-kpis`` (the city's name plus a suffix).
+    :param directory: where to create the package's folder.
+    :raises UsageError: the name is unusable, or the folder exists and is not empty.
+    """
+    names = plugin_names(name)
+    root = Path(directory) / names.dist
+    if root.exists() and (not root.is_dir() or any(root.iterdir())):
+        raise UsageError(
+            f"{str(root)!r} already exists and is not empty: choose another name or --dir"
+        )
+    values = {
+        "dist": names.dist,
+        "module": names.module,
+        "city": names.city,
+        "code": names.code,
+        "u4ssc_version": _minimum_u4ssc(),
+    }
+    written = []
+    for relative, template in _templates(files("u4ssc").joinpath(_TEMPLATES), ""):
+        target = root / relative.replace("__module__", names.module)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(Template(template).substitute(values), encoding="utf-8")
+        written.append(target)
+    return written
+
+
+def _templates(folder: Traversable, prefix: str) -> list[tuple[str, str]]:
+    """``(relative output path, template text)`` for every template below ``folder``."""
+    found = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.is_dir():
+            found += _templates(entry, f"{prefix}{entry.name}/")
+        elif entry.name.endswith(_SUFFIX):
+            stem = entry.name.removesuffix(_SUFFIX)
+            found.append((prefix + _DOT_FILES.get(stem, stem), entry.read_text(encoding="utf-8")))
+    return found
+
+
+def _minimum_u4ssc() -> str:
+    """The running u4ssc's major.minor version: the generated package needs at least that."""
+    try:
+        return ".".join(version("u4ssc").split(".")[:2])
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0.1"
