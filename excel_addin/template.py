@@ -38,6 +38,7 @@ from u4ssc.core.readers import (
 )
 from u4ssc.core.result import NO_BENCHMARK
 from u4ssc.core.scoring import COVERAGE, OFFICIAL_DIMENSIONS, Bands, benchmark_of, direction_of
+from u4ssc.core.targets import DIRECTIONS
 from u4ssc.core.values import MISSING_TEXTS, NO_TEXTS, NOT_APPLICABLE_WORDS, YES_TEXTS
 
 from .convert import STATUS_SHORT
@@ -127,7 +128,6 @@ ROLLUP_HEADERS = (
     "total",
     "coverage %",
 )
-DIRECTIONS = ("higher", "lower", "approach", "yes/no", "none")
 
 _INPUT_HEADER_ROW, _KPI_HEADER_ROW, _TARGET_HEADER_ROW, _ROLLUP_HEADER_ROW = 5, 4, 4, 4
 #: Short texts the value column shows for statuses without a number (status code 2 to 5).
@@ -149,8 +149,11 @@ _INPUT, _HELPER, _TEXT, _HEADER, _TITLE = (
 class TemplateReport:
     """What :func:`build_workbook` wrote.
 
+    :ivar inputs: how many raw data items the Inputs sheet lists.
+    :ivar outputs: how many KPI values (KPIs and data points) the KPIs sheet computes.
     :ivar untranslated: one message per KPI whose formula has no spreadsheet form; the workbook
         shows ``error`` for those and ``u4ssc score`` computes them.
+    :ivar path: where :func:`write_template` saved the workbook.
     """
 
     inputs: int = 0
@@ -192,6 +195,7 @@ class _Layout:
     kpi_row: dict[str, int]
     target_row: dict[str, int]
     names: dict[str, str]
+    section_row: int
     last_input_row: int
 
     @classmethod
@@ -205,7 +209,8 @@ class _Layout:
         kpi_row = {output_id: _KPI_HEADER_ROW + 1 + i for i, output_id in enumerate(ids)}
         target_row = {output_id: _TARGET_HEADER_ROW + 1 + i for i, output_id in enumerate(ids)}
         names = _defined_names(items)
-        return cls(item_row, reported_row, kpi_row, target_row, names, section + len(ids))
+        last = section + len(ids)
+        return cls(item_row, reported_row, kpi_row, target_row, names, section, last)
 
 
 def write_template(
@@ -291,9 +296,8 @@ def _write_inputs(ws: Worksheet, engine: Engine, layout: _Layout) -> None:
     for name, item in engine.catalogue.items.items():
         text = f"{item.title}: {item.description}"
         _input_row(ws, layout.item_row[name], item.name, text, item)
-    section = layout.item_row and max(layout.item_row.values()) + 1
     ws.cell(
-        section,
+        layout.section_row,
         2,
         "Final values reported directly (optional): only when the inputs above "
         "cannot be given. A usable value here replaces the computed one.",
