@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Union
 
 from .catalogue import Catalogue, Output
 from .errors import DataError, ValidationError
@@ -32,7 +32,17 @@ from .values import NoteTable
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Engine", "default_engine", "score"]
+__all__ = ["Data", "Engine", "default_engine", "score"]
+
+#: What can be scored: a DataFrame, a mapping of column name to values, a list of row
+#: mappings, or the path of a CSV, Excel, Parquet or JSON file.
+Data = Union[
+    "pd.DataFrame",
+    Mapping[str, Sequence[Any]],
+    Sequence[Mapping[str, Any]],
+    str,
+    "os.PathLike[str]",
+]
 
 
 def _u4ssc_version() -> str:
@@ -127,11 +137,7 @@ class Engine:
 
     def score(
         self,
-        data: pd.DataFrame
-        | Mapping[str, Sequence[Any]]
-        | Sequence[Mapping[str, Any]]
-        | str
-        | os.PathLike[str],
+        data: Data,
         *,
         decimal: str = ".",
         strict: bool = False,
@@ -221,11 +227,7 @@ class Engine:
 
     def validate(
         self,
-        data: pd.DataFrame
-        | Mapping[str, Sequence[Any]]
-        | Sequence[Mapping[str, Any]]
-        | str
-        | os.PathLike[str],
+        data: Data,
         *,
         decimal: str = ".",
     ) -> list[Any]:
