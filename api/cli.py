@@ -622,6 +622,46 @@ def validate(context: Context, reading: Reading, fmt: str) -> None:
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("output", metavar="OUT.xlsx", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite OUT.xlsx if it exists.")
+@click.option(
+    "--targets",
+    "targets_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV of targets laid over the default set, for the Targets sheet (as for 'score').",
+)
+@INDICATORS
+@pass_context
+def template(
+    context: Context,
+    output: Path,
+    force: bool,
+    targets_path: Path | None,
+    indicator_tables: tuple[Path, ...],
+) -> None:
+    """Write the data-collection workbook: inputs, KPIs with native formulas, targets, roll-ups.
+
+    The workbook computes every KPI, its points and band with ordinary spreadsheet formulas
+    (no macros, no Python); 'u4ssc score OUT.xlsx' reads a filled one back (give it the same
+    --targets and --indicators).
+    """
+    from u4ssc.excel_addin.template import write_template
+
+    context.add_tables(indicator_tables)
+
+    if output.suffix.lower() != ".xlsx":
+        raise click.UsageError(f"{output.name}: the workbook must be an .xlsx file")
+    if output.exists() and not force:
+        raise click.ClickException(
+            f"{output} exists (perhaps a filled workbook): pass --force to overwrite it"
+        )
+    report = _run(lambda: write_template(output, context.engine, targets_path))
+    for message in report.untranslated:
+        click.echo(f"warning: {message}; the workbook shows 'error' for it", err=True)
+    click.echo(f"wrote {output}: {report.inputs} inputs, {report.outputs} KPI values")
+
+
 # -- plugins --------------------------------------------------------------------------------------
 
 

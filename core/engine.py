@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Union
 
 from .catalogue import Catalogue, Output
 from .errors import DataError, InputProblem, ValidationError
@@ -40,21 +40,20 @@ from .targets import TargetSet
 from .values import NoteTable
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
-
     import pandas as pd
 
-    #: What :meth:`Engine.score` accepts: a table, its columns or rows, or file path(s).
-    Scorable: TypeAlias = (
-        pd.DataFrame
-        | Mapping[str, Sequence[Any]]
-        | Sequence[Mapping[str, Any]]
-        | str
-        | os.PathLike[str]
-        | Sequence[str | os.PathLike[str]]
-    )
+__all__ = ["Data", "Engine", "default_engine", "input_paths", "score"]
 
-__all__ = ["Engine", "default_engine", "input_paths", "score"]
+#: What can be scored: a DataFrame, a mapping of column name to values, a list of row
+#: mappings, or the path of a CSV, Excel, Parquet or JSON file, or a list of such paths.
+Data = Union[
+    "pd.DataFrame",
+    Mapping[str, Sequence[Any]],
+    Sequence[Mapping[str, Any]],
+    str,
+    "os.PathLike[str]",
+    Sequence[Union[str, "os.PathLike[str]"]],
+]
 
 
 def _u4ssc_version() -> str:
@@ -162,7 +161,7 @@ class Engine:
 
     def score(
         self,
-        data: Scorable,
+        data: Data,
         *,
         decimal: str = "auto",
         layout: str = "auto",
@@ -343,7 +342,7 @@ class Engine:
 
     def validate(
         self,
-        data: Scorable,
+        data: Data,
         *,
         decimal: str = "auto",
         layout: str = "auto",

@@ -62,8 +62,12 @@ Compiled = Callable[[Env], Any]
 
 
 def _nan_where(invalid: Any, values: Any) -> Any:
-    """``values`` as floats, missing (NaN) wherever ``invalid`` is true."""
-    return np.where(invalid, np.nan, np.asarray(values, dtype=np.float64))
+    """``values`` as floats, missing (NaN) wherever ``invalid`` is true.
+
+    ``np.where`` with NaN already gives floats (True as 1.0); no conversion of ``values`` is
+    needed, which lets the data-collection workbook trace these formulas like any other.
+    """
+    return np.where(invalid, np.nan, values)
 
 
 def _missing(*values: Any) -> Any:

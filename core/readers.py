@@ -37,6 +37,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FORMATS",
+    "WORKBOOK_CITY",
+    "WORKBOOK_EXTRAS",
+    "WORKBOOK_ID",
+    "WORKBOOK_SHEET",
+    "WORKBOOK_VALUE",
+    "WORKBOOK_YEAR",
     "InputFile",
     "ReadOptions",
     "column_names",
@@ -170,6 +176,23 @@ def read_input(
     readers = {"csv": _read_csv, "xlsx": _read_xlsx, "parquet": _read_parquet, "json": _read_json}
     frame = readers[info.format](info, data, options)
     return info, _clean_columns(frame)
+
+
+# The data-collection workbook (``u4ssc template``) keeps its inputs on one sheet: labelled city
+# and reporting-year cells above a table with one row per data item (or reported final value).
+# The template writes, and the reader looks for, exactly these labels (any case).
+#: Name of the inputs sheet.
+WORKBOOK_SHEET = "Inputs"
+#: Labels, in the first column, of the cells whose right-hand neighbour holds the city and year.
+WORKBOOK_CITY = "city"
+WORKBOOK_YEAR = "reporting year"
+#: Headers of the columns holding the data item name (or KPI id) and the value.
+WORKBOOK_ID = "id"
+WORKBOOK_VALUE = "value"
+#: Headers of columns carried along, and the long-layout column each becomes.
+WORKBOOK_EXTRAS = {"source": "source", "data quality": "quality", "comment": "comment"}
+#: How many rows from the top the header row may be.
+_WORKBOOK_HEADER_ROWS = 30
 
 
 def read_table(
@@ -517,6 +540,11 @@ def _read_xlsx(info: InputFile, data: bytes, options: ReadOptions) -> pd.DataFra
             f"cannot read {info.name} as an Excel workbook (.xlsx): {error or type(error).__name__}"
         ) from None
     try:
+        if options.sheet is None and WORKBOOK_SHEET in book.sheetnames:
+            found = _workbook_inputs(_xlsx_rows(info, book[WORKBOOK_SHEET], keep_empty=True))
+            if found is not None:
+                info.sheet = WORKBOOK_SHEET
+                return found
         sheet = _sheet(info, book, options.sheet)
         info.sheet = sheet.title
         rows = _xlsx_rows(info, sheet)
@@ -536,6 +564,44 @@ def _read_xlsx(info: InputFile, data: bytes, options: ReadOptions) -> pd.DataFra
     )
 
 
+def _workbook_inputs(rows: list[tuple[Any, ...]]) -> pd.DataFrame | None:
+    """The inputs sheet of a data-collection workbook as a long table (city, year, item, value
+    and the carried columns); ``None`` when the sheet has no id and value header row."""
+    import pandas as pd
+
+    width = max((len(r) for r in rows), default=0)
+    grid = [(*r, *[None] * (width - len(r))) for r in rows]
+    labels = [[c.strip().lower() if isinstance(c, str) else "" for c in r] for r in grid]
+    header = next(
+        (
+            i
+            for i, row in enumerate(labels[:_WORKBOOK_HEADER_ROWS])
+            if {WORKBOOK_ID, WORKBOOK_VALUE} <= set(row)
+        ),
+        None,
+    )
+    if header is None:
+        return None
+    heads = labels[header]
+    keys = {
+        labels[r][0]: grid[r][1]
+        for r in range(header)
+        if width > 1 and labels[r][0] in (WORKBOOK_CITY, WORKBOOK_YEAR)
+    }
+    at = heads.index(WORKBOOK_ID)
+    body = [r for r in grid[header + 1 :] if isinstance(r[at], str) and r[at].strip()]
+    table: dict[str, list[Any]] = {
+        "city": [keys.get(WORKBOOK_CITY)] * len(body),
+        "year": [keys.get(WORKBOOK_YEAR)] * len(body),
+        "item": [r[at].strip() for r in body],
+        "value": [r[heads.index(WORKBOOK_VALUE)] for r in body],
+    }
+    for head, column in WORKBOOK_EXTRAS.items():
+        if head in heads:
+            table[column] = [r[heads.index(head)] for r in body]
+    return pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in table.items()})
+
+
 def _sheet(info: InputFile, book: Any, sheet: str | int | None) -> Any:
     names = list(book.sheetnames)
     if sheet is None:
@@ -553,12 +619,12 @@ def _sheet(info: InputFile, book: Any, sheet: str | int | None) -> Any:
     )
 
 
-def _xlsx_rows(info: InputFile, sheet: Any) -> list[tuple[Any, ...]]:
+def _xlsx_rows(info: InputFile, sheet: Any, *, keep_empty: bool = False) -> list[tuple[Any, ...]]:
     try:
         rows = [
             _trimmed(row)
             for row in sheet.iter_rows(values_only=True)
-            if any(cell is not None and cell != "" for cell in row)
+            if keep_empty or any(cell is not None and cell != "" for cell in row)
         ]
     except Exception as error:  # a damaged sheet part
         raise DataError(f"cannot read sheet {sheet.title!r} of {info.name}: {error}") from None

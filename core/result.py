@@ -39,6 +39,8 @@ LONG_COLUMNS = (
     "unit",
     "status",
     "reason",
+    "source",
+    "quality",
     "target",
     "target_kind",
     "target_source",
@@ -46,8 +48,6 @@ LONG_COLUMNS = (
     "points",
     "band",
     "warnings",
-    "source",
-    "quality",
 )
 #: Columns of a roll-up table, in order.
 ROLLUP_COLUMNS = (
@@ -343,6 +343,8 @@ class Result:
                 "unit": per_output(fixed["unit"]),
                 "status": categorical(arrays["status"], LABELS),
                 "reason": categorical(arrays["reason"], self.notes.texts),
+                "source": categorical(arrays["source"], self.notes.texts),
+                "quality": categorical(arrays["quality"], QUALITY_CATEGORIES),
                 "target": np.asarray(fixed["target"], dtype=np.float64)[out],
                 "target_kind": per_output(fixed["target_kind"]),
                 "target_source": per_output(fixed["target_source"]),
@@ -350,8 +352,6 @@ class Result:
                 "points": pd.arrays.IntegerArray(points, mask=points == 0),
                 "band": categorical(self._bands(points, arrays["coverage"]), band_labels),
                 "warnings": categorical(arrays["warnings"], self.notes.texts),
-                "source": categorical(arrays["source"], self.notes.texts),
-                "quality": categorical(arrays["quality"], QUALITY_CATEGORIES),
             }
         )
 
@@ -376,6 +376,8 @@ class Result:
                 "unit": fixed["unit"][j],
                 "status": LABELS[arrays["status"][i]],
                 "reason": self.notes.text(int(arrays["reason"][i])),
+                "source": self.notes.text(int(arrays["source"][i])),
+                "quality": QUALITY_CATEGORIES[int(arrays["quality"][i])],
                 "target": _number(target),
                 "target_kind": fixed["target_kind"][j],
                 "target_source": fixed["target_source"][j],
@@ -383,8 +385,6 @@ class Result:
                 "points": points or None,
                 "band": band_labels[int(bands[i])],
                 "warnings": self.notes.text(int(arrays["warnings"][i])),
-                "source": self.notes.text(int(arrays["source"][i])),
-                "quality": QUALITY_CATEGORIES[int(arrays["quality"][i])],
             }
 
     # -- roll-ups --------------------------------------------------------------------------------

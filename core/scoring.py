@@ -29,7 +29,16 @@ from .errors import ConfigurationError
 from .status import Status
 from .targets import Target, TargetSet
 
-__all__ = ["LEVELS", "OFFICIAL_DIMENSIONS", "Bands", "Scores", "score_matrix"]
+__all__ = [
+    "LEVELS",
+    "OFFICIAL_DIMENSIONS",
+    "Bands",
+    "Scores",
+    "benchmark_of",
+    "direction_of",
+    "percent_of_target",
+    "score_matrix",
+]
 
 #: The U4SSC dimensions; indicators of any other dimension are local and roll up on their own.
 OFFICIAL_DIMENSIONS = ("Economy", "Environment", "Society and Culture")
@@ -284,10 +293,7 @@ def score_matrix(
     for output in outputs:
         target = target_set.get(output.id)
         targets.append(target)
-        if target is None or target.kind == "none" or target.value is None:
-            directions.append("none")
-        else:
-            directions.append(target.direction or _output_direction(output))
+        directions.append("none" if benchmark_of(target) is None else direction_of(output, target))
     target_values = np.array(
         [t.value if t is not None and t.value is not None else np.nan for t in targets]
     )
@@ -321,7 +327,24 @@ def score_matrix(
     )
 
 
-def _output_direction(output: Output) -> str:
+def benchmark_of(target: Target | None) -> float | None:
+    """The value ``target`` scores against; ``None`` when it gives no benchmark (no target, kind
+    ``none``, or no value): such an output is reported, never scored."""
+    if target is None or target.kind == "none":
+        return None
+    return target.value
+
+
+def direction_of(output: Output, target: Target | None = None) -> str:
+    """The direction ``output`` is scored in: the target's own direction when it gives one, else
+    the output's (``yes/no`` for a yes/no unit).
+
+    An output without a benchmark (no target, kind ``none``, or no value) is not scored at all;
+    :func:`score_matrix` gives it the direction ``none``. The data-collection workbook writes
+    these directions into its Targets sheet.
+    """
+    if target is not None and target.direction:
+        return target.direction
     if output.unit.lower() in ("yes/no", "yes or no"):
         return "yes/no"
     return output.direction

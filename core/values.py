@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
 __all__ = [
+    "MISSING_TEXTS",
+    "NOT_APPLICABLE_WORDS",
+    "NO_TEXTS",
+    "YES_TEXTS",
     "Cell",
     "NoteTable",
     "cell_keys",
@@ -36,9 +40,19 @@ __all__ = [
     "parse_column",
 ]
 
-_MISSING = {"", "nr", "n.r.", "n/r", "not reported", "nan", "null", "none"}
+#: Cell texts (stripped, lower case) read as not reported. The data-collection workbook's own
+#: formulas read the same texts.
+MISSING_TEXTS = frozenset({"", "nr", "n.r.", "n/r", "not reported", "nan", "null", "none"})
+#: Words that open a not-applicable cell, alone or followed by a reason: ``N/A: no metro``.
+NOT_APPLICABLE_WORDS = ("n/a", "n.a.", "na", "not applicable")
+#: Texts (lower case) read as yes and as no.
+YES_TEXTS = frozenset({"yes", "y", "true", "1"})
+NO_TEXTS = frozenset({"no", "n", "false", "0"})
+
+_MISSING = MISSING_TEXTS
+_NA_WORDS = "|".join(map(re.escape, NOT_APPLICABLE_WORDS))
 _NOT_APPLICABLE = re.compile(
-    r"^(?:n/a|n\.a\.|na|not applicable)\b\s*[:\-–—(]?\s*(?P<reason>.*?)\)?\s*$", re.IGNORECASE
+    rf"^(?:{_NA_WORDS})\b\s*[:\-–—(]?\s*(?P<reason>.*?)\)?\s*$", re.IGNORECASE
 )
 _DASHES = {"-", "–", "—", "--"}
 _EXCEL_ERRORS = {
@@ -58,8 +72,8 @@ _EXCEL_ERRORS = {
     "#BUSY!",
     "#UNKNOWN!",
 }
-_YES = {"yes", "y", "true", "1"}
-_NO = {"no", "n", "false", "0"}
+_YES = YES_TEXTS
+_NO = NO_TEXTS
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
 _NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
 

@@ -158,15 +158,17 @@ def test_help_does_not_import_pandas_or_pandera():
     code = (
         "import sys\n"
         "from u4ssc.cli import main\n"
-        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('pandas', 'pandera', 'numpy', 'networkx') if m in sys.modules]\n"
-        "print('HEAVY', heavy)\n"
+        "for args in (['--help'], ['template', '--help']):\n"
+        "    try:\n        main(args)\n    except SystemExit:\n        pass\n"
+        "heavy = ('pandas', 'pandera', 'numpy', 'networkx', 'openpyxl', 'xlwings')\n"
+        "print('HEAVY', [m for m in heavy if m in sys.modules])\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert "HEAVY []" in out
     assert "score" in out
+    assert "data-collection workbook" in out  # the help of u4ssc template
 
 
 def test_plugin_commands_hook_adds_a_command(monkeypatch):

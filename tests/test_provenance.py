@@ -145,3 +145,32 @@ def test_wide_tables_and_long_tables_without_them_have_empty_columns(toy_engine)
     record = next(result.records())
     assert (record["source"], record["quality"]) == ("", "")
     assert result.status("T: T: T: 1C") is Status.COMPUTED
+
+
+def test_a_filled_data_collection_workbook_carries_source_and_quality(official, tmp_path):
+    from u4ssc.excel_addin.template import build_workbook
+
+    workbook, _ = build_workbook(official)
+    sheet = workbook["Inputs"]
+    sheet["B2"], sheet["B3"] = "Aster", 2023
+    rows = {sheet.cell(r, 1).value: r for r in range(6, sheet.max_row + 1)}
+    filled = {
+        "households_with_internet": (812, "census 2021", "Accurate measurement"),
+        "households": (1000, "census 2021", "accurate measurement"),
+        "EC: ICT: ICT: 2C": (48.5, "operator survey", "personal estimate"),
+    }
+    for name, cells in filled.items():
+        for column, cell in zip((4, 6, 7), cells, strict=True):
+            sheet.cell(rows[name], column, cell)
+    path = tmp_path / "filled.xlsx"
+    workbook.save(path)
+    frame = official.score(path).to_frame().set_index("code")
+    assert tuple(frame.loc["EC: ICT: ICT: 1C", ["source", "quality"]]) == (
+        "census 2021",
+        "accurate measurement",
+    )
+    assert tuple(frame.loc["EC: ICT: ICT: 2C", ["status", "source", "quality"]]) == (
+        "reported",
+        "operator survey",
+        "personal estimate",
+    )

@@ -1,0 +1,829 @@
+"""The data-collection workbook: U4SSC's template, computed with native spreadsheet formulas.
+
+``u4ssc template OUT.xlsx`` (or :func:`write_template`) writes an ``.xlsx`` that works in any
+spreadsheet, without Python:
+
+- **Inputs**: the city, the reporting year, and one row per raw data item (id, description, unit,
+  value, year, source, data-quality level, comment), then one optional row per KPI value for a
+  final value reported directly. Helper columns on the right read each value the way
+  :func:`u4ssc.core.values.parse_cell` does (number within bounds, empty or ``NR``, ``N/A: reason``,
+  yes or no) into a number and a status.
+- **KPIs**: every KPI and data point, computed by formulas traced from the indicator functions
+  themselves (:mod:`u4ssc.excel_addin.trace`), with the engine's statuses (``NR`` when an input is
+  missing), % of target, points and band.
+- **Targets**: the engine's target set, editable; the KPIs sheet scores against it.
+- **Categories**, **Sub-dimensions**, **Dimensions**: the roll-ups, with coverage.
+
+``u4ssc score OUT.xlsx`` reads the Inputs sheet back (see :mod:`u4ssc.core.readers`), so the
+workbook and the engine can be compared value by value; the test suite does so in LibreOffice.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from u4ssc.core import DataItem, Kind, Status
+from u4ssc.core.catalogue import Output
+from u4ssc.core.provenance import QUALITY_LEVELS
+from u4ssc.core.readers import (
+    WORKBOOK_CITY,
+    WORKBOOK_ID,
+    WORKBOOK_SHEET,
+    WORKBOOK_VALUE,
+    WORKBOOK_YEAR,
+)
+from u4ssc.core.result import NO_BENCHMARK
+from u4ssc.core.scoring import COVERAGE, OFFICIAL_DIMENSIONS, Bands, benchmark_of, direction_of
+from u4ssc.core.targets import DIRECTIONS
+from u4ssc.core.values import MISSING_TEXTS, NO_TEXTS, NOT_APPLICABLE_WORDS, YES_TEXTS
+
+from .convert import STATUS_SHORT
+from .trace import Expr, UntranslatableFormula, number_text, translate
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from u4ssc.core import Engine, TargetSet
+    from u4ssc.core.evaluate import Step
+
+__all__ = ["DATA_QUALITY_LEVELS", "TemplateReport", "build_workbook", "write_template"]
+
+#: The data-quality levels of the U4SSC template, from best to worst (the engine's own list, so
+#: the drop-down offers exactly what the reader accepts).
+DATA_QUALITY_LEVELS = QUALITY_LEVELS
+
+KPIS, TARGETS, LISTS = "KPIs", "Targets", "Lists"
+ROLLUP_SHEETS = {
+    "category": "Categories",
+    "subdimension": "Sub-dimensions",
+    "dimension": "Dimensions",
+}
+
+INPUT_HEADERS = (
+    WORKBOOK_ID,
+    "description",
+    "unit",
+    WORKBOOK_VALUE,
+    "year",
+    "source",
+    "data quality",
+    "comment",
+    "kind",
+    "minimum",
+    "maximum",
+    "number",
+    "status code",
+    "status",
+)
+KPI_HEADERS = (
+    "id",
+    "name",
+    "dimension",
+    "sub-dimension",
+    "category",
+    "tier",
+    "unit",
+    "value",
+    "status",
+    "target",
+    "direction",
+    "% of target",
+    "points",
+    "band",
+    "status code",
+    "coverage",
+    "points scored",
+    "formula value",
+)
+TARGET_HEADERS = (
+    "id",
+    "name",
+    "unit",
+    "target",
+    "direction",
+    "kind",
+    "source",
+    "note",
+)
+ROLLUP_HEADERS = (
+    "dimension",
+    "sub-dimension",
+    "category",
+    "points",
+    "max points",
+    "%",
+    "band",
+    *(c.replace("_", " ") for c in COVERAGE),
+    "total",
+    "coverage %",
+)
+
+_INPUT_HEADER_ROW, _KPI_HEADER_ROW, _TARGET_HEADER_ROW, _ROLLUP_HEADER_ROW = 5, 4, 4, 4
+#: Short texts the value column shows for statuses without a number (status code 2 to 5).
+_SHORT = tuple(STATUS_SHORT[Status(code)] for code in range(Status.NOT_REPORTED, Status.ERROR + 1))
+_BAND_COLOURS = ("F8696B", "FFD966", "B7E1A1", "63BE7B")  # 1 to 4 points
+_INPUT_FILL, _HELPER_FONT, _HEADER_FILL = "FFF2CC", "808080", "D9E1F2"
+_WORD_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"
+#: Names of the cell styles.
+_INPUT, _HELPER, _TEXT, _HEADER, _TITLE = (
+    "u4ssc input",
+    "u4ssc computed",
+    "u4ssc text",
+    "u4ssc header",
+    "u4ssc title",
+)
+
+
+@dataclass
+class TemplateReport:
+    """What :func:`build_workbook` wrote.
+
+    :ivar inputs: how many raw data items the Inputs sheet lists.
+    :ivar outputs: how many KPI values (KPIs and data points) the KPIs sheet computes.
+    :ivar untranslated: one message per KPI whose formula has no spreadsheet form; the workbook
+        shows ``error`` for those and ``u4ssc score`` computes them.
+    :ivar path: where :func:`write_template` saved the workbook.
+    """
+
+    inputs: int = 0
+    outputs: int = 0
+    untranslated: list[str] = field(default_factory=list)
+    path: Path | None = None
+
+
+class _Columns:
+    """Column letters of a sheet's table, by header."""
+
+    def __init__(self, headers: Sequence[str]) -> None:
+        from openpyxl.utils import get_column_letter
+
+        self.headers = tuple(headers)
+        self.letter = {h: get_column_letter(i + 1) for i, h in enumerate(headers)}
+
+    def __getitem__(self, header: str) -> str:
+        return self.letter[header]
+
+    def cell(self, header: str, row: int, sheet: str = "") -> str:
+        """An absolute reference, e.g. ``Inputs!$M$7``."""
+        prefix = f"{_quote(sheet)}!" if sheet else ""
+        return f"{prefix}${self.letter[header]}${row}"
+
+
+INPUT = _Columns(INPUT_HEADERS)
+KPI = _Columns(KPI_HEADERS)
+TARGET = _Columns(TARGET_HEADERS)
+ROLLUP = _Columns(ROLLUP_HEADERS)
+
+
+@dataclass
+class _Layout:
+    """Where everything goes: rows of items, reported values, KPI values and targets."""
+
+    item_row: dict[str, int]
+    reported_row: dict[str, int]
+    kpi_row: dict[str, int]
+    target_row: dict[str, int]
+    names: dict[str, str]
+    section_row: int
+    last_input_row: int
+
+    @classmethod
+    def of(cls, engine: Engine) -> _Layout:
+        items = list(engine.catalogue.items)
+        first = _INPUT_HEADER_ROW + 1
+        item_row = {name: first + i for i, name in enumerate(items)}
+        section = first + len(items)  # a title row between the items and the reported values
+        ids = [o.id for o in engine.outputs]
+        reported_row = {output_id: section + 1 + i for i, output_id in enumerate(ids)}
+        kpi_row = {output_id: _KPI_HEADER_ROW + 1 + i for i, output_id in enumerate(ids)}
+        target_row = {output_id: _TARGET_HEADER_ROW + 1 + i for i, output_id in enumerate(ids)}
+        names = _defined_names(items)
+        last = section + len(ids)
+        return cls(item_row, reported_row, kpi_row, target_row, names, section, last)
+
+
+def write_template(
+    path: str | os.PathLike[str],
+    engine: Engine | None = None,
+    targets: TargetSet | str | os.PathLike[str] | None = None,
+) -> TemplateReport:
+    """Write the data-collection workbook of ``engine`` (the default engine) to ``path``.
+
+    :param targets: the targets of the Targets sheet: a :class:`TargetSet`, or the path of a
+        target CSV laid over the engine's (as ``u4ssc score --targets``); the engine's by default.
+    """
+    from u4ssc.core import default_engine
+
+    workbook, report = build_workbook(engine or default_engine(), targets)
+    report.path = Path(path)
+    workbook.save(report.path)
+    return report
+
+
+def build_workbook(
+    engine: Engine, targets: TargetSet | str | os.PathLike[str] | None = None
+) -> tuple[Workbook, TemplateReport]:
+    """Build the data-collection workbook of ``engine`` in memory (targets: see
+    :func:`write_template`)."""
+    from openpyxl import Workbook
+    from openpyxl.workbook.properties import CalcProperties
+
+    target_set = engine.targets(targets)
+    layout = _Layout.of(engine)
+    workbook = Workbook()
+    _register_styles(workbook)
+    about = workbook.active
+    assert about is not None
+    about.title = "About"
+    report = TemplateReport(len(layout.item_row), len(engine.outputs))
+    _write_lists(workbook.create_sheet(LISTS))
+    _write_inputs(workbook.create_sheet(WORKBOOK_SHEET, 1), engine, layout)
+    _write_kpis(workbook.create_sheet(KPIS, 2), engine, layout, report)
+    _write_targets(workbook.create_sheet(TARGETS, 3), engine, layout, target_set)
+    for position, (level, title) in enumerate(ROLLUP_SHEETS.items(), start=4):
+        _write_rollup(workbook.create_sheet(title, position), engine, layout, level)
+    _write_about(about, engine, report, target_set)
+    _define_names(workbook, layout)
+    workbook.calculation = CalcProperties(fullCalcOnLoad=True)
+    return workbook, report
+
+
+# -- names ---------------------------------------------------------------------------------------
+
+_CELL_LIKE = re.compile(r"^([a-z]{1,3}\d+|r\d*c?\d*|c\d*|true|false)$")
+
+
+def _defined_names(items: Iterable[str]) -> dict[str, str]:
+    """A workbook name for each data item: the item's own, unless it reads like a cell."""
+    return {item: f"u4ssc_{item}" if _CELL_LIKE.match(item) else item for item in items}
+
+
+def _define_names(workbook: Workbook, layout: _Layout) -> None:
+    from openpyxl.workbook.defined_name import DefinedName
+
+    for item, name in layout.names.items():
+        ref = INPUT.cell("number", layout.item_row[item], WORKBOOK_SHEET)
+        workbook.defined_names[name] = DefinedName(name, attr_text=ref)
+
+
+def _quote(sheet: str) -> str:
+    return sheet if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", sheet) else f"'{sheet}'"
+
+
+# -- the Inputs sheet ----------------------------------------------------------------------------
+
+
+def _write_inputs(ws: Worksheet, engine: Engine, layout: _Layout) -> None:
+    ws["A1"] = "U4SSC data collection: inputs"
+    ws["A2"], ws["A3"] = WORKBOOK_CITY.capitalize(), WORKBOOK_YEAR.capitalize()
+    ws["A4"] = (
+        "Type each value in its unit. Leave it empty or type NR when it is not reported; type "
+        "N/A: reason when it does not apply; yes/no items take yes or no. The grey columns are "
+        "computed: they read each value the way u4ssc does."
+    )
+    _header(ws, _INPUT_HEADER_ROW, INPUT_HEADERS)
+    for name, item in engine.catalogue.items.items():
+        text = f"{item.title}: {item.description}"
+        _input_row(ws, layout.item_row[name], item.name, text, item)
+    ws.cell(
+        layout.section_row,
+        2,
+        "Final values reported directly (optional): only when the inputs above "
+        "cannot be given. A usable value here replaces the computed one.",
+    )
+    for output in engine.outputs:
+        reported = engine.matcher.reported[output.id]
+        text = f"Final value of {output.name}, reported directly"
+        _input_row(ws, layout.reported_row[output.id], output.id, text, reported)
+    _style_inputs(ws, layout)
+
+
+def _input_row(ws: Worksheet, row: int, identifier: str, text: str, item: DataItem) -> None:
+    values: dict[str, Any] = {
+        WORKBOOK_ID: identifier,
+        "description": text,
+        "unit": item.unit,
+        "kind": str(item.kind),
+        "minimum": item.lower if item.lower > float("-inf") else None,
+        "maximum": item.upper if item.upper < float("inf") else None,
+        "number": f"={_input_number(row)}",
+        "status code": f"={_input_status(row)}",
+        "status": f"={_choose(_ref(INPUT, 'status code', row), _input_labels(), offset=1)}",
+    }
+    for header, value in values.items():
+        ws[f"{INPUT[header]}{row}"] = value
+
+
+def _ref(columns: _Columns, header: str, row: int) -> str:
+    return f"{columns[header]}{row}"
+
+
+def _text_of(cell: str) -> str:
+    return f"LOWER(TRIM({cell}))"
+
+
+def _any_of(text: str, options: Iterable[str]) -> str:
+    return "OR(" + ",".join(f'{text}="{o}"' for o in sorted(options)) + ")"
+
+
+def _not_applicable(text: str) -> str:
+    """Whether the text opens with an N/A word, as the parser's pattern ``^(?:word)\\b`` reads it:
+    a word ending in a letter must not run on into another letter or digit, and a word ending in
+    a stop (``n.a.``) must run on into one."""
+    tests = []
+    for word in NOT_APPLICABLE_WORDS:
+        n = len(word)
+        starts = f'LEFT({text},{n})="{word}"'
+        next_char = f'FIND(MID({text},{n + 1},1),"{_WORD_CHARS}")'
+        if word[-1] in _WORD_CHARS:
+            tests.append(f'{text}="{word}",AND({starts},ISERROR({next_char}))')
+        else:
+            tests.append(f"AND({starts},LEN({text})>{n},ISNUMBER({next_char}))")
+    return "OR(" + ",".join(tests) + ")"
+
+
+def _input_status(row: int) -> str:
+    """The status code of one input cell: 0 usable, 2 not reported, 3 not applicable, 4 invalid.
+
+    The same rules as :func:`u4ssc.core.values.parse_cell` and the item's bounds, for the cells
+    a spreadsheet user types: numbers, yes/no, empty, NR, N/A: reason, errors.
+    """
+    value, kind = _ref(INPUT, WORKBOOK_VALUE, row), _ref(INPUT, "kind", row)
+    low, high = _ref(INPUT, "minimum", row), _ref(INPUT, "maximum", row)
+    text = _text_of(value)
+    yes_no = f'{kind}="{Kind.YES_NO}"'
+    in_bounds = (
+        f'AND(OR({low}="",{value}>={low}),OR({high}="",{value}<={high}),'
+        f"OR(NOT({yes_no}),{value}=0,{value}=1))"
+    )
+    return (
+        f"IF(ISERROR({value}),IF(ISNA({value}),{Status.NOT_REPORTED:d},{Status.INVALID:d}),"
+        f"IF(ISLOGICAL({value}),IF({yes_no},0,{Status.INVALID:d}),"
+        f"IF(ISNUMBER({value}),IF({in_bounds},0,{Status.INVALID:d}),"
+        f"IF({_any_of(text, MISSING_TEXTS)},{Status.NOT_REPORTED:d},"
+        f"IF({_not_applicable(text)},{Status.NOT_APPLICABLE:d},"
+        f"IF(AND({yes_no},{_any_of(text, YES_TEXTS | NO_TEXTS)}),0,{Status.INVALID:d}))))))"
+    )
+
+
+def _input_number(row: int) -> str:
+    """The usable number of one input cell, or empty text."""
+    value, status = _ref(INPUT, WORKBOOK_VALUE, row), _ref(INPUT, "status code", row)
+    return (
+        f"IF({status}=0,IF(ISLOGICAL({value}),IF({value},1,0),IF(ISNUMBER({value}),{value},"
+        f'IF({_any_of(_text_of(value), YES_TEXTS)},1,0))),"")'
+    )
+
+
+def _value_check(row: int) -> str:
+    """A data-validation rule for a value cell (spreadsheets allow 255 characters): a number
+    within bounds, yes or no, empty, NR or N/A. The status column has the full rules."""
+    value, kind = _ref(INPUT, WORKBOOK_VALUE, row), _ref(INPUT, "kind", row)
+    low, high = _ref(INPUT, "minimum", row), _ref(INPUT, "maximum", row)
+    text = f"UPPER(TRIM({value}))"
+    return (
+        f'OR(AND(ISNUMBER({value}),OR({low}="",{value}>={low}),OR({high}="",{value}<={high})),'
+        f'{text}="",{text}="NR",LEFT({text},3)="N/A",'
+        f'AND({kind}="{Kind.YES_NO}",OR({text}="YES",{text}="NO")))'
+    )
+
+
+def _input_labels() -> list[str]:
+    return ["ok", "", *(Status(code).label for code in range(Status.NOT_REPORTED, Status.ERROR))]
+
+
+def _style_inputs(ws: Worksheet, layout: _Layout) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    first, last = _INPUT_HEADER_ROW + 1, layout.last_input_row
+    _style(ws, ["B2:B3", f"{INPUT[WORKBOOK_VALUE]}{first}:{INPUT['comment']}{last}"], _INPUT)
+    _style(ws, [f"{INPUT['kind']}{first}:{INPUT['status']}{last}"], _HELPER)
+    checks = [
+        DataValidation(
+            type="custom",
+            formula1=_value_check(first),
+            sqref=f"{INPUT[WORKBOOK_VALUE]}{first}:{INPUT[WORKBOOK_VALUE]}{last}",
+            errorTitle="Not a value u4ssc can read",
+            error="Type a number within the minimum and maximum (yes or no for a yes/no item), "
+            "leave the cell empty or type NR when not reported, or N/A: reason.",
+            promptTitle="Value",
+            prompt="A number in the unit shown; NR if not reported; N/A: reason if not applicable.",
+        ),
+        DataValidation(
+            type="whole",
+            operator="between",
+            formula1="1900",
+            formula2="2100",
+            sqref=f"B3 {INPUT['year']}{first}:{INPUT['year']}{last}",
+            error="Type a four-digit year.",
+        ),
+        DataValidation(
+            type="list",
+            formula1=f"{LISTS}!$A$2:$A${1 + len(DATA_QUALITY_LEVELS)}",
+            sqref=f"{INPUT['data quality']}{first}:{INPUT['data quality']}{last}",
+            error="Pick one of the six U4SSC data-quality levels.",
+        ),
+    ]
+    for check in checks:
+        check.showErrorMessage = True
+        check.showInputMessage = bool(check.prompt)
+        ws.add_data_validation(check)
+    status = f"{INPUT['status']}{first}:{INPUT['status']}{last}"
+    _status_colours(ws, status, f"${INPUT['status']}{first}")
+    _widths(ws, {"A": 42, "B": 60, "C": 16, "D": 14, "G": 28, "H": 24})
+    _style(ws, [f"B{first}:B{last}"], _TEXT)
+    ws.freeze_panes = f"B{first}"
+
+
+# -- the KPIs sheet ------------------------------------------------------------------------------
+
+
+def _write_kpis(ws: Worksheet, engine: Engine, layout: _Layout, report: TemplateReport) -> None:
+    ws["A1"] = "U4SSC KPIs, computed from the Inputs sheet"
+    ws["A2"], ws["B2"] = "City", f"={WORKBOOK_SHEET}!$B$2"
+    ws["A3"], ws["B3"] = "Reporting year", f"={WORKBOOK_SHEET}!$B$3"
+    _header(ws, _KPI_HEADER_ROW, KPI_HEADERS)
+    outputs = {o.id: o for o in engine.outputs}
+    for step in engine.plan.steps:
+        formulas = _formulas(engine, step, layout, report)
+        for j, (key, output_id) in enumerate(zip(step.keys, step.ids, strict=True)):
+            deps = _dependency_codes(engine, step, j, layout)
+            row = _kpi_row(ws, outputs[output_id], layout, formulas.get(key), deps)
+            _score_cells(ws, row, engine.bands)
+    _style_kpis(ws, layout, engine.bands)
+
+
+def _formulas(
+    engine: Engine, step: Step, layout: _Layout, report: TemplateReport
+) -> dict[str | None, str]:
+    """The traced formula of each output of one indicator (empty when it cannot be traced)."""
+    arguments: dict[str, Any] = {}
+    for param, source, from_item in zip(step.params, step.sources, step.from_item, strict=True):
+        if from_item:
+            arguments[param] = Expr(layout.names[source])
+        else:
+            upstream = engine.catalogue.indicators[source]
+            refs = {
+                (o.point.key if o.point else None): Expr(
+                    KPI.cell("value", layout.kpi_row[o.id], KPIS)
+                )
+                for o in engine.outputs
+                if o.indicator.id == upstream.id
+            }
+            arguments[param] = refs.get(None, refs)
+    try:
+        return translate(step.indicator, arguments)
+    except UntranslatableFormula as error:
+        report.untranslated.append(str(error))
+        return {}
+
+
+def _dependency_codes(engine: Engine, step: Step, j: int, layout: _Layout) -> list[str]:
+    """Status-code cells of what output ``j`` of ``step`` depends on."""
+    cells = []
+    for i in step.uses[j]:
+        source = step.sources[i]
+        if step.from_item[i]:
+            cells.append(INPUT.cell("status code", layout.item_row[source], WORKBOOK_SHEET))
+        else:
+            cells += [
+                KPI.cell("status code", layout.kpi_row[o.id], KPIS)
+                for o in engine.outputs
+                if o.indicator.id == source
+            ]
+    return cells
+
+
+def _kpi_row(
+    ws: Worksheet, output: Output, layout: _Layout, formula: str | None, deps: list[str]
+) -> int:
+    """Write one KPI value's identity, formula, status and target; return its row."""
+    row = layout.kpi_row[output.id]
+    ind = output.indicator
+    code, target = _ref(KPI, "status code", row), _ref(KPI, "target", row)
+    formula_value, direction = _ref(KPI, "formula value", row), _ref(KPI, "direction", row)
+    reported = INPUT.cell("status code", layout.reported_row[output.id], WORKBOOK_SHEET)
+    reported_number = INPUT.cell("number", layout.reported_row[output.id], WORKBOOK_SHEET)
+    computed = f"IF(ISNUMBER({formula_value}),{Status.COMPUTED:d},{Status.ERROR:d})"
+    if deps:
+        worst = f"MAX({','.join(deps)})"
+        computed = f"IF({worst}>0,{worst},{computed})"
+    target_cell = TARGET.cell("target", layout.target_row[output.id], TARGETS)
+    cells: dict[str, Any] = {
+        "id": output.id,
+        "name": output.name,
+        "dimension": ind.dimension,
+        "sub-dimension": ind.subdimension,
+        "category": ind.category,
+        "tier": str(ind.tier),
+        "unit": output.unit,
+        "formula value": f"={formula}" if formula is not None else "=NA()",
+        "status code": f"=IF({reported}={Status.COMPUTED:d},{Status.REPORTED:d},"
+        f"IF({reported}>{Status.NOT_REPORTED:d},{reported},{computed}))",
+        "value": f"=IF({code}={Status.REPORTED:d},{reported_number},"
+        f"IF({code}={Status.COMPUTED:d},{formula_value},"
+        f"{_choose(code, list(_SHORT), offset=-1)}))",
+        "status": f"={_choose(code, [s.label for s in Status], offset=1)}",
+        "target": f'=IF(ISNUMBER({target_cell}),{target_cell},"")',
+        "direction": f"={TARGET.cell('direction', layout.target_row[output.id], TARGETS)}",
+        "coverage": f"=IF({code}<={Status.REPORTED:d},IF(AND(ISNUMBER({target}),"
+        f'{direction}<>"none"),"{COVERAGE[0]}","{COVERAGE[1]}"),'
+        f"{_choose(code, [COVERAGE[2], COVERAGE[3], COVERAGE[4], COVERAGE[4]], offset=-1)})",
+    }
+    for header, content in cells.items():
+        ws[_ref(KPI, header, row)] = content
+    if formula is None:
+        from openpyxl.comments import Comment
+
+        ws[_ref(KPI, "value", row)].comment = Comment(
+            "This KPI's formula has no spreadsheet form; u4ssc score computes it.", "u4ssc"
+        )
+    return row
+
+
+def _choose(index: str, options: Sequence[str], offset: int = 0) -> str:
+    """CHOOSE(index + offset, "a", "b", ...)."""
+    shifted = index if offset == 0 else f"{index}{offset:+d}"
+    return f"CHOOSE({shifted}," + ",".join(f'"{o}"' for o in options) + ")"
+
+
+def _percent_of_target(value: str, target: str, direction: str, bands: Bands) -> str:
+    """% of target by direction, as :func:`u4ssc.core.scoring.percent_of_target` computes it."""
+    if bands.lower_rule == "ratio":
+        lower = f"IF({value}<=0,100,{target}/{value}*100)"
+    else:
+        lower = f"200-{value}/{target}*100"
+    rules = {
+        "higher": f"{value}/{target}*100",
+        "lower": lower,
+        "approach": f"IF(MAX({value},{target})=0,100,"
+        f"MIN({value},{target})/MAX({value},{target})*100)",
+        "yes/no": f"IF({target}>=0.5,{value},1-{value})*100",
+    }
+    formula = '""'
+    for name, rule in reversed(rules.items()):
+        formula = f'IF({direction}="{name}",{rule},{formula})'
+    return formula
+
+
+def _points(pct: str, bands: Bands) -> str:
+    """Points 1 to 4 of a percentage, as :meth:`u4ssc.core.scoring.Bands.points` counts them:
+    the percentage rounded to 9 decimals, each band including its lower edge."""
+    rounded = f"ROUND({pct},9)"
+    formula = "1"
+    for points, edge in enumerate(bands.edges, start=2):
+        formula = f"IF({rounded}>={number_text(edge)},{points},{formula})"
+    return formula
+
+
+def _band(points: str, bands: Bands) -> str:
+    return _choose(points, list(bands.labels))
+
+
+def _score_cells(ws: Worksheet, row: int, bands: Bands) -> None:
+    """% of target, points, band and the points counted in the roll-ups, of one KPI value."""
+    code, value, target = (_ref(KPI, h, row) for h in ("status code", "value", "target"))
+    direction, pct = _ref(KPI, "direction", row), _ref(KPI, "% of target", row)
+    points, coverage = _ref(KPI, "points", row), _ref(KPI, "coverage", row)
+    ws[pct] = (
+        f"=IF(AND({code}<={Status.REPORTED:d},ISNUMBER({target})),"
+        f'IFERROR({_percent_of_target(value, target, direction, bands)},""),"")'
+    )
+    ws[points] = f'=IF(ISNUMBER({pct}),{_points(pct, bands)},"")'
+    ws[_ref(KPI, "band", row)] = (
+        f"=IF(ISNUMBER({points}),{_band(points, bands)},"
+        f'IF({coverage}="{COVERAGE[1]}","{NO_BENCHMARK}",""))'
+    )
+    ws[_ref(KPI, "points scored", row)] = f"=IF(ISNUMBER({points}),{points},0)"
+
+
+def _style_kpis(ws: Worksheet, layout: _Layout, bands: Bands) -> None:
+    first, last = _KPI_HEADER_ROW + 1, max(layout.kpi_row.values(), default=_KPI_HEADER_ROW)
+    _style(ws, [f"{KPI['status code']}{first}:{KPI['formula value']}{last}"], _HELPER)
+    _number_format(ws, f"{KPI['value']}{first}:{KPI['target']}{last}", "#,##0.00")
+    _number_format(ws, f"{KPI['% of target']}{first}:{KPI['% of target']}{last}", "0.0")
+    band = f"${KPI['band']}{first}"
+    _band_colours(ws, f"{KPI['% of target']}{first}:{KPI['band']}{last}", band, bands)
+    _status_colours(ws, f"{KPI['status']}{first}:{KPI['status']}{last}", f"${KPI['status']}{first}")
+    _widths(ws, {"A": 30, "B": 46, "C": 18, "D": 22, "E": 26, "G": 22, "I": 14, "N": 10})
+    ws.freeze_panes = f"C{first}"
+
+
+# -- the Targets sheet ---------------------------------------------------------------------------
+
+
+def _write_targets(ws: Worksheet, engine: Engine, layout: _Layout, target_set: TargetSet) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    ws["A1"] = "Targets the KPIs sheet scores against"
+    ws["A2"] = (
+        f"Target set {target_set.name} (fingerprint {target_set.fingerprint}). Change a target "
+        "here and the KPIs sheet follows; u4ssc score uses its own target set (--targets FILE)."
+    )
+    _header(ws, _TARGET_HEADER_ROW, TARGET_HEADERS)
+    for output in engine.outputs:
+        row = layout.target_row[output.id]
+        target = target_set.get(output.id)
+        cells = {
+            "id": output.id,
+            "name": output.name,
+            "unit": output.unit,
+            "target": benchmark_of(target),
+            "direction": direction_of(output, target),
+            "kind": target.kind if target is not None else "",
+            "source": target.source if target is not None else "",
+            "note": target.note if target is not None else "",
+        }
+        for header, value in cells.items():
+            ws[_ref(TARGET, header, row)] = value
+    first, last = _TARGET_HEADER_ROW + 1, _TARGET_HEADER_ROW + len(engine.outputs)
+    check = DataValidation(
+        type="list",
+        formula1=f"{LISTS}!$B$2:$B${1 + len(DIRECTIONS)}",
+        sqref=f"{TARGET['direction']}{first}:{TARGET['direction']}{last}",
+        error="Pick a direction: higher, lower, approach, yes/no or none.",
+        showErrorMessage=True,
+    )
+    ws.add_data_validation(check)
+    _style(ws, [f"{TARGET['target']}{first}:{TARGET['direction']}{last}"], _INPUT)
+    _widths(ws, {"A": 30, "B": 46, "C": 22, "G": 60, "H": 40})
+    ws.freeze_panes = f"B{first}"
+
+
+# -- roll-up sheets ------------------------------------------------------------------------------
+
+
+def _write_rollup(ws: Worksheet, engine: Engine, layout: _Layout, level: str) -> None:
+    keys = [group.key for group in engine.score_one({}).rollup(level)]
+    ws["A1"] = f"Roll-up by {ROLLUP_SHEETS[level].lower()}: points of the scored KPI values"
+    _header(ws, _ROLLUP_HEADER_ROW, ROLLUP_HEADERS)
+    first, last = _KPI_HEADER_ROW + 1, max(layout.kpi_row.values(), default=_KPI_HEADER_ROW)
+    span = {h: f"{KPIS}!${KPI[h]}${first}:${KPI[h]}${last}" for h in KPI_HEADERS}
+    bands = engine.bands
+    row = _ROLLUP_HEADER_ROW
+    official = []
+    for row, key in enumerate(keys, start=_ROLLUP_HEADER_ROW + 1):
+        matches = [
+            f"({span[h]}=${ROLLUP[h]}{row})"
+            for h, part in zip(("dimension", "sub-dimension", "category"), key, strict=True)
+            if part
+        ]
+        for h, part in zip(("dimension", "sub-dimension", "category"), key, strict=True):
+            ws[_ref(ROLLUP, h, row)] = part or None
+        group = "*".join(matches)
+        counts = {
+            c.replace("_", " "): f'=SUMPRODUCT({group}*({span["coverage"]}="{c}"))'
+            for c in COVERAGE
+        }
+        counts["points"] = f"=SUMPRODUCT({group}*{span['points scored']})"
+        counts["total"] = f"=SUMPRODUCT({group}*1)"
+        _rollup_row(ws, row, counts, bands)
+        if key[0] in OFFICIAL_DIMENSIONS:
+            official.append(row)
+    if level == "dimension" and official:
+        row += 1
+        ws[_ref(ROLLUP, "dimension", row)] = "all"
+        sums = {
+            h: "=" + "+".join(_ref(ROLLUP, h, r) for r in official)
+            for h in ("points", "total", *(c.replace("_", " ") for c in COVERAGE))
+        }
+        _rollup_row(ws, row, sums, bands)
+    start = _ROLLUP_HEADER_ROW + 1
+    band = f"${ROLLUP['band']}{start}"
+    _band_colours(ws, f"{ROLLUP['%']}{start}:{ROLLUP['band']}{row}", band, bands)
+    _number_format(ws, f"{ROLLUP['%']}{start}:{ROLLUP['%']}{row}", "0.0")
+    _widths(ws, {"A": 20, "B": 24, "C": 28, "G": 10})
+    ws.freeze_panes = f"A{start}"
+
+
+def _rollup_row(ws: Worksheet, row: int, counts: Mapping[str, str], bands: Bands) -> None:
+    for header, formula in counts.items():
+        ws[_ref(ROLLUP, header, row)] = formula
+    points, scored = _ref(ROLLUP, "points", row), _ref(ROLLUP, COVERAGE[0], row)
+    total, pct = _ref(ROLLUP, "total", row), _ref(ROLLUP, "%", row)
+    ws[_ref(ROLLUP, "max points", row)] = f"=4*{scored}"
+    ws[pct] = f'=IF({scored}>0,{points}/(4*{scored})*100,"")'
+    ws[_ref(ROLLUP, "band", row)] = (
+        f'=IF(ISNUMBER({pct}),{_band(_points(pct, bands), bands)},"not scored")'
+    )
+    ws[_ref(ROLLUP, "coverage %", row)] = f'=IF({total}>0,ROUND({scored}/{total}*100,2),"")'
+
+
+# -- About and Lists -----------------------------------------------------------------------------
+
+
+def _write_about(
+    ws: Worksheet, engine: Engine, report: TemplateReport, target_set: TargetSet
+) -> None:
+    bands = engine.bands
+    manifest = engine.manifest()
+    lines = [
+        "U4SSC data-collection workbook (ITU-T Y.4903), written by u4ssc "
+        f"{manifest['u4ssc_version']}",
+        "",
+        "1. Inputs: type the city, the reporting year and each value in its unit.",
+        "2. KPIs: every KPI and data point, computed with ordinary formulas (no macros, no "
+        "Python); NR means an input is missing, N/A not applicable.",
+        "3. Targets: the targets the KPIs are scored against; Categories, Sub-dimensions and "
+        "Dimensions: the roll-ups, with coverage (scored ÷ total).",
+        "4. u4ssc score THIS_FILE.xlsx reads the Inputs sheet and gives the same values, "
+        "with reasons.",
+        "",
+        f"Band edges (% of target): {', '.join(f'{e:g}' for e in bands.edges)}; "
+        f"lower-is-better rule: {bands.lower_rule}.",
+        f"Target set: {target_set.name} ({target_set.fingerprint}).",
+        "Plugins: " + ", ".join(f"{p['name']} {p['version']}" for p in manifest["plugins"]),
+        f"Inputs: {report.inputs}; KPI values: {report.outputs}.",
+    ]
+    for row, line in enumerate(lines, start=1):
+        ws.cell(row, 1, line)
+    ws.column_dimensions["A"].width = 110
+
+
+def _write_lists(ws: Worksheet) -> None:
+    ws["A1"], ws["B1"] = "data quality", "direction"
+    for row, level in enumerate(DATA_QUALITY_LEVELS, start=2):
+        ws.cell(row, 1, level)
+    for row, direction in enumerate(DIRECTIONS, start=2):
+        ws.cell(row, 2, direction)
+    ws.sheet_state = "hidden"
+
+
+# -- styling helpers -----------------------------------------------------------------------------
+
+
+def _register_styles(workbook: Workbook) -> None:
+    """The cell styles, registered once: assigning a style by name is cheap, building one per
+    cell is not."""
+    from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
+
+    for style in (
+        NamedStyle(_INPUT, fill=PatternFill("solid", fgColor=_INPUT_FILL)),
+        NamedStyle(_HELPER, font=Font(color=_HELPER_FONT)),
+        NamedStyle(_TEXT, alignment=Alignment(wrap_text=True, vertical="top")),
+        NamedStyle(_HEADER, font=Font(bold=True), fill=PatternFill("solid", fgColor=_HEADER_FILL)),
+        NamedStyle(_TITLE, font=Font(bold=True, size=14)),
+    ):
+        workbook.add_named_style(style)
+
+
+def _header(ws: Worksheet, row: int, headers: Sequence[str]) -> None:
+    for column, text in enumerate(headers, start=1):
+        ws.cell(row, column, text).style = _HEADER
+    ws["A1"].style = _TITLE
+
+
+def _cells(ws: Worksheet, ranges: Iterable[str]) -> Iterable[Any]:
+    for area in ranges:
+        for line in ws[area]:
+            yield from line if isinstance(line, tuple) else (line,)
+
+
+def _style(ws: Worksheet, ranges: Iterable[str], name: str) -> None:
+    for cell in _cells(ws, ranges):
+        cell.style = name
+
+
+def _number_format(ws: Worksheet, area: str, fmt: str) -> None:
+    for cell in _cells(ws, [area]):
+        cell.number_format = fmt
+
+
+def _widths(ws: Worksheet, widths: Mapping[str, float]) -> None:
+    for column, width in widths.items():
+        ws.column_dimensions[column].width = width
+
+
+def _band_colours(ws: Worksheet, area: str, band_cell: str, bands: Bands) -> None:
+    """Colour a row's cells by its band (red to green)."""
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import PatternFill
+
+    for label, colour in zip(bands.labels, _BAND_COLOURS, strict=True):
+        fill = PatternFill("solid", fgColor=colour, bgColor=colour)
+        ws.conditional_formatting.add(
+            area, FormulaRule(formula=[f'{band_cell}="{label}"'], fill=fill)
+        )
+
+
+def _status_colours(ws: Worksheet, area: str, status_cell: str) -> None:
+    """Grey for not reported, blue for not applicable, red for invalid and error."""
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import PatternFill
+
+    colours = {
+        Status.NOT_REPORTED.label: "EDEDED",
+        Status.NOT_APPLICABLE.label: "DDEBF7",
+        Status.INVALID.label: "F8CBAD",
+        Status.ERROR.label: "F8CBAD",
+    }
+    for label, colour in colours.items():
+        fill = PatternFill("solid", fgColor=colour, bgColor=colour)
+        rule = FormulaRule(formula=[f'{status_cell}="{label}"'], fill=fill)
+        ws.conditional_formatting.add(area, rule)

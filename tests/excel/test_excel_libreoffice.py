@@ -1,0 +1,245 @@
+"""The data-collection workbook computed by a real spreadsheet: generated workbooks are filled,
+recalculated by LibreOffice headless, and every value, status, % of target, points, band and
+roll-up is compared with what ``u4ssc score`` gives for the same filled workbook.
+
+LibreOffice comes from Debian's ``libreoffice-calc-nogui`` package (``.ci/run`` installs it); the
+test is skipped, saying so, where ``soffice`` is absent. One ``soffice`` run recalculates every
+workbook, so the module costs a few seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from excel_cases import EXAMPLES, city
+
+from u4ssc.cli import cli
+from u4ssc.core import Engine, default_engine
+from u4ssc.excel_addin.convert import STATUS_SHORT
+from u4ssc.excel_addin.template import ROLLUP_SHEETS, build_workbook
+
+openpyxl = pytest.importorskip("openpyxl")
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+pytestmark = pytest.mark.skipif(
+    SOFFICE is None,
+    reason="LibreOffice is not installed (no soffice on PATH): install Debian's "
+    "libreoffice-calc-nogui, as .ci/run does, to recalculate the workbook in a real spreadsheet",
+)
+SHORT = {status.label: text for status, text in STATUS_SHORT.items()}
+# Recalculate every formula on load, whatever the file's cached values say.
+PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+@dataclass
+class Case:
+    """One filled workbook: the engine it was generated from, and the untranslated KPIs."""
+
+    engine: Engine
+    filled: Path
+    untranslated: set[str]
+    recalculated: Path | None = None
+    _found: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def workbook(self) -> Any:
+        """The workbook as LibreOffice recalculated it (cached values)."""
+        if "workbook" not in self._found:
+            self._found["workbook"] = openpyxl.load_workbook(self.recalculated, data_only=True)
+        return self._found["workbook"]
+
+    @property
+    def scored(self) -> list[dict[str, Any]]:
+        """The rows ``u4ssc score FILLED.xlsx --format json`` prints (for the official engine;
+        the same call through the case's own engine otherwise)."""
+        if "scored" not in self._found:
+            if self.engine is default_engine():
+                found = CliRunner().invoke(cli, ["score", str(self.filled), "--format", "json"])
+                assert found.exit_code == 0, found.output
+                self._found["scored"] = json.loads(found.stdout)["rows"]
+            else:
+                self._found["scored"] = list(self.result.records())
+        return self._found["scored"]
+
+    @property
+    def result(self) -> Any:
+        """The engine's result for the filled workbook."""
+        if "result" not in self._found:
+            self._found["result"] = self.engine.score(self.filled)
+        return self._found["result"]
+
+
+def _fill(engine: Engine, path: Path, city: str, year: int, values: dict[str, Any]) -> Case:
+    """Generate the workbook of ``engine`` and type ``values`` into its Inputs sheet."""
+    workbook, report = build_workbook(engine)
+    sheet = workbook["Inputs"]
+    sheet["B2"], sheet["B3"] = city, year
+    rows = {sheet.cell(r, 1).value: r for r in range(6, sheet.max_row + 1)}
+    for name, value in values.items():
+        if value is not None and name not in ("city", "year"):
+            sheet.cell(rows[name], 4, value)
+    workbook.save(path)
+    untranslated = {message.split(" (")[0] for message in report.untranslated}
+    return Case(engine, path, untranslated)
+
+
+def _recalculate(cases: dict[str, Case], work: Path) -> None:
+    """Open and save every workbook once in LibreOffice: it recalculates them on load."""
+    profile = work / "profile"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(PROFILE, encoding="utf-8")
+    out = work / "recalculated"
+    command = [
+        str(SOFFICE),
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        "xlsx",
+        "--outdir",
+        str(out),
+        *(str(case.filled) for case in cases.values()),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    for case in cases.values():
+        case.recalculated = out / case.filled.name
+        assert case.recalculated.is_file(), f"soffice did not convert: {done.stdout}{done.stderr}"
+
+
+@pytest.fixture(scope="module")
+def cases(tmp_path_factory) -> dict[str, Case]:
+    import arithmetic
+
+    work = tmp_path_factory.mktemp("workbooks")
+    official = default_engine()
+    awkward = dict(city("Aster", 2022))
+    awkward.update(
+        households=1000.0,
+        fixed_broadband_subscription_count=396.0,  # exactly 66 % of the 60 % target: 3 points
+        households_with_internet="many",  # text in a number cell
+        water_meters_total=0.0,  # a zero denominator
+        population_covered_3g=-3.0,  # below the minimum
+        pm25_annual_mean="#N/A",  # an Excel error
+        pm10_annual_mean="NR",
+        so2_annual_mean="n/a",
+        urban_plan_compact="no",
+        urban_plan_connected=True,
+        **{"EC: ICT: ICT: 5C": "N/A: no public Wi-Fi", "EC: ICT: PS: 2A": 14.0},
+    )
+    toy = Engine.load(plugins=[("arithmetic", arithmetic)], entry_points=False)
+    local = Engine.load(indicator_tables=[EXAMPLES / "local-indicators.csv"])
+    found = {
+        "brindle": _fill(
+            official, work / "brindle.xlsx", "Brindle Bay", 2023, city("Brindle Bay", 2023)
+        ),
+        "dunmere": _fill(official, work / "dunmere.xlsx", "Dunmere", 2024, city("Dunmere", 2024)),
+        "awkward": _fill(official, work / "awkward.xlsx", "Aster", 2022, awkward),
+        # A city's local indicators from a formula table: where(), comparisons, KPIs of KPIs.
+        "local": _fill(local, work / "local.xlsx", "Dunmere", 2023, city("Dunmere", 2023)),
+        "arithmetic": _fill(
+            toy,
+            work / "arithmetic.xlsx",
+            "Toy",
+            2024,
+            {"a": 3.0, "b": 4.0, "c": 5.0, "flag": "yes", "share": 50.0},
+        ),
+        "arithmetic-gaps": _fill(
+            toy,
+            work / "arithmetic-gaps.xlsx",
+            "Toy",
+            2025,
+            {"a": -2.0, "b": 0.0, "c": 5.0, "flag": "no", "share": "NR"},
+        ),
+    }
+    _recalculate(found, work)
+    return found
+
+
+def _table(sheet: Any, header_row: int) -> list[dict[str, Any]]:
+    header = [c.value for c in sheet[header_row]]
+    rows = sheet.iter_rows(min_row=header_row + 1, values_only=True)
+    return [dict(zip(header, row, strict=False)) for row in rows if any(row[:3])]
+
+
+def _same_number(got: Any, expected: float | None) -> bool:
+    if expected is None:
+        return got in (None, "")
+    return isinstance(got, (int, float)) and math.isclose(got, expected, rel_tol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "name", ["brindle", "dunmere", "awkward", "local", "arithmetic", "arithmetic-gaps"]
+)
+def test_the_workbook_computes_what_u4ssc_score_computes(cases, name):
+    case = cases[name]
+    kpis = {row["id"]: row for row in _table(case.workbook["KPIs"], 4)}
+    scored = case.scored
+    assert len(kpis) == len(scored) == len(case.engine.outputs)
+    for output, expected in zip(case.engine.outputs, scored, strict=True):
+        got = kpis[output.id]
+        if output.indicator.code in case.untranslated:
+            assert got["status"] in ("error", "not reported"), output.id
+            continue
+        where = f"{name}: {output.id}: workbook {got}, u4ssc {expected}"
+        assert got["status"] == expected["status"], where
+        if expected["status"] in ("computed", "reported"):
+            assert _same_number(got["value"], expected["value"]), where
+        else:
+            assert got["value"] == SHORT[expected["status"]], where
+        assert _same_number(got["% of target"], expected["pct_of_target"]), where
+        assert (got["points"] or None) == expected["points"], where
+        assert (got["band"] or "") == expected["band"], where
+
+
+@pytest.mark.parametrize("name", ["brindle", "awkward", "local", "arithmetic-gaps"])
+def test_the_workbook_rolls_up_like_u4ssc(cases, name):
+    case = cases[name]
+    result = case.result
+    for level, title in ROLLUP_SHEETS.items():
+        rows = _table(case.workbook[title], 4)
+        expected = result.rollup_records(level)
+        if level == "dimension":
+            expected += result.rollup_records("overall")
+        assert len(rows) == len(expected), title
+        for got, exp in zip(rows, expected, strict=True):
+            where = f"{name}: {title}: workbook {got}, u4ssc {exp}"
+            assert got["dimension"] == exp["dimension"], where
+            assert got["points"] == exp["points"], where
+            assert got["scored"] == exp["scored"], where
+            assert got["total"] == exp["total"], where
+            assert _same_number(got["%"], exp["pct"]), where
+            assert got["band"] == exp["band"], where
+            assert _same_number(got["coverage %"], exp["coverage_pct"]), where
+
+
+def test_the_awkward_inputs_are_really_awkward(cases):
+    """The cases cover what they claim: a band edge, every status, an untranslatable formula."""
+    awkward = cases["awkward"].scored
+    by_id = {(r["code"] + (f": {r['data_point']}" if r["data_point"] else "")): r for r in awkward}
+    assert by_id["EC: ICT: ICT: 2C"]["points"] == 3  # 39.6 of 60: exactly 66 %
+    statuses = {r["status"] for r in awkward}
+    assert {"computed", "reported", "not reported", "not applicable", "invalid", "error"} <= (
+        statuses
+    )
+    assert cases["arithmetic"].untranslated == {"AR: OP: MX: 7A", "AR: OP: MX: 8A"}
+    local = {r["code"]: r for r in cases["local"].scored if r["code"].startswith("LOCAL")}
+    assert cases["local"].untranslated == set()
+    assert local["LOCAL: ICT: 3"]["status"] == "computed"  # where(...) of two KPIs
+    assert local["LOCAL: ICT: 2"]["points"] is not None  # a KPI of a KPI, scored
+    toy = cases["arithmetic"].result
+    directions = set(toy.scores.directions)
+    assert {"higher", "lower", "approach", "yes/no"} <= directions

@@ -1,0 +1,104 @@
+"""Reading Excel files: a filled data-collection workbook is read from its Inputs sheet as a long
+table; any other workbook from its first sheet; text cells reach the cell parser as typed."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from u4ssc.core import Status, default_engine
+from u4ssc.core.readers import read_table
+
+openpyxl = pytest.importorskip("openpyxl")
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory) -> Path:
+    """A generated workbook, filled as a statistician would fill it."""
+    from u4ssc.excel_addin.template import build_workbook
+
+    workbook, _ = build_workbook(default_engine())
+    sheet = workbook["Inputs"]
+    sheet["B2"], sheet["B3"] = "Aster", 2023
+    rows = {sheet.cell(r, 1).value: r for r in range(6, sheet.max_row + 1)}
+    typed = {
+        "households_with_internet": (812, "census 2021", "accurate measurement", ""),
+        "households": (1000, "census 2021", "accurate measurement", "rounded"),
+        "population": ("N/A", None, None, None),
+        "commuters_para_transport": ("N/A: no para-transport", None, None, None),
+        "urban_plan_compact": ("yes", None, None, None),
+        "EC: ICT: ICT: 2C": (48.5, "operator survey", "personal estimate", None),
+    }
+    for name, (value, source, quality, comment) in typed.items():
+        for column, cell in zip((4, 6, 7, 8), (value, source, quality, comment), strict=True):
+            sheet.cell(rows[name], column, cell)
+    path = tmp_path_factory.mktemp("workbook") / "filled.xlsx"
+    workbook.save(path)
+    return path
+
+
+def test_a_filled_workbook_is_read_as_a_long_table(filled):
+    table = read_table(filled)
+    assert list(table.columns) == ["city", "year", "item", "value", "source", "quality", "comment"]
+    assert set(table["city"]) == {"Aster"}
+    assert set(table["year"]) == {2023}
+    engine = default_engine()
+    assert len(table) == len(engine.catalogue.items) + len(engine.outputs)  # no section titles
+    row = table.set_index("item").loc["households"]
+    assert (row["value"], row["source"], row["quality"]) == (
+        1000,
+        "census 2021",
+        "accurate measurement",
+    )
+    assert table.set_index("item").loc["population", "value"] == "N/A"  # as typed
+
+
+def test_a_filled_workbook_scores_like_the_same_values_given_directly(filled):
+    engine = default_engine()
+    result = engine.score(filled)
+    assert [p for p in result.problems if p.severity == "error"] == []
+    assert result.city[0] == "Aster"
+    assert result.year[0] == 2023
+    assert result.value("EC: ICT: ICT: 1C") == 81.2
+    assert result.status("EC: ICT: ICT: 2C") == Status.REPORTED
+    assert result.status("EC: ICT: ICT: 3C") == Status.NOT_APPLICABLE  # population is N/A
+    para = "EC: I: T: 4A: para_transport"
+    assert result.status(para) == Status.NOT_APPLICABLE
+    assert "no para-transport" in result.reason(para)
+    assert result.value("EC: I: UP: 2A: compact") == 1.0
+    direct = engine.score_one(
+        {
+            "households_with_internet": 812,
+            "households": 1000,
+            "population": "N/A",
+            "commuters_para_transport": "N/A: no para-transport",
+            "urban_plan_compact": "yes",
+            "EC: ICT: ICT: 2C": 48.5,
+        }
+    )
+    for output in engine.outputs:
+        assert result.status(output.id) == direct.status(output.id)
+        both = result.value(output.id), direct.value(output.id)
+        assert both[0] == both[1] or all(math.isnan(v) for v in both)
+
+
+def test_an_inputs_sheet_without_id_and_value_headers_is_an_ordinary_first_sheet(tmp_path):
+    workbook = openpyxl.Workbook()
+    first = workbook.active
+    first.append(["city", "year", "households", "population"])
+    first.append(["Aster", 2023, 1000, "NA"])
+    workbook.create_sheet("Inputs").append(["some", "other", "table"])
+    path = tmp_path / "wide.xlsx"
+    workbook.save(path)
+    table = read_table(path)
+    assert list(table.columns) == ["city", "year", "households", "population"]
+    assert table.loc[0, "population"] == "NA"  # not turned into a missing value by pandas
+    result = default_engine().score(path)
+    assert result.status("EC: ICT: ICT: 3C") == Status.NOT_APPLICABLE
+
+
+def test_a_named_sheet_is_read_as_it_is(filled):
+    table = read_table(filled, sheet="Targets")
+    assert "Targets the KPIs sheet scores against" in table.columns[0]
