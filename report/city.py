@@ -244,7 +244,7 @@ def _kpi_row(kpi: KpiRow) -> Markup:
         el("td", rec["unit"], class_="small"),
         el("td", status),
         el("td", _quality(rec), class_="small"),
-        el("td", ORIGIN.get(rec["status"], "—"), class_="small"),
+        el("td", rec["source"] or ORIGIN.get(rec["status"], "—"), class_="small"),
         el("td", target, class_="num"),
         el("td", rec["target_source"] or "—", class_="small source"),
         el("td", percent(rec["pct_of_target"]), class_="num"),
@@ -254,11 +254,14 @@ def _kpi_row(kpi: KpiRow) -> Markup:
     )
 
 
-def _quality(rec: dict[str, Any]) -> str:
-    """What the engine knows about a value's quality: the consistency rules it breaks."""
+def _quality(rec: dict[str, Any]) -> list[Any]:
+    """The U4SSC data-quality level the city gave (worst of the inputs used), and the
+    consistency rules the value breaks."""
+    level = rec["quality"] or ("not stated" if rec["value"] is not None else "—")
+    found: list[Any] = [el("div", level)]
     if rec["warnings"]:
-        return f"warning: {rec['warnings']}"
-    return "—" if rec["value"] is None else "checks passed"
+        found.append(el("div", f"warning: {rec['warnings']}"))
+    return found
 
 
 def _missing(period: CityPeriod) -> Markup:

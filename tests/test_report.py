@@ -392,3 +392,23 @@ def test_readme_shows_the_generated_report_screenshot():
     assert int.from_bytes(png[16:20], "big") == 1280  # width, as docs/make_screenshots.py takes it
     assert "python docs/make_screenshots.py" in readme
     assert (ROOT / "docs" / "make_screenshots.py").is_file()
+
+
+@needs_matplotlib
+def test_report_shows_the_data_quality_and_source_the_city_gave(run, tmp_path):
+    data = tmp_path / "long.csv"
+    data.write_text(
+        "city,year,item,value,source,quality\n"
+        "Aster,2024,households,1000,Census 2021,accurate measurement\n"
+        "Aster,2024,households_with_internet,812,Telecom survey,extrapolated from a survey of inhabitants\n",
+        encoding="utf-8",
+    )
+    page = tmp_path / "aster.html"
+    assert run("report", str(data), "--city", "Aster", "-o", str(page)).exit_code == 0
+    text = page.read_text(encoding="utf-8")
+    row = re.search(r'<tr[^>]*>\s*<td class="code">EC: ICT: ICT: 1C</td>.*?</tr>', text, re.DOTALL)
+    assert row is not None
+    # The worst quality level of the two inputs, and both sources.
+    assert "extrapolated from a survey of inhabitants" in row.group(0)
+    assert "Census 2021" in row.group(0)
+    assert "Telecom survey" in row.group(0)
