@@ -400,7 +400,8 @@ def test_report_shows_the_data_quality_and_source_the_city_gave(run, tmp_path):
     data.write_text(
         "city,year,item,value,source,quality\n"
         "Aster,2024,households,1000,Census 2021,accurate measurement\n"
-        "Aster,2024,households_with_internet,812,Telecom survey,extrapolated from a survey of inhabitants\n",
+        "Aster,2024,households_with_internet,812,Telecom survey,"
+        "extrapolated from a survey of inhabitants\n",
         encoding="utf-8",
     )
     page = tmp_path / "aster.html"
