@@ -52,7 +52,7 @@ NO_TEXTS = frozenset({"no", "n", "false", "0"})
 _MISSING = MISSING_TEXTS
 _NA_WORDS = "|".join(map(re.escape, NOT_APPLICABLE_WORDS))
 _NOT_APPLICABLE = re.compile(
-    rf"^(?:{_NA_WORDS})\b\s*[:\-–—(]?\s*(?P<reason>.*?)\)?\s*$", re.IGNORECASE
+    rf"^(?:{_NA_WORDS})(?!\w)\s*[:\-–—(]?\s*(?P<reason>.*?)\)?\s*$", re.IGNORECASE
 )
 _DASHES = {"-", "–", "—", "--"}
 _EXCEL_ERRORS = {

@@ -333,18 +333,14 @@ def _any_of(text: str, options: Iterable[str]) -> str:
 
 
 def _not_applicable(text: str) -> str:
-    """Whether the text opens with an N/A word, as the parser's pattern ``^(?:word)\\b`` reads it:
-    a word ending in a letter must not run on into another letter or digit, and a word ending in
-    a stop (``n.a.``) must run on into one."""
+    """Whether the text opens with an N/A word, as the parser's pattern ``^(?:word)(?!\\w)``
+    reads it: the word must not run on into a letter, digit or underscore."""
     tests = []
     for word in NOT_APPLICABLE_WORDS:
         n = len(word)
         starts = f'LEFT({text},{n})="{word}"'
         next_char = f'FIND(MID({text},{n + 1},1),"{_WORD_CHARS}")'
-        if word[-1] in _WORD_CHARS:
-            tests.append(f'{text}="{word}",AND({starts},ISERROR({next_char}))')
-        else:
-            tests.append(f"AND({starts},LEN({text})>{n},ISNUMBER({next_char}))")
+        tests.append(f'{text}="{word}",AND({starts},ISERROR({next_char}))')
     return "OR(" + ",".join(tests) + ")"
 
 

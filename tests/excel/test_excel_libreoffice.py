@@ -136,6 +136,7 @@ def cases(tmp_path_factory) -> dict[str, Case]:
         pm25_annual_mean="#N/A",  # an Excel error
         pm10_annual_mean="NR",
         so2_annual_mean="n/a",
+        o3_annual_mean="N.A.: no ozone station",  # an N/A word ending in a stop
         urban_plan_compact="no",
         urban_plan_connected=True,
         **{"EC: ICT: ICT: 5C": "N/A: no public Wi-Fi", "EC: ICT: PS: 2A": 14.0},
