@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from .catalogue import Output, outputs_of
 from .expressions import formula_of
 from .model import Indicator, canonical_key
-from .scoring import cut_offs
+from .scoring import benchmark_of, cut_offs, direction_of
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -157,14 +157,11 @@ def _benchmark_lines(engine: Engine, output: Output) -> list[str]:
     head = f"{output.id}: "
     if target is None:
         return [head + "no target in the target set: reported, not benchmarked"]
-    if target.kind == "none" or target.value is None:
+    value = benchmark_of(target)
+    if value is None:
         return [head + f"no benchmark ({target.source or 'published as N/A'})"]
-    direction = target.direction or output.direction
-    if output.unit.lower() == "yes/no":
-        direction = "yes/no"
-    shown = (
-        ("yes" if target.value >= 0.5 else "no") if direction == "yes/no" else f"{target.value:g}"
-    )
+    direction = direction_of(output, target)  # exactly as the scores use it
+    shown = ("yes" if value >= 0.5 else "no") if direction == "yes/no" else f"{value:g}"
     lines = [
         head
         + f"target {shown} {output.unit if direction != 'yes/no' else ''}".rstrip()
@@ -173,7 +170,7 @@ def _benchmark_lines(engine: Engine, output: Output) -> list[str]:
     if target.source:
         lines.append(f"    source: {target.source}")
     bands = engine.bands
-    for points, condition in cut_offs(target.value, direction, bands):
+    for points, condition in cut_offs(value, direction, bands):
         unit = "" if direction == "yes/no" else f" {output.unit}"
         lines.append(f"    {points} points ({bands.band(points)} of target): {condition}{unit}")
     return lines

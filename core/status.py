@@ -33,11 +33,6 @@ class Status(IntEnum):
         """The status as printed: ``computed``, ``not reported``, ..."""
         return self.name.lower().replace("_", " ")
 
-    @classmethod
-    def from_label(cls, label: str) -> Status:
-        """Return the status printed as ``label``."""
-        return cls[label.strip().upper().replace(" ", "_")]
-
 
 #: Labels indexed by status code, for vectorised look-up.
 LABELS: tuple[str, ...] = tuple(s.label for s in Status)
