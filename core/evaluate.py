@@ -1,9 +1,14 @@
 """Vectorised evaluation of the indicator graph over columns of cities.
 
-Every column, input or output, is three aligned arrays: values (float64, NaN where unusable),
-statuses (int8, :class:`Status`) and note codes (int32, into a :class:`NoteTable`). The same code
-evaluates one city (arrays of length 1) and a million (length 1 000 000): there is no per-row
-Python loop. Reasons are built once per distinct pattern of blocked inputs, not once per row.
+Every output is a float64 array of values (NaN where there is no number), one row of an
+(outputs × rows) int8 status matrix (:class:`Status`), and note codes (into a
+:class:`NoteTable`) held only for the rows that have one. The same code evaluates one city (arrays
+of length 1) and a million (length 1 000 000): there is no per-row Python loop. Reasons are built
+once per distinct pattern of blocked inputs, not once per row.
+
+Nothing is copied that need not be: an output keeps the array its formula returned, and an input
+column that holds only numbers and blanks carries no status or note arrays at all (a blank is not
+reported). On a million rows this halves the memory the evaluation touches.
 """
 
 from __future__ import annotations
@@ -22,13 +27,14 @@ from .model import Check, Indicator
 from .status import Status
 from .values import NoteTable
 
-__all__ = ["Column", "evaluate"]
+__all__ = ["Column", "Reasons", "evaluate"]
 
 Floats = npt.NDArray[np.float64]
 Codes = npt.NDArray[np.int8]
 NoteCodes = npt.NDArray[np.int32]
+Rows = npt.NDArray[np.intp]
 
-#: Cells (outputs × rows) looked at per block when scanning the matrix for gaps.
+#: Cells (outputs × rows) up to which outputs are checked for gaps together, in one array.
 _BLOCK_CELLS = 2_000_000
 
 _NR = np.int8(Status.NOT_REPORTED)
@@ -39,16 +45,84 @@ _ERROR = np.int8(Status.ERROR)
 
 @dataclass(slots=True)
 class Column:
-    """Values, statuses and note codes of one input item or one output, for every row."""
+    """Values, statuses and note codes of one input item or one output, for every row.
+
+    :ivar status: per row; ``None`` for a column of plain numbers and blanks: not reported where
+        the value is NaN, computed elsewhere.
+    :ivar notes: per row; ``None`` when no row has a note.
+    """
 
     values: Floats
-    status: Codes
-    notes: NoteCodes
+    status: Codes | None = None
+    notes: NoteCodes | None = None
 
     @classmethod
     def absent(cls, n: int) -> Column:
         """A column nobody reported: every row not reported."""
-        return cls(np.full(n, np.nan), np.full(n, _NR, dtype=np.int8), np.zeros(n, np.int32))
+        return cls(np.full(n, np.nan))
+
+    def status_at(self, rows: Rows) -> Codes:
+        """The statuses of ``rows``."""
+        if self.status is None:
+            return np.isnan(self.values[rows]).view(np.int8) * _NR
+        return self.status[rows]
+
+    def notes_at(self, rows: Rows) -> NoteCodes:
+        """The note codes of ``rows``."""
+        if self.notes is None:
+            return np.zeros(len(rows), np.int32)
+        return self.notes[rows]
+
+    def full_status(self) -> Codes:
+        """The status of every row, as an array."""
+        return self.status_at(np.arange(len(self.values)))
+
+    def full_notes(self) -> NoteCodes:
+        """The note code of every row, as an array."""
+        return np.zeros(len(self.values), np.int32) if self.notes is None else self.notes
+
+
+class Reasons:
+    """Note codes of an (outputs × rows) matrix, held per output for the rows that have one.
+
+    Most values of a real table are computed and need no reason: a dense int32 matrix would be
+    four times the size of the status matrix for a few gaps.
+    """
+
+    def __init__(self, outputs: int, n: int) -> None:
+        self.shape = (outputs, n)
+        none: Rows = np.empty(0, np.intp)
+        self._rows: list[Rows] = [none] * outputs
+        self._codes: list[NoteCodes] = [np.empty(0, np.int32)] * outputs
+
+    def put(self, output: int, rows: Rows, codes: NoteCodes) -> None:
+        """Set the note codes of one output: ``codes`` at ``rows`` (ascending), 0 elsewhere."""
+        keep = codes != 0
+        self._rows[output], self._codes[output] = rows[keep], codes[keep]
+
+    def put_row(self, output: int, codes: NoteCodes) -> None:
+        """Set the note codes of one output from a full row of codes."""
+        rows = np.flatnonzero(codes)
+        self._rows[output], self._codes[output] = rows, codes[rows]
+
+    def row(self, output: int) -> NoteCodes:
+        """The note codes of one output, every row."""
+        out = np.zeros(self.shape[1], np.int32)
+        out[self._rows[output]] = self._codes[output]
+        return out
+
+    def at(self, output: int, row: int) -> int:
+        """The note code of one output in one row."""
+        rows = self._rows[output]
+        i = int(np.searchsorted(rows, row))
+        return int(self._codes[output][i]) if i < rows.size and rows[i] == row else 0
+
+    def dense(self) -> NoteCodes:
+        """Every note code, as an (outputs × rows) matrix."""
+        out = np.zeros(self.shape, np.int32)
+        for i, (rows, codes) in enumerate(zip(self._rows, self._codes, strict=True)):
+            out[i, rows] = codes
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,16 +193,19 @@ class Plan:
 
 @dataclass(slots=True)
 class Evaluation:
-    """Every output as rows of three (outputs × rows) matrices, in catalogue order.
+    """Every output of a plan, in catalogue order.
 
-    :ivar ids: output ids, one per matrix row.
+    :ivar ids: output ids, one per output.
+    :ivar values: one array of values per output.
+    :ivar status: statuses, (outputs × rows).
+    :ivar reasons: note codes of the values without a number (and of reported ones).
     :ivar returned: what each indicator passes to the indicators and checks built on it.
     """
 
     ids: tuple[str, ...]
-    values: Floats
+    values: list[Floats]
     status: Codes
-    notes: NoteCodes
+    reasons: Reasons
     returned: dict[str, Any]
 
 
@@ -147,148 +224,177 @@ def evaluate(
     :param overrides: reported final values by output id; a usable one wins over computing.
     :param progress: called as ``progress(done, total)`` after each indicator.
     """
-    matrix_values = np.empty((len(plan.ids), n))
-    matrix_status = np.zeros((len(plan.ids), n), dtype=np.int8)
-    matrix_notes = np.zeros((len(plan.ids), n), dtype=np.int32)
-    returned: dict[str, Any] = {}
-    node_columns: dict[str, Column] = {}  # what a parameter naming an indicator receives
+    run = _Run(plan, catalogue, inputs, overrides, notes, n)
     with np.errstate(all="ignore"):
-        _run_steps(
-            plan,
-            inputs,
-            overrides,
-            notes,
-            n,
-            catalogue,
-            returned,
-            node_columns,
-            matrix_values,
-            matrix_status,
-            matrix_notes,
-            progress,
-        )
-    return Evaluation(plan.ids, matrix_values, matrix_status, matrix_notes, returned)
+        for done, step in enumerate(plan.steps, start=1):
+            if progress is not None:
+                progress(done, len(plan.steps))
+            run.step(step)
+        run.settle_pending()
+    return Evaluation(plan.ids, run.values, run.status, run.reasons, run.returned)
 
 
-def _run_steps(
-    plan: Plan,
-    inputs: Mapping[str, Column],
-    overrides: Mapping[str, Column],
-    notes: NoteTable,
-    n: int,
-    catalogue: Catalogue,
-    returned: dict[str, Any],
-    node_columns: dict[str, Column],
-    matrix_values: Floats,
-    matrix_status: Codes,
-    matrix_notes: NoteCodes,
-    progress: Callable[[int, int], None] | None,
-) -> None:
-    """One step per indicator, in dependency order, writing into the matrices."""
-    absent: Column | None = None
-    pending: dict[int, tuple[Step, int, list[Column]]] = {}
-    for done, step in enumerate(plan.steps, start=1):
-        if progress is not None:
-            progress(done, len(plan.steps))
+class _Run:
+    """One evaluation in progress: the outputs so far, and what later steps read from them."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        catalogue: Catalogue,
+        inputs: Mapping[str, Column],
+        overrides: Mapping[str, Column],
+        notes: NoteTable,
+        n: int,
+    ) -> None:
+        self.plan, self.catalogue, self.notes, self.n = plan, catalogue, notes, n
+        self.inputs, self.overrides = inputs, overrides
+        self.values: list[Floats] = [_NO_VALUES] * len(plan.ids)
+        self.status = np.zeros((len(plan.ids), n), dtype=np.int8)
+        self.reasons = Reasons(len(plan.ids), n)
+        self.returned: dict[str, Any] = {}
+        #: What a parameter naming an indicator receives.
+        self.nodes: dict[str, Column] = {}
+        #: Outputs whose gaps are explained after the last step: (step, output index, arguments).
+        self.pending: dict[int, tuple[Step, int, list[Column]]] = {}
+        self._absent: Column | None = None
+
+    def step(self, step: Step) -> None:
+        """Evaluate one indicator and store its outputs."""
         args: list[Column] = []
         kwargs: dict[str, Any] = {}
         for param, source, from_item in zip(step.params, step.sources, step.from_item, strict=True):
             if from_item:
-                column = inputs.get(source)
-                if column is None:
-                    absent = absent or Column.absent(n)
-                    column = absent
+                column = self.inputs.get(source) or self._absent_column()
                 kwargs[param] = column.values
             else:
-                column = node_columns[source]
-                kwargs[param] = returned[source]
+                column = self.nodes[source]
+                kwargs[param] = self.returned[source]
             args.append(column)
-        result = _call(step.indicator, kwargs, n)
+        result = _call(step.indicator, kwargs, self.n)
+        held: list[Floats] = []  # arrays the formula was given, then those it returned
+        for value in kwargs.values():
+            held += value.values() if isinstance(value, Mapping) else [value]
         # Rows without a number are explained at once when something downstream reads this
-        # indicator, or an override or a failure needs it; otherwise after the loop, when one
-        # pass over the whole matrix finds them (few, usually none, for one city).
-        now = bool(result.failures) or step.indicator.id in plan.used_as_input
+        # indicator, or an override or a failure needs it; otherwise after the last step, when
+        # one check over all outputs finds them (few, usually none, for one city).
+        now = bool(result.failures) or step.indicator.id in self.plan.used_as_input
         for j, (key, row, output_id) in enumerate(zip(step.keys, step.rows, step.ids, strict=True)):
-            matrix_values[row] = result.values if key is None else result.points[key]
-            override = overrides.get(output_id)
+            values = _own(result.values if key is None else result.points[key], held)
+            self.values[row] = values
+            held.append(values)
+            override = self.overrides.get(output_id)
             if now or override is not None:
-                _settle(
-                    step,
-                    j,
-                    args,
-                    result,
-                    override,
-                    matrix_values,
-                    matrix_status,
-                    matrix_notes,
-                    notes,
-                    catalogue,
-                )
+                self.settle(step, j, args, result, override)
             else:
-                pending[row] = (step, j, args)
+                self.pending[row] = (step, j, args)
         ind_id = step.indicator.id
         if step.indicator.points:
-            returned[ind_id] = {
-                k: matrix_values[r] for k, r in zip(step.keys, step.rows, strict=True)
+            self.returned[ind_id] = {
+                k: self.values[r] for k, r in zip(step.keys, step.rows, strict=True)
             }
         else:
-            returned[ind_id] = matrix_values[step.rows[0]]
-        if ind_id in plan.used_as_input:
+            self.returned[ind_id] = self.values[step.rows[0]]
+        if ind_id in self.plan.used_as_input:
             columns = [
-                Column(matrix_values[r], matrix_status[r], matrix_notes[r]) for r in step.rows
+                Column(self.values[r], self.status[r], self.reasons.row(r)) for r in step.rows
             ]
-            node_columns[ind_id] = columns[0] if len(columns) == 1 else _merge(columns)
-    block = max(1, _BLOCK_CELLS // max(n, 1))
-    for start in range(0, len(matrix_values), block):  # slices are views: no copy
-        blank = ~np.isfinite(matrix_values[start : start + block]).all(axis=1)
-        for row in (np.flatnonzero(blank) + start).tolist():
-            if row not in pending:
-                continue
-            step, j, args = pending[row]
-            _settle(
-                step,
-                j,
-                args,
-                _COMPLETE,
-                None,
-                matrix_values,
-                matrix_status,
-                matrix_notes,
-                notes,
-                catalogue,
+            self.nodes[ind_id] = columns[0] if len(columns) == 1 else _merge(columns)
+
+    def _absent_column(self) -> Column:
+        if self._absent is None:
+            self._absent = Column.absent(self.n)
+        return self._absent
+
+    def settle(
+        self, step: Step, j: int, args: list[Column], result: _Called, override: Column | None
+    ) -> None:
+        """Give output ``j`` of ``step`` its statuses and reasons where it has no number, then
+        lay the city's reported value over it."""
+        row = step.rows[j]
+        blank = np.flatnonzero(~np.isfinite(self.values[row]))
+        if blank.size or result.failures:
+            uses = step.uses[j]
+            self._finish(
+                row, blank, result, tuple(step.sources[i] for i in uses), [args[i] for i in uses]
             )
+        if override is not None:
+            self._apply_override(row, override, step.ids[j])
 
+    def settle_pending(self) -> None:
+        """Settle the outputs left for after the last step, skipping those without gaps."""
+        rows = list(self.pending)
+        if rows and self.n * len(rows) <= _BLOCK_CELLS:  # few cells: one check for them all
+            finite = np.isfinite(np.stack([self.values[r] for r in rows])).all(axis=1)
+            rows = [rows[i] for i in np.flatnonzero(~finite).tolist()]
+        for row in rows:
+            step, j, args = self.pending[row]
+            self.settle(step, j, args, _COMPLETE, None)
 
-def _settle(
-    step: Step,
-    j: int,
-    args: list[Column],
-    result: _Called,
-    override: Column | None,
-    matrix_values: Floats,
-    matrix_status: Codes,
-    matrix_notes: NoteCodes,
-    notes: NoteTable,
-    catalogue: Catalogue,
-) -> None:
-    """Give output ``j`` of ``step`` its statuses and reasons where it has no number, then lay
-    the city's reported value over it."""
-    row = step.rows[j]
-    column = Column(matrix_values[row], matrix_status[row], matrix_notes[row])
-    blank = ~np.isfinite(column.values)
-    if blank.any() or result.failures:
-        uses = step.uses[j]
-        _finish(
-            column,
-            np.flatnonzero(blank),
-            result,
-            tuple(step.sources[i] for i in uses),
-            [args[i] for i in uses],
-            notes,
-            catalogue,
+    def _finish(
+        self,
+        row: int,
+        rows: Rows,
+        called: _Called,
+        params: tuple[str, ...],
+        args: list[Column],
+    ) -> None:
+        """Write one output where some rows have no finite number, with statuses and reasons.
+
+        A finite value was computed without the blocked inputs (missing inputs are NaN and NaN
+        propagates), so only the rows without a number take their inputs' worst status, or
+        error. Only those rows are examined, so a few gaps in a million rows cost little.
+
+        :param rows: the rows without a finite value.
+        :param params: the sources of the parameters this output depends on; ``args`` their
+            columns.
+        """
+        self.values[row][rows] = np.nan
+        arg_status = [a.status_at(rows) for a in args]
+        in_status = _combine(arg_status, rows.size)
+        status = np.where(in_status >= _NR, in_status, _ERROR).astype(np.int8)
+        self.status[row, rows] = status
+        codes = np.zeros(rows.size, np.int32)
+        for failed, message in called.failures.items():
+            at = int(np.searchsorted(rows, failed))
+            if status[at] == _ERROR:
+                codes[at] = self.notes.code(message)
+        _explain(rows, status, codes, arg_status, params, args, self.notes, self.catalogue)
+        self.reasons.put(row, rows, codes)
+
+    def _apply_override(self, row: int, override: Column, output_id: str) -> None:
+        """Lay a reported final value over a computed output: a reported cell wins."""
+        given_status = override.full_status()
+        given = given_status != _NR
+        if not given.any():
+            return
+        usable = given_status == Status.COMPUTED
+        values, status = self.values[row], self.status[row]
+        self.values[row] = np.where(usable, override.values, np.where(given, np.nan, values))
+        status[:] = np.where(
+            usable, np.int8(Status.REPORTED), np.where(given, given_status, status)
         )
-    if override is not None:
-        _apply_override(column, override, step.ids[j], notes)
+        note_codes = np.where(
+            usable, 0, np.where(given, override.full_notes(), self.reasons.row(row))
+        ).astype(np.int32)
+        # A reported cell's own note explains it; name the column for invalid ones.
+        invalid = given & (given_status == _INVALID)
+        if invalid.any():
+            for code in np.unique(note_codes[invalid]):
+                mask = invalid & (note_codes == code)
+                text = f"reported value in column {output_id!r}: {self.notes.text(int(code))}"
+                note_codes[mask] = self.notes.code(text)
+        na_plain = given & (given_status == _NA) & (note_codes == 0)
+        note_codes[na_plain] = self.notes.code("reported as not applicable")
+        self.reasons.put_row(row, note_codes)
+
+
+def _own(array: Floats, held: list[Floats]) -> Floats:
+    """The formula's array, kept as an output's values when it is the formula's own (not a view,
+    not one it was given, not one of its other outputs); otherwise a copy, so that writing NaN
+    into a gap never changes an input or another output."""
+    if array.flags.owndata and array.flags.writeable and not any(array is a for a in held):
+        return array
+    return array.copy()
 
 
 def _dependencies(
@@ -334,10 +440,11 @@ def _combine(statuses: list[Codes], n: int) -> Codes:
 
 def _merge(columns: list[Column]) -> Column:
     """One column standing for a multi-value KPI used as a parameter: worst status of its points."""
-    worst = np.argmax(np.stack([c.status for c in columns]), axis=0)
+    statuses = np.stack([c.full_status() for c in columns])
+    worst = np.argmax(statuses, axis=0)
     rows = np.arange(len(worst))
-    status = np.stack([c.status for c in columns])[worst, rows]
-    notes = np.stack([c.notes for c in columns])[worst, rows]
+    status = statuses[worst, rows]
+    notes = np.stack([c.full_notes() for c in columns])[worst, rows]
     return Column(np.full(len(worst), np.nan), status, notes)
 
 
@@ -415,95 +522,89 @@ def _slice(value: Any, lo: int, hi: int) -> Any:
     return value[lo:hi]
 
 
-def _finish(
-    column: Column,
-    rows: npt.NDArray[np.intp],
-    called: _Called,
-    params: tuple[str, ...],
-    args: list[Column],
-    notes: NoteTable,
-    catalogue: Catalogue,
-) -> None:
-    """Write one output where some rows have no finite number, with statuses and reasons.
-
-    A finite value was computed without the blocked inputs (missing inputs are NaN and NaN
-    propagates), so only the rows without a number take their inputs' worst status, or error.
-    Only those rows are examined, so a few gaps in a million rows cost little.
-
-    :param rows: the rows without a finite value.
-    :param params: the sources of the parameters this output depends on; ``args`` their columns.
-    """
-    column.values[rows] = np.nan
-    in_status = _combine([a.status[rows] for a in args], rows.size)
-    status = np.where(in_status >= _NR, in_status, _ERROR).astype(np.int8)
-    column.status[rows] = status
-    for row, message in called.failures.items():
-        if column.status[row] == _ERROR:
-            column.notes[row] = notes.code(message)
-    _explain(rows, column, params, args, notes, catalogue)
-
-
 def _explain(
-    rows: npt.NDArray[np.intp],
-    column: Column,
+    rows: Rows,
+    status: Codes,
+    codes: NoteCodes,
+    arg_status: list[Codes],
     params: tuple[str, ...],
     args: list[Column],
     notes: NoteTable,
     catalogue: Catalogue,
 ) -> None:
-    """Write a reason for each of ``rows`` that has none yet, once per distinct pattern."""
-    rows = rows[column.notes[rows] == 0]
-    if rows.size == 0:
-        return
-    k = len(args)
-    row_status = column.status[rows].astype(np.int64)
-    weights = [np.int64(1) << i for i in range(k)]
-    not_reported = row_status == _NR
-    detail = np.zeros(rows.size, np.int64)
-    own_error = np.zeros(rows.size, bool)
-    if not_reported.any():  # every missing input, as bits
-        nr_rows = rows[not_reported] if not not_reported.all() else rows
-        bits = np.zeros(nr_rows.size, np.int64)
-        for weight, arg in zip(weights, args, strict=True):
-            bits += (arg.status[nr_rows] == _NR) * weight
-        detail[not_reported] = bits
-    other = ~not_reported
-    if other.any():
-        other_rows, other_status = rows[other], row_status[other]
-        if k:
-            arg_status = np.stack([a.status[other_rows] for a in args])
-            # The first input with the row's own status (NA, invalid, or an upstream error) ...
-            culprit = np.argmax(arg_status == other_status, axis=0)
-            notes_of = np.stack([a.notes[other_rows] for a in args])
-            culprit_note = notes_of[culprit, np.arange(other_rows.size)]
-            own = (other_status == _ERROR) & ~(arg_status == _ERROR).any(axis=0)
-            # ... or, for the formula's own error, every input that is 0.
-            zeros = np.stack([a.values[other_rows] == 0 for a in args])
-            zero_bits = (zeros * np.array(weights)[:, None]).sum(axis=0)
-            detail[other] = np.where(own, zero_bits, culprit * (1 << 32) + culprit_note)
-        else:
-            own = other_status == _ERROR
-        own_error[other] = own
-    # One integer per pattern: detail (< 2**40), whether the error is the formula's own, status.
-    keys = (detail.astype(np.int64) << 4) | (own_error.astype(np.int64) << 3) | row_status
-    if keys.size == 1:  # one city: no patterns to share (np.unique costs more than the rest)
-        uniques, inverse = keys, np.zeros(1, np.intp)
-    else:
-        uniques, inverse = np.unique(keys, return_inverse=True)
-    texts = [
-        notes.code(
-            _reason(
-                Status(int(key) & 7),
-                bool(int(key) >> 3 & 1),
-                int(key) >> 4,
-                params,
-                catalogue,
-                notes,
+    """Give each of ``rows`` (with statuses ``status``) that has no note code yet a reason, in
+    ``codes``; each reason is built once per distinct pattern of blocked inputs.
+
+    :param arg_status: the statuses of ``args`` at ``rows``.
+    """
+    todo = codes == 0
+    missing = np.flatnonzero(todo & (status == _NR))
+    if missing.size:  # the pattern is the set of missing inputs, as bits
+        whole = missing.size == rows.size
+        bits = np.zeros(missing.size, np.int64)
+        for i, found in enumerate(arg_status):
+            np.add(
+                bits, np.int64(1) << i, out=bits, where=(found if whole else found[missing]) == _NR
             )
+        codes[missing] = _by_pattern(
+            bits,
+            lambda key: _reason(Status.NOT_REPORTED, False, key, params, catalogue, notes),
+            notes,
         )
-        for key in uniques
-    ]
-    column.notes[rows] = np.asarray(texts, np.int32)[inverse.ravel()]
+    other = np.flatnonzero(todo & (status != _NR))
+    if other.size == 0:
+        return
+    other_rows, other_status = rows[other], status[other]
+    own: npt.NDArray[np.bool_]
+    if args:
+        stacked = np.stack([found[other] for found in arg_status])
+        # The first input with the row's own status (NA, invalid, or an upstream error) ...
+        culprit = np.argmax(stacked == other_status, axis=0)
+        notes_of = np.stack([a.notes_at(other_rows) for a in args])
+        culprit_note = notes_of[culprit, np.arange(other.size)]
+        own = (other_status == _ERROR) & ~(stacked == _ERROR).any(axis=0)
+        # ... or, for the formula's own error, every input that is 0.
+        weights = np.int64(1) << np.arange(len(args), dtype=np.int64)
+        zeros = np.stack([a.values[other_rows] == 0 for a in args])
+        zero_bits = (zeros * weights[:, None]).sum(axis=0)
+        detail = np.where(own, zero_bits, culprit.astype(np.int64) * (1 << 32) + culprit_note)
+    else:
+        own = other_status == _ERROR
+        detail = np.zeros(other.size, np.int64)
+    # One integer per pattern: detail (< 2**40), whether the error is the formula's own, status.
+    keys = (detail << 4) | (own.astype(np.int64) << 3) | other_status
+    codes[other] = _by_pattern(
+        keys,
+        lambda key: _reason(
+            Status(key & 7), bool(key >> 3 & 1), key >> 4, params, catalogue, notes
+        ),
+        notes,
+    )
+
+
+#: Pattern keys below this are mapped through a look-up table instead of sorted.
+_TABLE_KEYS = 1 << 16
+
+
+def _by_pattern(
+    keys: npt.NDArray[np.int64], reason: Callable[[int], str], notes: NoteTable
+) -> NoteCodes:
+    """The note code of ``reason(key)`` for each key, each reason built once per distinct key.
+
+    Small keys (sets of missing inputs) go through a look-up table: one pass, where sorting a
+    hundred thousand keys per output would cost more than everything else.
+    """
+    if keys.size == 1:  # one city: nothing to share
+        return np.array([notes.code(reason(int(keys[0])))], np.int32)
+    top = int(keys.max())
+    if top < _TABLE_KEYS:
+        present = np.flatnonzero(np.bincount(keys, minlength=top + 1))
+        table = np.zeros(top + 1, np.int32)
+        table[present] = [notes.code(reason(int(key))) for key in present.tolist()]
+        return table[keys]
+    uniques, inverse = np.unique(keys, return_inverse=True)
+    found = np.array([notes.code(reason(int(key))) for key in uniques.tolist()], np.int32)
+    return found[inverse.ravel()]
 
 
 def _reason(
@@ -536,29 +637,6 @@ def _reason(
     if status is Status.NOT_APPLICABLE:
         return f"{param} is not applicable" + (f": {note}" if note else "")
     return f"{param}: {note}" if note else f"{param} is {status.label}"
-
-
-def _apply_override(column: Column, override: Column, column_name: str, notes: NoteTable) -> None:
-    """Lay a reported final value over a computed column, in place: a reported cell wins."""
-    given = override.status != _NR
-    if not given.any():
-        return
-    usable = override.status == Status.COMPUTED
-    column.values[:] = np.where(usable, override.values, np.where(given, np.nan, column.values))
-    column.status[:] = np.where(
-        usable, np.int8(Status.REPORTED), np.where(given, override.status, column.status)
-    )
-    note_codes = np.where(usable, 0, np.where(given, override.notes, column.notes)).astype(np.int32)
-    # A reported cell's own note explains it; name the column for invalid ones.
-    invalid = given & (override.status == _INVALID)
-    if invalid.any():
-        for code in np.unique(note_codes[invalid]):
-            mask = invalid & (note_codes == code)
-            text = f"reported value in column {column_name!r}: {notes.text(int(code))}"
-            note_codes[mask] = notes.code(text)
-    na_plain = given & (override.status == _NA) & (note_codes == 0)
-    note_codes[na_plain] = notes.code("reported as not applicable")
-    column.notes[:] = note_codes
 
 
 def run_checks(

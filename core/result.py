@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -133,9 +134,9 @@ class Result:
         self.city = city
         self.year = year
         self.outputs = list(outputs)
-        self.values = evaluation.values
+        self._values = evaluation.values
         self.statuses = evaluation.status
-        self.reasons = evaluation.notes
+        self._reasons = evaluation.reasons
         self.scores = scores
         self.notes = notes
         self.problems = problems
@@ -163,16 +164,27 @@ class Result:
     def __repr__(self) -> str:
         return f"<Result {len(self)} rows × {len(self.outputs)} values>"
 
+    @cached_property
+    def values(self) -> npt.NDArray[np.float64]:
+        """Every value, (outputs × rows); NaN where there is no number. Built on first use."""
+        return np.stack(self._values) if self._values else np.empty((0, len(self)))
+
+    @cached_property
+    def reasons(self) -> npt.NDArray[np.int32]:
+        """Note codes (into :attr:`notes`) of every value, (outputs × rows); 0 where none.
+        Built on first use."""
+        return self._reasons.dense()
+
     # -- single values -------------------------------------------------------------------------
 
     def column(self, output_id: str) -> Column:
         """The column of one scored value (code or data point id, exactly as printed)."""
         i = self._index[output_id]
-        return Column(self.values[i], self.statuses[i], self.reasons[i])
+        return Column(self._values[i], self.statuses[i], self._reasons.row(i))
 
     def value(self, output_id: str, row: int = 0) -> float:
         """The value of one scored value in one row (NaN when it has none)."""
-        return float(self.values[self._index[output_id], row])
+        return float(self._values[self._index[output_id]][row])
 
     def status(self, output_id: str, row: int = 0) -> Status:
         """The status of one scored value in one row."""
@@ -180,14 +192,17 @@ class Result:
 
     def reason(self, output_id: str, row: int = 0) -> str:
         """Why a value has no number (empty when computed or reported)."""
-        return self.notes.text(int(self.reasons[self._index[output_id], row]))
+        return self.notes.text(self._reasons.at(self._index[output_id], row))
 
     def status_counts(self) -> dict[str, int]:
         """How many values have each status, over all rows."""
-        found = {
-            label: int(np.count_nonzero(self.statuses == code)) for code, label in enumerate(LABELS)
+        flat = self.statuses.reshape(-1)
+        other = flat[flat != Status.COMPUTED]  # usually few: count only those
+        counts = np.bincount(other, minlength=len(LABELS))
+        counts[Status.COMPUTED] = flat.size - other.size
+        return {
+            label: int(count) for label, count in zip(LABELS, counts.tolist(), strict=True) if count
         }
-        return {label: count for label, count in found.items() if count}
 
     def points(self, output_id: str, row: int = 0) -> int:
         """Points 1–4 of one value in one row; 0 when it is not scored."""
@@ -195,7 +210,7 @@ class Result:
 
     def pct_of_target(self, output_id: str, row: int = 0) -> float:
         """% of target of one value in one row (NaN when it is not scored)."""
-        return float(self.scores.pct[self._index[output_id], row])
+        return float(self.scores.pct_of(self._index[output_id])[row])
 
     @property
     def _index(self) -> dict[str, int]:

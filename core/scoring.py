@@ -112,29 +112,42 @@ def percent_of_target(
     NaN where the value is NaN or the output has no benchmark (direction ``none``). Each
     direction's rule runs only on the rows of that direction.
     """
-    pct = np.full(values.shape, np.nan)
+    codes = np.unique(directions)
     with np.errstate(all="ignore"):
-        for code in np.unique(directions):
-            found = np.flatnonzero(directions == code)
-            # A contiguous run of rows is a view; only scattered rows are gathered (copied).
-            contiguous = found[-1] - found[0] + 1 == found.size
-            rows: slice | npt.NDArray[np.intp] = (
-                slice(found[0], found[-1] + 1) if contiguous else found
-            )
-            v, t = values[rows], targets[rows][:, None]
-            if code == HIGHER:
-                pct[rows] = v / t * 100.0
-            elif code == LOWER and lower_rule == "ratio":
-                pct[rows] = np.where(v <= 0, 100.0, t / v * 100.0)
-            elif code == LOWER:
-                pct[rows] = 200.0 - v / t * 100.0
-            elif code == APPROACH:
-                low, high = np.minimum(v, t), np.maximum(v, t)
-                pct[rows] = np.where(high == 0, 100.0, low / high * 100.0)
-            elif code == YES_NO:
-                pct[rows] = np.where(t >= 0.5, v, 1.0 - v) * 100.0
-    pct[~np.isfinite(pct)] = np.nan
+        if codes.size == 1:  # one rule for every row, as when scoring one output at a time
+            pct = _percent(values, targets[:, None], int(codes[0]), lower_rule)
+        else:
+            pct = np.full(values.shape, np.nan)
+            for code in codes:
+                found = np.flatnonzero(directions == code)
+                # A contiguous run of rows is a view; only scattered rows are gathered (copied).
+                contiguous = found[-1] - found[0] + 1 == found.size
+                rows: slice | npt.NDArray[np.intp] = (
+                    slice(found[0], found[-1] + 1) if contiguous else found
+                )
+                pct[rows] = _percent(values[rows], targets[rows][:, None], int(code), lower_rule)
+    infinite = np.isinf(pct)
+    if infinite.any():
+        pct[infinite] = np.nan
     return pct
+
+
+def _percent(
+    v: npt.NDArray[np.float64], t: npt.NDArray[np.float64], code: int, lower_rule: str
+) -> npt.NDArray[np.float64]:
+    """% of target of values ``v`` against targets ``t``, all scored in direction ``code``."""
+    if code == HIGHER:
+        return v / t * 100.0
+    if code == LOWER and lower_rule == "ratio":
+        return np.where(v <= 0, 100.0, t / v * 100.0)
+    if code == LOWER:
+        return 200.0 - v / t * 100.0
+    if code == APPROACH:
+        low, high = np.minimum(v, t), np.maximum(v, t)
+        return np.where(high == 0, 100.0, low / high * 100.0)
+    if code == YES_NO:
+        return np.where(t >= 0.5, v, 1.0 - v) * 100.0
+    return np.full(np.broadcast_shapes(v.shape, t.shape), np.nan)
 
 
 #: Coverage class of each status (computed, reported, not reported, n/a, invalid, error).
@@ -152,20 +165,22 @@ class Scores:
     """Targets, points and coverage class of every output and row.
 
     :ivar targets: the target of each output (``None`` when it has none), in output order.
+    :ivar values: the values of each output.
+    :ivar status: the statuses, (outputs × rows).
     :ivar points: 1–4, (outputs × rows); 0 where not scored.
-    :ivar coverage: the coverage class of each value (scored, unbenchmarked, ...).
     """
 
     outputs: list[Output]
     targets: list[Target | None]
     directions: list[str]
-    values: npt.NDArray[np.float64]
+    values: Sequence[npt.NDArray[np.float64]]
+    status: npt.NDArray[np.int8]
     target_values: npt.NDArray[np.float64]
     direction_codes: npt.NDArray[np.int8]
     points: npt.NDArray[np.int8]
-    coverage: npt.NDArray[np.int8]
     bands: Bands
     target_set: dict[str, str] = field(default_factory=dict)
+    _coverage: npt.NDArray[np.int8] | None = field(default=None, repr=False)
     _sums: dict[tuple[str, ...], tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]] = field(
         default_factory=dict, repr=False
     )
@@ -177,8 +192,37 @@ class Scores:
     def pct(self) -> npt.NDArray[np.float64]:
         """% of target, (outputs × rows); NaN where not scored. Computed on demand."""
         return percent_of_target(
-            self.values, self.target_values, self.direction_codes, self.bands.lower_rule
+            _matrix(self.values, 0, len(self.values)),
+            self.target_values,
+            self.direction_codes,
+            self.bands.lower_rule,
         )
+
+    def pct_of(self, output: int) -> npt.NDArray[np.float64]:
+        """% of target of one output, every row; NaN where not scored."""
+        found = slice(output, output + 1)
+        return percent_of_target(
+            self.values[output][None, :],
+            self.target_values[found],
+            self.direction_codes[found],
+            self.bands.lower_rule,
+        ).reshape(-1)
+
+    @property
+    def coverage(self) -> npt.NDArray[np.int8]:
+        """The coverage class of each value (scored, unbenchmarked, ...), (outputs × rows).
+
+        Computed on first use: scores and roll-ups do not need it, only their coverage counts.
+        """
+        if self._coverage is None:
+            coverage = _COVERAGE_OF_STATUS[self.status]
+            unbenchmarked = np.flatnonzero(self.direction_codes == NONE)
+            if unbenchmarked.size:
+                sub = coverage[unbenchmarked]
+                sub[sub == SCORED] = UNBENCHMARKED
+                coverage[unbenchmarked] = sub
+            self._coverage = coverage
+        return self._coverage
 
     def rollup(self, level: str, *, tier: str = "all", include_local: bool = False) -> list[Rollup]:
         """Scores of every group at ``level`` for every row.
@@ -222,7 +266,7 @@ class Scores:
                     scored * 4,
                     pct,
                     self.bands.points(pct),
-                    self.coverage,
+                    self,
                 )
             )
         return rollups
@@ -266,7 +310,7 @@ class Rollup:
     max_points: npt.NDArray[np.int32]
     pct: npt.NDArray[np.float64]
     band_points: npt.NDArray[np.int8]
-    classes: npt.NDArray[np.int8] = field(repr=False)
+    scores: Scores = field(repr=False)
 
     @property
     def size(self) -> int:
@@ -276,18 +320,18 @@ class Rollup:
     @property
     def coverage(self) -> dict[str, npt.NDArray[np.intp]]:
         """Per row, how many values of the group are in each coverage class (computed on demand)."""
-        classes = self.classes[self.members]
+        classes = self.scores.coverage[self.members]
         return {name: np.count_nonzero(classes == k, axis=0) for k, name in enumerate(COVERAGE)}
 
 
 def score_matrix(
     outputs: Sequence[Output],
-    values: npt.NDArray[np.float64],
+    values: Sequence[npt.NDArray[np.float64]],
     status: npt.NDArray[np.int8],
     target_set: TargetSet,
     bands: Bands,
 ) -> Scores:
-    """Score every output of an evaluation against ``target_set``."""
+    """Score every output of an evaluation (its values and statuses) against ``target_set``."""
     targets: list[Target | None] = []
     directions: list[str] = []
     for output in outputs:
@@ -302,29 +346,35 @@ def score_matrix(
     n = status.shape[1] if status.ndim == 2 else 0
     block = max(1, _BLOCK_CELLS // max(n, 1))
     for start in range(0, len(outputs), block):
-        rows = slice(start, start + block)
+        stop = min(start + block, len(outputs))
         pct = percent_of_target(
-            values[rows], target_values[rows], direction_codes[rows], bands.lower_rule
+            _matrix(values, start, stop),
+            target_values[start:stop],
+            direction_codes[start:stop],
+            bands.lower_rule,
         )
-        points[rows] = bands.points(pct)
-    coverage = _COVERAGE_OF_STATUS[status]
-    unbenchmarked = np.flatnonzero(direction_codes == NONE)
-    if unbenchmarked.size:
-        sub = coverage[unbenchmarked]
-        sub[sub == SCORED] = UNBENCHMARKED
-        coverage[unbenchmarked] = sub
+        points[start:stop] = bands.points(pct)
     return Scores(
         list(outputs),
         targets,
         directions,
         values,
+        status,
         target_values,
         direction_codes,
         points,
-        coverage,
         bands,
         target_set.describe(),
     )
+
+
+def _matrix(
+    values: Sequence[npt.NDArray[np.float64]], start: int, stop: int
+) -> npt.NDArray[np.float64]:
+    """Outputs ``start:stop`` as one (outputs × rows) array: a view for one, a copy for several."""
+    if stop - start == 1:
+        return values[start][None, :]
+    return np.stack(values[start:stop]) if stop > start else np.empty((0, 0))
 
 
 def benchmark_of(target: Target | None) -> float | None:

@@ -291,3 +291,16 @@ def test_scoring_some_kpis_evaluates_only_what_they_need(toy_engine):
     }
     whole = toy_engine.score(pd.DataFrame([{"city": "A", **GOOD}]))
     assert result.value("T: T: T: 1C") == whole.value("T: T: T: 1C")
+
+
+@pytest.mark.parametrize("no2", [[20.0, np.nan, 35.0], [20.0, "NR", 35.0]])
+def test_an_output_never_shares_memory_with_its_input(toy_engine, no2):
+    # 3A returns its input unchanged: the output must still be its own array, whether the input
+    # column is the caller's own memory (plain floats) or one the parser made (text cells).
+    frame = pd.DataFrame({"city": ["A", "B", "C"], "year": [2024] * 3, "no2": no2})
+    before = frame.copy()
+    result = toy_engine.score(frame)
+    assert result.status("T: T: T: 3A", 1) is Status.NOT_REPORTED
+    result.column("T: T: T: 3A").values[:] = -1.0
+    pd.testing.assert_frame_equal(frame, before)
+    assert toy_engine.score(frame).value("T: T: T: 3A", 2) == 35.0
