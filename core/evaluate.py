@@ -142,6 +142,8 @@ class Step:
     ids: tuple[str, ...]
     #: For each output, the positions of the parameters its value depends on.
     uses: tuple[tuple[int, ...], ...]
+    #: Whether other indicators name this one as a parameter.
+    feeds: bool = False
 
 
 @dataclass(frozen=True)
@@ -165,10 +167,12 @@ class Plan:
         needed = set(order)
         ids = tuple(o.id for o in catalogue.outputs() if o.indicator.id in needed)
         row_of = {output_id: i for i, output_id in enumerate(ids)}
+        sources_of = {ind_id: tuple(graph.direct_inputs(ind_id)) for ind_id in order}
+        used = frozenset(s for found in sources_of.values() for s in found if s in needed)
         steps = []
         for ind_id in order:
             ind = catalogue.indicators[ind_id]
-            sources = tuple(graph.direct_inputs(ind_id))
+            sources = sources_of[ind_id]
             outputs = outputs_of(ind)
             steps.append(
                 Step(
@@ -180,14 +184,9 @@ class Plan:
                     rows=tuple(row_of[o.id] for o in outputs),
                     ids=tuple(o.id for o in outputs),
                     uses=_dependencies(ind, sources, catalogue),
+                    feeds=ind_id in used,
                 )
             )
-        used = frozenset(
-            s
-            for step in steps
-            for s, item in zip(step.sources, step.from_item, strict=True)
-            if not item
-        )
         return cls(tuple(steps), ids, used)
 
 
@@ -262,27 +261,29 @@ class _Run:
         """Evaluate one indicator and store its outputs."""
         args: list[Column] = []
         kwargs: dict[str, Any] = {}
+        held: list[Floats] = []  # arrays the formula is given, then those it returns
         for param, source, from_item in zip(step.params, step.sources, step.from_item, strict=True):
             if from_item:
                 column = self.inputs.get(source) or self._absent_column()
-                kwargs[param] = column.values
+                value = column.values
+                held.append(value)
             else:
                 column = self.nodes[source]
-                kwargs[param] = self.returned[source]
+                value = self.returned[source]
+                held += value.values() if type(value) is dict else (value,)
+            kwargs[param] = value
             args.append(column)
         result = _call(step.indicator, kwargs, self.n)
-        held: list[Floats] = []  # arrays the formula was given, then those it returned
-        for value in kwargs.values():
-            held += value.values() if isinstance(value, Mapping) else [value]
         # Rows without a number are explained at once when something downstream reads this
         # indicator, or an override or a failure needs it; otherwise after the last step, when
         # one check over all outputs finds them (few, usually none, for one city).
-        now = bool(result.failures) or step.indicator.id in self.plan.used_as_input
-        for j, (key, row, output_id) in enumerate(zip(step.keys, step.rows, step.ids, strict=True)):
+        now = step.feeds or bool(result.failures)
+        overrides = self.overrides
+        for j, (key, row) in enumerate(zip(step.keys, step.rows, strict=True)):
             values = _own(result.values if key is None else result.points[key], held)
             self.values[row] = values
             held.append(values)
-            override = self.overrides.get(output_id)
+            override = overrides.get(step.ids[j]) if overrides else None
             if now or override is not None:
                 self.settle(step, j, args, result, override)
             else:
@@ -294,7 +295,7 @@ class _Run:
             }
         else:
             self.returned[ind_id] = self.values[step.rows[0]]
-        if ind_id in self.plan.used_as_input:
+        if step.feeds:
             columns = [
                 Column(self.values[r], self.status[r], self.reasons.row(r)) for r in step.rows
             ]
@@ -392,7 +393,7 @@ def _own(array: Floats, held: list[Floats]) -> Floats:
     """The formula's array, kept as an output's values when it is the formula's own (not a view,
     not one it was given, not one of its other outputs); otherwise a copy, so that writing NaN
     into a gap never changes an input or another output."""
-    if array.flags.owndata and array.flags.writeable and not any(array is a for a in held):
+    if array.base is None and not any(array is a for a in held) and array.flags.writeable:
         return array
     return array.copy()
 

@@ -213,14 +213,19 @@ def prepare_record(
         values.append(value)
         statuses.append(status)
         note_codes.append(notes.code(note) if note else 0)
-    # One array each, sliced into length-1 views: far cheaper than three arrays per cell.
+    # One array each, sliced into length-1 views: far cheaper than three arrays per cell. A
+    # number or a blank needs no status or note array: a blank (NaN) is not reported.
     all_values = np.array(values, dtype=np.float64)
     all_status = np.array(statuses, dtype=np.int8)
     all_notes = np.array(note_codes, dtype=np.int32)
     inputs: dict[str, Column] = {}
     overrides: dict[str, Column] = {}
     for i, (is_item, name) in enumerate(names):
-        col = Column(all_values[i : i + 1], all_status[i : i + 1], all_notes[i : i + 1])
+        one = slice(i, i + 1)
+        if statuses[i] <= Status.NOT_REPORTED:
+            col = Column(all_values[one])
+        else:
+            col = Column(all_values[one], all_status[one], all_notes[one])
         (inputs if is_item else overrides)[name] = col
     if city in (None, "") or (isinstance(city, float) and math.isnan(city)):
         problems.append(_no_city(0))

@@ -33,6 +33,7 @@ __all__ = [
     "LEVELS",
     "OFFICIAL_DIMENSIONS",
     "Bands",
+    "Benchmarks",
     "Scores",
     "benchmark_of",
     "direction_of",
@@ -336,24 +337,48 @@ class Rollup:
         return {name: np.count_nonzero(classes == k, axis=0) for k, name in enumerate(COVERAGE)}
 
 
+@dataclass(frozen=True)
+class Benchmarks:
+    """What each output is scored against, resolved once for a list of outputs and a target set.
+
+    :ivar directions: per output, the direction it is scored in (``none`` without a benchmark).
+    :ivar values: per output, the target value (NaN without one); ``codes`` the direction codes.
+    :ivar target_set: the target set's name and fingerprint.
+    """
+
+    targets: list[Target | None]
+    directions: list[str]
+    values: npt.NDArray[np.float64]
+    codes: npt.NDArray[np.int8]
+    target_set: dict[str, str]
+
+    @classmethod
+    def of(cls, outputs: Sequence[Output], target_set: TargetSet) -> Benchmarks:
+        """Look up the target and direction of every output in ``target_set``."""
+        targets = [target_set.get(output.id) for output in outputs]
+        directions = [
+            "none" if benchmark_of(target) is None else direction_of(output, target)
+            for output, target in zip(outputs, targets, strict=True)
+        ]
+        return cls(
+            targets,
+            directions,
+            np.array(
+                [t.value if t is not None and t.value is not None else np.nan for t in targets]
+            ),
+            np.array([_DIRECTION_CODES[d] for d in directions], dtype=np.int8),
+            target_set.describe(),
+        )
+
+
 def score_matrix(
     outputs: Sequence[Output],
     values: Sequence[npt.NDArray[np.float64]],
     status: npt.NDArray[np.int8],
-    target_set: TargetSet,
+    benchmarks: Benchmarks,
     bands: Bands,
 ) -> Scores:
-    """Score every output of an evaluation (its values and statuses) against ``target_set``."""
-    targets: list[Target | None] = []
-    directions: list[str] = []
-    for output in outputs:
-        target = target_set.get(output.id)
-        targets.append(target)
-        directions.append("none" if benchmark_of(target) is None else direction_of(output, target))
-    target_values = np.array(
-        [t.value if t is not None and t.value is not None else np.nan for t in targets]
-    )
-    direction_codes = np.array([_DIRECTION_CODES[d] for d in directions], dtype=np.int8)
+    """Score every output of an evaluation (its values and statuses) against its benchmark."""
     points = np.zeros(status.shape, dtype=np.int8)
     n = status.shape[1] if status.ndim == 2 else 0
     block = max(1, _BLOCK_CELLS // max(n, 1))
@@ -361,22 +386,22 @@ def score_matrix(
         stop = min(start + block, len(outputs))
         pct = percent_of_target(
             _matrix(values, start, stop),
-            target_values[start:stop],
-            direction_codes[start:stop],
+            benchmarks.values[start:stop],
+            benchmarks.codes[start:stop],
             bands.lower_rule,
         )
         points[start:stop] = bands.points(pct)
     return Scores(
         list(outputs),
-        targets,
-        directions,
+        benchmarks.targets,
+        benchmarks.directions,
         values,
         status,
-        target_values,
-        direction_codes,
+        benchmarks.values,
+        benchmarks.codes,
         points,
         bands,
-        target_set.describe(),
+        dict(benchmarks.target_set),
     )
 
 
