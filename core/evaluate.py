@@ -199,6 +199,7 @@ class Evaluation:
     :ivar status: statuses, (outputs × rows).
     :ivar reasons: note codes of the values without a number (and of reported ones).
     :ivar returned: what each indicator passes to the indicators and checks built on it.
+    :ivar counts: how many values have each status, indexed by status code.
     """
 
     ids: tuple[str, ...]
@@ -206,6 +207,7 @@ class Evaluation:
     status: Codes
     reasons: Reasons
     returned: dict[str, Any]
+    counts: npt.NDArray[np.int64]
 
 
 def evaluate(
@@ -230,7 +232,7 @@ def evaluate(
                 progress(done, len(plan.steps))
             run.step(step)
         run.settle_pending()
-    return Evaluation(plan.ids, run.values, run.status, run.reasons, run.returned)
+    return Evaluation(plan.ids, run.values, run.status, run.reasons, run.returned, run.counts)
 
 
 class _Run:
@@ -250,12 +252,17 @@ class _Run:
         self.values: list[Floats] = [_NO_VALUES] * len(plan.ids)
         self.status = np.zeros((len(plan.ids), n), dtype=np.int8)
         self.reasons = Reasons(len(plan.ids), n)
+        #: Values per status, kept as statuses are written: counting the matrix afterwards
+        #: would read every cell again.
+        self.counts = np.zeros(len(Status), np.int64)
+        self.counts[Status.COMPUTED] = len(plan.ids) * n
         self.returned: dict[str, Any] = {}
         #: What a parameter naming an indicator receives.
         self.nodes: dict[str, Column] = {}
         #: Outputs whose gaps are explained after the last step: (step, output index, arguments).
         self.pending: dict[int, tuple[Step, int, list[Column]]] = {}
         self._absent: Column | None = None
+        self._mask = np.empty(n, bool)  # reused for every output's gap scan
 
     def step(self, step: Step) -> None:
         """Evaluate one indicator and store its outputs."""
@@ -312,7 +319,9 @@ class _Run:
         """Give output ``j`` of ``step`` its statuses and reasons where it has no number, then
         lay the city's reported value over it."""
         row = step.rows[j]
-        blank = np.flatnonzero(~np.isfinite(self.values[row]))
+        blank = np.flatnonzero(
+            np.logical_not(np.isfinite(self.values[row], out=self._mask), out=self._mask)
+        )
         if blank.size or result.failures:
             uses = step.uses[j]
             self._finish(
@@ -354,6 +363,8 @@ class _Run:
         in_status = _combine(arg_status, rows.size)
         status = np.where(in_status >= _NR, in_status, _ERROR).astype(np.int8)
         self.status[row, rows] = status
+        self.counts[Status.COMPUTED] -= rows.size
+        self.counts += np.bincount(status, minlength=len(Status))
         codes = np.zeros(rows.size, np.int32)
         for failed, message in called.failures.items():
             at = int(np.searchsorted(rows, failed))
@@ -371,9 +382,11 @@ class _Run:
         usable = given_status == Status.COMPUTED
         values, status = self.values[row], self.status[row]
         self.values[row] = np.where(usable, override.values, np.where(given, np.nan, values))
+        self.counts -= np.bincount(status, minlength=len(Status))
         status[:] = np.where(
             usable, np.int8(Status.REPORTED), np.where(given, given_status, status)
         )
+        self.counts += np.bincount(status, minlength=len(Status))
         note_codes = np.where(
             usable, 0, np.where(given, override.full_notes(), self.reasons.row(row))
         ).astype(np.int32)

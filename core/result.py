@@ -137,6 +137,7 @@ class Result:
         self._values = evaluation.values
         self.statuses = evaluation.status
         self._reasons = evaluation.reasons
+        self._counts = evaluation.counts
         self.scores = scores
         self.notes = notes
         self.problems = problems
@@ -196,13 +197,8 @@ class Result:
 
     def status_counts(self) -> dict[str, int]:
         """How many values have each status, over all rows."""
-        flat = self.statuses.reshape(-1)
-        other = flat[flat != Status.COMPUTED]  # usually few: count only those
-        counts = np.bincount(other, minlength=len(LABELS))
-        counts[Status.COMPUTED] = flat.size - other.size
-        return {
-            label: int(count) for label, count in zip(LABELS, counts.tolist(), strict=True) if count
-        }
+        counts = self._counts.tolist()
+        return {label: count for label, count in zip(LABELS, counts, strict=True) if count}
 
     def points(self, output_id: str, row: int = 0) -> int:
         """Points 1–4 of one value in one row; 0 when it is not scored."""

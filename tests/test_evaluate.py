@@ -181,6 +181,15 @@ def test_batch_and_single_paths_give_identical_statuses_and_reasons(toy_engine):
             assert single.reason(output.id) == batch.reason(output.id, row)
             a, b = single.value(output.id), batch.value(output.id, row)
             assert (math.isnan(a) and math.isnan(b)) or a == b
+    # Counts kept while evaluating (reported values laid over computed ones included) agree
+    # with counting the final statuses, and the sparse reasons with the dense matrix.
+    counted = np.bincount(batch.statuses.ravel(), minlength=len(Status))
+    expected = {s.label: int(c) for s, c in zip(Status, counted, strict=True) if c}
+    assert batch.status_counts() == expected
+    assert expected["reported"] == 1 and expected["invalid"] > 0
+    for i, output in enumerate(batch.outputs):
+        for row in range(len(records)):
+            assert batch.reason(output.id, row) == batch.notes.text(batch.reasons[i, row])
 
 
 def test_consistency_check_is_a_warning_on_the_affected_rows(toy_engine):
