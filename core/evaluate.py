@@ -280,19 +280,19 @@ class _Run:
                 held += value.values() if type(value) is dict else (value,)
             kwargs[param] = value
             args.append(column)
-        result = _call(step.indicator, kwargs, self.n)
+        got, failures = _call(step.indicator, kwargs, self.n)
         # Rows without a number are explained at once when something downstream reads this
         # indicator, or an override or a failure needs it; otherwise after the last step, when
         # one check over all outputs finds them (few, usually none, for one city).
-        now = step.feeds or bool(result.failures)
+        now = step.feeds or bool(failures)
         overrides = self.overrides
-        for j, (key, row) in enumerate(zip(step.keys, step.rows, strict=True)):
-            values = _own(result.values if key is None else result.points[key], held)
+        for j, row in enumerate(step.rows):
+            values = _own(got[j], held)
             self.values[row] = values
             held.append(values)
             override = overrides.get(step.ids[j]) if overrides else None
             if now or override is not None:
-                self.settle(step, j, args, result, override)
+                self.settle(step, j, args, failures, override)
             else:
                 self.pending[row] = (step, j, args)
         ind_id = step.indicator.id
@@ -314,7 +314,12 @@ class _Run:
         return self._absent
 
     def settle(
-        self, step: Step, j: int, args: list[Column], result: _Called, override: Column | None
+        self,
+        step: Step,
+        j: int,
+        args: list[Column],
+        failures: Mapping[int, str],
+        override: Column | None,
     ) -> None:
         """Give output ``j`` of ``step`` its statuses and reasons where it has no number, then
         lay the city's reported value over it."""
@@ -322,10 +327,10 @@ class _Run:
         blank = np.flatnonzero(
             np.logical_not(np.isfinite(self.values[row], out=self._mask), out=self._mask)
         )
-        if blank.size or result.failures:
+        if blank.size or failures:
             uses = step.uses[j]
             self._finish(
-                row, blank, result, tuple(step.sources[i] for i in uses), [args[i] for i in uses]
+                row, blank, failures, tuple(step.sources[i] for i in uses), [args[i] for i in uses]
             )
         if override is not None:
             self._apply_override(row, override, step.ids[j])
@@ -338,13 +343,13 @@ class _Run:
             rows = [rows[i] for i in np.flatnonzero(~finite).tolist()]
         for row in rows:
             step, j, args = self.pending[row]
-            self.settle(step, j, args, _COMPLETE, None)
+            self.settle(step, j, args, _NO_FAILURES, None)
 
     def _finish(
         self,
         row: int,
         rows: Rows,
-        called: _Called,
+        failures: Mapping[int, str],
         params: tuple[str, ...],
         args: list[Column],
     ) -> None:
@@ -366,7 +371,7 @@ class _Run:
         self.counts[Status.COMPUTED] -= rows.size
         self.counts += np.bincount(status, minlength=len(Status))
         codes = np.zeros(rows.size, np.int32)
-        for failed, message in called.failures.items():
+        for failed, message in failures.items():
             at = int(np.searchsorted(rows, failed))
             if status[at] == _ERROR:
                 codes[at] = self.notes.code(message)
@@ -462,36 +467,25 @@ def _merge(columns: list[Column]) -> Column:
     return Column(np.full(len(worst), np.nan), status, notes)
 
 
-@dataclass(slots=True)
-class _Called:
-    """What a formula returned, shaped to ``n`` rows, and per-row failure messages."""
-
-    values: Floats
-    points: dict[str, Floats]
-    failures: dict[int, str]
-
-
-def _call(ind: Indicator, kwargs: dict[str, Any], n: int) -> _Called:
-    """Call the formula on all rows; if it raises, find the failing rows by bisection."""
-    failures: dict[int, str] = {}
+def _call(ind: Indicator, kwargs: dict[str, Any], n: int) -> tuple[list[Floats], dict[int, str]]:
+    """Call the formula on all rows: its values, one array per output (in the order of its data
+    points), and a message for each row where it raised (found by bisection)."""
     try:
-        raw = _shaped(ind, ind.func(**kwargs), n)
+        return _shaped(ind, ind.func(**kwargs), n), _NO_FAILURES
     except Exception:
-        raw = _bisect(ind, kwargs, 0, n, n, failures)
-    if ind.points:
-        return _Called(_NO_VALUES, raw, failures)
-    return _Called(raw[""], {}, failures)
+        failures: dict[int, str] = {}
+        return _bisect(ind, kwargs, 0, n, failures), failures
 
 
 _NO_VALUES: Floats = np.empty(0)
-#: What a formula that raised on no row "returned", for outputs settled after the loop.
-_COMPLETE = _Called(_NO_VALUES, {}, {})
+#: The failures of a formula that raised on no row (never written to).
+_NO_FAILURES: dict[int, str] = {}
 
 
-def _shaped(ind: Indicator, raw: Any, n: int) -> dict[str, Floats]:
-    """Return the formula's result as float arrays of length ``n``, keyed by point ("" if none)."""
+def _shaped(ind: Indicator, raw: Any, n: int) -> list[Floats]:
+    """Return the formula's result as float arrays of length ``n``, one per output."""
     if not ind.points:
-        return {"": _as_column(raw, n)}
+        return [_as_column(raw, n)]
     if not isinstance(raw, Mapping):
         raise TypeError(
             f"{ind.code} declares data points, so its formula must return a mapping of point key "
@@ -500,7 +494,7 @@ def _shaped(ind: Indicator, raw: Any, n: int) -> dict[str, Floats]:
     missing = [p.key for p in ind.points if p.key not in raw]
     if missing:
         raise KeyError(f"{ind.code} returned no value for data point(s) {', '.join(missing)}")
-    return {p.key: _as_column(raw[p.key], n) for p in ind.points}
+    return [_as_column(raw[p.key], n) for p in ind.points]
 
 
 def _as_column(raw: Any, n: int) -> Floats:
@@ -511,23 +505,21 @@ def _as_column(raw: Any, n: int) -> Floats:
 
 
 def _bisect(
-    ind: Indicator, kwargs: dict[str, Any], lo: int, hi: int, n: int, failures: dict[int, str]
-) -> dict[str, Floats]:
+    ind: Indicator, kwargs: dict[str, Any], lo: int, hi: int, failures: dict[int, str]
+) -> list[Floats]:
     """Evaluate rows ``lo:hi``; a raising slice is halved until the failing rows are found."""
-    keys = [p.key for p in ind.points] or [""]
-    out = {key: np.full(hi - lo, np.nan) for key in keys}
     try:
         part = {k: (_slice(v, lo, hi)) for k, v in kwargs.items()}
-        got = _shaped(ind, ind.func(**part), hi - lo)
+        return _shaped(ind, ind.func(**part), hi - lo)
     except Exception as error:
-        if hi - lo == 1:
-            failures[lo] = f"formula failed: {type(error).__name__}: {error}"
-            return out
+        if hi - lo <= 1:
+            if hi > lo:
+                failures[lo] = f"formula failed: {type(error).__name__}: {error}"
+            return [np.full(hi - lo, np.nan) for _ in ind.points or (None,)]
         mid = (lo + hi) // 2
-        left = _bisect(ind, kwargs, lo, mid, n, failures)
-        right = _bisect(ind, kwargs, mid, hi, n, failures)
-        return {k: np.concatenate([left[k], right[k]]) for k in keys}
-    return got
+        left = _bisect(ind, kwargs, lo, mid, failures)
+        right = _bisect(ind, kwargs, mid, hi, failures)
+        return [np.concatenate(pair) for pair in zip(left, right, strict=True)]
 
 
 def _slice(value: Any, lo: int, hi: int) -> Any:
@@ -557,9 +549,7 @@ def _explain(
         whole = missing.size == rows.size
         bits = np.zeros(missing.size, np.int64)
         for i, found in enumerate(arg_status):
-            np.add(
-                bits, np.int64(1) << i, out=bits, where=(found if whole else found[missing]) == _NR
-            )
+            bits += ((found if whole else found[missing]) == _NR) * np.int64(1 << i)
         codes[missing] = _by_pattern(
             bits,
             lambda key: _reason(Status.NOT_REPORTED, False, key, params, catalogue, notes),
