@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from u4ssc.core import DataItem, Kind, Status
-from u4ssc.core.values import NoteTable, parse_cell, parse_column
+from u4ssc.core.values import NoteTable, parse_cell, parse_column, read_column
 
 PERCENT = DataItem("share", "Share", "%", Kind.PERCENT, "A share.")
 COUNT = DataItem("things", "Things", "things", Kind.COUNT, "A count.")
@@ -121,14 +121,21 @@ def test_column_parser_agrees_with_cell_parser(cells, item):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=1, max_size=30))
-def test_numeric_fast_path_agrees_with_cell_parser(numbers):
+@given(
+    st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=1, max_size=30),
+    st.sampled_from([YES_NO, COUNT]),
+)
+def test_numeric_fast_path_agrees_with_cell_parser(numbers, item):
     notes = NoteTable()
-    _, status, codes = parse_column(np.array(numbers, dtype=float), YES_NO, notes)
+    _, status, codes = parse_column(np.array(numbers, dtype=float), item, notes)
     for i, raw in enumerate(numbers):
-        cell = parse_cell(raw, YES_NO)
+        cell = parse_cell(raw, item)
         assert status[i] == cell.status
         assert notes.text(int(codes[i])) == cell.note
+    # Statuses are left implicit exactly when every cell is a number the item takes, or blank.
+    _, implicit, _ = read_column(np.array(numbers, dtype=float), item, NoteTable())
+    plain = all(s in (Status.COMPUTED, Status.NOT_REPORTED) for s in status)
+    assert (implicit is None) == plain
 
 
 BOUNDED = st.one_of(
