@@ -329,9 +329,9 @@ def _prepare_wide(
 ) -> Prepared:
     n = len(frame)
     problems: list[InputProblem] = []
-    city = _cities(frame[columns["CITY"]], problems)
+    city, city_codes = _cities(frame[columns["CITY"]], problems)
     year = (
-        _years(frame[columns["YEAR"]].to_numpy(dtype=object), problems)
+        _years(_cells(frame[columns["YEAR"]]), problems)
         if "YEAR" in columns
         else np.full(n, np.nan)
     )
@@ -347,7 +347,7 @@ def _prepare_wide(
         item, reported = matcher.read_as(what, target)
         _once(given, reported or item.name, str(column))
         _add_column(prepared, str(column), frame[column].to_numpy(), item, reported, notes, decimal)
-    _check_keys(prepared)
+    _check_keys(prepared, city_codes)
     return prepared
 
 
@@ -407,7 +407,8 @@ def _check_bounds(
     import pandera.pandas as pa
 
     try:
-        schema.validate(pd.Series(values, name=item.name, copy=False), lazy=True)
+        # Nothing is coerced, so validating in place copies nothing (pandera copies otherwise).
+        schema.validate(pd.Series(values, name=item.name, copy=False), lazy=True, inplace=True)
     except pa.errors.SchemaErrors as errors:
         rows = errors.failure_cases["index"].to_numpy(dtype=np.intp)
         rows = np.unique(rows)
@@ -426,37 +427,75 @@ def _bounds_schema(name: str, lower: float, upper: float) -> Any:
 
     One vectorised check with ``ignore_na=False`` (a missing value is never out of bounds):
     pandera's built-in ``ge``/``le`` first drop the missing values, which copies every column and
-    costs eight times as much on a million rows.
+    costs eight times as much on a million rows. The check compares in numpy (pandas' boolean
+    operators cost more than the comparisons), with the upper bound only when there is one; it
+    answers a plain ``True`` when every value is within bounds, and the mask only when pandera
+    needs it to find the failing rows. No dtype is declared: the values are always the parser's
+    float64 column, and pandera's dtype check would cost more than the bounds check on a short
+    table.
     """
+    import pandas as pd
     import pandera.pandas as pa
 
     if not (math.isfinite(lower) or math.isfinite(upper)):
         return None
 
-    def within(series: pd.Series) -> pd.Series:
-        return ~((series < lower) | (series > upper))
+    def within(series: pd.Series) -> pd.Series | bool:
+        values = series.to_numpy()
+        outside = values < lower
+        if math.isfinite(upper):
+            outside |= values > upper
+        if not outside.any():
+            return True
+        return pd.Series(~outside, index=series.index, copy=False)
 
     check = pa.Check(
         within, ignore_na=False, name="bounds", error=f"between {lower:g} and {upper:g}"
     )
-    return pa.SeriesSchema(float, checks=[check], nullable=True, name=name)
+    return pa.SeriesSchema(checks=[check], nullable=True, name=name)
 
 
-def _cities(column: pd.Series, problems: list[InputProblem]) -> npt.NDArray[np.object_]:
-    """City names as text, stripped; a row without one is reported and gets ``""``."""
+def _cities(
+    column: pd.Series, problems: list[InputProblem]
+) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.intp]]:
+    """City names as text, stripped, and per row a code that is equal for equal names; a row
+    without one is reported and gets ``""``.
+
+    Each distinct cell is stripped and made a Python string once: a million rows name a few
+    thousand cities.
+    """
     import pandas as pd
 
     text = column if isinstance(column.dtype, pd.StringDtype) else column.astype("string")
-    stripped = text.str.strip()
-    missing = (stripped.isna() | (stripped == "")).to_numpy(dtype=bool, na_value=True)
-    problems += [_no_city(int(r)) for r in np.flatnonzero(missing)]
-    return stripped.fillna("").to_numpy(dtype=object)
+    cell_codes, cells = text.factorize()
+    # The last name is that of a missing cell (code -1); cells equal once stripped share a code.
+    names = np.append(pd.Series(cells).str.strip().to_numpy(dtype=object), "")
+    name_codes, _ = pd.factorize(names)
+    codes = name_codes[cell_codes]
+    problems += [_no_city(int(r)) for r in np.flatnonzero(codes == name_codes[-1])]
+    return names[cell_codes], codes
 
 
-def _years(raw: npt.NDArray[np.object_], problems: list[InputProblem]) -> npt.NDArray[np.float64]:
+def _cells(column: pd.Series) -> npt.NDArray[Any]:
+    """The cells of a column: as they are in a numpy column of numbers, else as Python objects."""
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iuf":
+        return column.to_numpy()
+    return column.to_numpy(dtype=object)
+
+
+def _years(raw: npt.NDArray[Any], problems: list[InputProblem]) -> npt.NDArray[np.float64]:
+    """The year of each row, NaN when missing or not a 4-digit year (reported).
+
+    Each distinct cell is parsed once; numbers are told apart as numbers, not as a million
+    Python objects.
+    """
     import pandas as pd
 
-    codes, uniques = pd.factorize(cell_keys(raw), use_na_sentinel=True)
+    if raw.dtype.kind in "iuf":
+        codes, numbers = pd.factorize(raw)
+        uniques = numbers.tolist()
+    else:
+        codes, uniques = pd.factorize(cell_keys(raw), use_na_sentinel=True)
     found: list[list[InputProblem]] = []
     parsed = []
     for value in uniques:
@@ -471,36 +510,38 @@ def _years(raw: npt.NDArray[np.object_], problems: list[InputProblem]) -> npt.ND
     return table[codes]
 
 
-def _check_keys(prepared: Prepared) -> None:
-    """Report rows sharing a (city, year): the duplicate rule of the pandera key schema."""
-    import pandas as pd
-    import pandera.pandas as pa
+def _check_keys(prepared: Prepared, city_codes: npt.NDArray[np.intp]) -> None:
+    """Report rows sharing a (city, year).
 
-    keys = pd.DataFrame({CITY: prepared.city, YEAR: prepared.year})
-    schema = pa.DataFrameSchema(
-        {CITY: pa.Column(nullable=True), YEAR: pa.Column(nullable=True)},
-        unique=[CITY, YEAR],
-        report_duplicates="all",
-    )
-    try:
-        schema.validate(keys, lazy=True)
-    except pa.errors.SchemaErrors as errors:
-        rows = np.unique(errors.failure_cases["index"].dropna().to_numpy(dtype=np.intp))
-        groups: dict[Any, Any] = keys.iloc[rows].groupby([CITY, YEAR], dropna=False).indices
-        for (city, year), members in groups.items():
-            positions = rows[members]
-            listed = ", ".join(str(r + 1) for r in positions)
-            when = "" if math.isnan(year) else f" {int(year)}"
-            for row in positions:
-                prepared.problems.append(
-                    InputProblem(
-                        int(row),
-                        None,
-                        None,
-                        "duplicate",
-                        f"{city}{when} appears in rows {listed}: keep one row per city and year",
-                    )
+    Rows are compared by one integer each, city code and year (4 digits, or 0 when missing):
+    sorting a million integers costs a tenth of hashing a million pairs of a string and a
+    float. Only when some are equal are their rows grouped by city and year to be reported.
+    """
+    import pandas as pd
+
+    years = np.nan_to_num(prepared.year, nan=0.0).astype(np.int64)
+    keys = city_codes.astype(np.int64) * 10_000 + years
+    ordered = np.sort(keys)
+    shared = ordered[1:][ordered[1:] == ordered[:-1]]
+    if shared.size == 0:
+        return
+    rows = np.flatnonzero(np.isin(keys, shared))
+    duplicates = pd.DataFrame({CITY: prepared.city[rows], YEAR: prepared.year[rows]})
+    groups: dict[Any, Any] = duplicates.groupby([CITY, YEAR], dropna=False).indices
+    for (city, year), members in groups.items():
+        positions = rows[members]
+        listed = ", ".join(str(r + 1) for r in positions)
+        when = "" if math.isnan(year) else f" {int(year)}"
+        for row in positions:
+            prepared.problems.append(
+                InputProblem(
+                    int(row),
+                    None,
+                    None,
+                    "duplicate",
+                    f"{city}{when} appears in rows {listed}: keep one row per city and year",
                 )
+            )
 
 
 def _prepare_long(
@@ -520,7 +561,7 @@ def _prepare_long(
         if "YEAR" in columns
         else np.full(len(frame), None, dtype=object)
     )
-    cities = _cities(pd.Series(city_raw, dtype=object), [])
+    cities, _ = _cities(pd.Series(city_raw, dtype=object), [])
     years = _years(year_raw, problems)
     codes, uniques = pd.factorize(pd.MultiIndex.from_arrays([cities, years]))
     n = len(uniques)

@@ -217,6 +217,58 @@ def test_duplicate_city_years_are_reported(toy_engine):
     assert "rows 1, 2" in problems[0].message
 
 
+def test_every_duplicate_row_is_reported_with_or_without_a_city_or_year(toy_engine):
+    """Cities equal once stripped, missing cities and missing years are keys like any other."""
+    frame = pd.DataFrame(
+        {
+            "city": ["B", " A", None, "A", "", "B", "A", "  ", "B", "A"],
+            "year": [2024, None, 2023, None, 2023, 2024, 2024, 2023, 2023, 2024],
+            "households": 1000,
+        }
+    )
+    problems = toy_engine.score(frame).problems
+    found = [(p.row, p.message) for p in problems if p.rule == "duplicate"]
+    keep = ": keep one row per city and year"
+    assert found == [
+        (2, f" 2023 appears in rows 3, 5, 8{keep}"),
+        (4, f" 2023 appears in rows 3, 5, 8{keep}"),
+        (7, f" 2023 appears in rows 3, 5, 8{keep}"),
+        (6, f"A 2024 appears in rows 7, 10{keep}"),
+        (9, f"A 2024 appears in rows 7, 10{keep}"),
+        (1, f"A appears in rows 2, 4{keep}"),
+        (3, f"A appears in rows 2, 4{keep}"),
+        (0, f"B 2024 appears in rows 1, 6{keep}"),
+        (5, f"B 2024 appears in rows 1, 6{keep}"),
+    ]
+    assert [p.row for p in problems if p.rule == "key"] == [2, 4, 7]
+
+
+@pytest.mark.parametrize(
+    ("years", "first"),
+    [
+        (np.array([2024.0, np.nan, 2024.5, 99.0, 2024.0, 1e12, np.inf]), (2, "2024.5")),
+        (np.array([2024, 20245, 999, 2023], dtype=np.int64), (1, "20245")),
+    ],
+)
+def test_a_year_column_of_numbers_reads_as_its_cells_do(toy_engine, years, first):
+    """Numbers are parsed as numbers, not as objects: the same years and the same problems."""
+    from u4ssc.core.inputs import prepare_frame
+    from u4ssc.core.values import NoteTable
+
+    cities = [f"C{i}" for i in range(len(years))]
+    as_numbers = pd.DataFrame({"city": cities, "year": years})
+    as_objects = pd.DataFrame({"city": cities, "year": years.astype(object)})
+    numbers = prepare_frame(as_numbers, toy_engine.matcher, NoteTable())
+    objects = prepare_frame(as_objects, toy_engine.matcher, NoteTable())
+    assert np.array_equal(numbers.year, objects.year, equal_nan=True)
+    assert numbers.problems == objects.problems
+    row, text = first
+    assert (numbers.problems[0].row, numbers.problems[0].message) == (
+        row,
+        f"year {text!r} is not a 4-digit year",
+    )
+
+
 def test_unknown_column_warns_with_suggestion(toy_engine):
     result = toy_engine.score(pd.DataFrame([{"city": "A", **GOOD, "househods": 3}]))
     (problem,) = result.problems
