@@ -24,7 +24,7 @@ from .evaluate import Column
 from .model import DataItem, Kind, canonical_key
 from .provenance import QUALITY_LEVELS, Provenance, quality_codes, source_codes
 from .status import Status
-from .values import NoteTable, cell_keys, parse_cell, parse_column, plain_number
+from .values import NoteTable, cell_keys, parse_cell, plain_number, read_column
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -370,17 +370,15 @@ def _add_column(
     row_of: npt.NDArray[np.intp] | None = None,
 ) -> Column:
     """Parse and bound-check one column into a data item's input, or a reported output value."""
-    values, status, note_codes = parse_column(raw, item, notes, decimal=decimal, units=units)
-    values = _check_bounds(item, values, status, note_codes, notes)
-    invalid = np.flatnonzero(status == Status.INVALID)
-    if invalid.size:
-        texts = [notes.text(int(c)) for c in note_codes[invalid]]
-        cells = raw[invalid]
+    parsed = Column(*read_column(raw, item, notes, decimal=decimal, units=units))
+    col = _check_bounds(item, parsed, notes)
+    if col.status is not None:  # some cell is not a plain number or blank
+        invalid = np.flatnonzero(col.status == Status.INVALID)
+        texts = [notes.text(int(c)) for c in col.full_notes()[invalid]]
         prepared.problems += [
             _cell_problem(int(row_of[r]) if row_of is not None else int(r), column, cell, text)
-            for r, cell, text in zip(invalid, cells, texts, strict=True)
+            for r, cell, text in zip(invalid, raw[invalid], texts, strict=True)
         ]
-    col = Column(values, status, note_codes)
     if reported is None:
         prepared.inputs[item.name] = col
     else:
@@ -388,37 +386,33 @@ def _add_column(
     return col
 
 
-def _check_bounds(
-    item: DataItem,
-    values: npt.NDArray[np.float64],
-    status: npt.NDArray[np.int8],
-    note_codes: npt.NDArray[np.int32],
-    notes: NoteTable,
-) -> npt.NDArray[np.float64]:
+def _check_bounds(item: DataItem, column: Column, notes: NoteTable) -> Column:
     """Validate bounds with pandera; out-of-bounds cells become invalid, with the reason.
 
-    ``status`` and ``note_codes`` are updated in place; the values are returned, copied if changed
-    (they may be the caller's own DataFrame column).
+    Returns the column, or a new one when some cell is out of bounds (its values may be the
+    caller's own DataFrame column, which is never written to).
     """
     schema = _bounds_schema(item.name, item.lower, item.upper)
     if schema is None:
-        return values
+        return column
     import pandas as pd
     import pandera.pandas as pa
 
+    values = column.values
     try:
         # Nothing is coerced, so validating in place copies nothing (pandera copies otherwise).
         schema.validate(pd.Series(values, name=item.name, copy=False), lazy=True, inplace=True)
     except pa.errors.SchemaErrors as errors:
-        rows = errors.failure_cases["index"].to_numpy(dtype=np.intp)
-        rows = np.unique(rows)
+        rows = np.unique(errors.failure_cases["index"].to_numpy(dtype=np.intp))
+        status, note_codes = column.full_status(), column.full_notes().copy()
         for row in rows:
             message = item.violation(float(values[row]))
             status[row] = Status.INVALID
             note_codes[row] = notes.code(message or "out of bounds")
         values = values.copy()
         values[rows] = np.nan
-    return values
+        return Column(values, status, note_codes)
+    return column
 
 
 @lru_cache(maxsize=4096)
@@ -620,7 +614,7 @@ def _prepare_long(
             row_of,
         )
         if provenance is not None:
-            given = column.status != Status.NOT_REPORTED
+            given = column.full_status() != Status.NOT_REPORTED
             found = Provenance(
                 np.where(given, _spread(provenance.source, rows, slot, n, 0), 0).astype(np.int32),
                 np.where(given, _spread(provenance.quality, rows, slot, n, 0), 0).astype(np.int8),
@@ -720,10 +714,13 @@ def _concat_columns(columns: list[Column | None], parts: list[Prepared]) -> Colu
     filled = [
         c if c is not None else Column.absent(p.n) for c, p in zip(columns, parts, strict=True)
     ]
+    values = np.concatenate([c.values for c in filled])
+    if all(c.status is None for c in filled):
+        return Column(values)
     return Column(
-        np.concatenate([c.values for c in filled]),
-        np.concatenate([c.status for c in filled]),
-        np.concatenate([c.notes for c in filled]),
+        values,
+        np.concatenate([c.full_status() for c in filled]),
+        np.concatenate([c.full_notes() for c in filled]),
     )
 
 
