@@ -144,6 +144,13 @@ class Step:
     uses: tuple[tuple[int, ...], ...]
     #: Whether other indicators name this one as a parameter.
     feeds: bool = False
+    #: The indicator's id (the name other formulas use for it).
+    indicator_id: str = ""
+
+    @property
+    def wiring(self) -> zip[tuple[str, str, bool]]:
+        """(parameter, source, whether the source is a data item), for each parameter."""
+        return zip(self.params, self.sources, self.from_item, strict=True)
 
 
 @dataclass(frozen=True)
@@ -185,6 +192,7 @@ class Plan:
                     ids=tuple(o.id for o in outputs),
                     uses=_dependencies(ind, sources, catalogue),
                     feeds=ind_id in used,
+                    indicator_id=ind_id,
                 )
             )
         return cls(tuple(steps), ids, used)
@@ -262,23 +270,22 @@ class _Run:
         #: Outputs whose gaps are explained after the last step: (step, output index, arguments).
         self.pending: dict[int, tuple[Step, int, list[Column]]] = {}
         self._absent: Column | None = None
+        #: Identities of the arrays formulas may be given (inputs, then outputs as they come).
+        self._held = {id(column.values) for column in inputs.values()}
         self._mask = np.empty(n, bool)  # reused for every output's gap scan
 
     def step(self, step: Step) -> None:
         """Evaluate one indicator and store its outputs."""
         args: list[Column] = []
         kwargs: dict[str, Any] = {}
-        held: list[Floats] = []  # arrays the formula is given, then those it returns
-        for param, source, from_item in zip(step.params, step.sources, step.from_item, strict=True):
+        inputs, nodes, returned = self.inputs, self.nodes, self.returned
+        for param, source, from_item in step.wiring:
             if from_item:
-                column = self.inputs.get(source) or self._absent_column()
-                value = column.values
-                held.append(value)
+                column = inputs.get(source) or self._absent_column()
+                kwargs[param] = column.values
             else:
-                column = self.nodes[source]
-                value = self.returned[source]
-                held += value.values() if type(value) is dict else (value,)
-            kwargs[param] = value
+                column = nodes[source]
+                kwargs[param] = returned[source]
             args.append(column)
         got, failures = _call(step.indicator, kwargs, self.n)
         # Rows without a number are explained at once when something downstream reads this
@@ -287,15 +294,14 @@ class _Run:
         now = step.feeds or bool(failures)
         overrides = self.overrides
         for j, row in enumerate(step.rows):
-            values = _own(got[j], held)
+            values = self._own(got[j])
             self.values[row] = values
-            held.append(values)
             override = overrides.get(step.ids[j]) if overrides else None
             if now or override is not None:
                 self.settle(step, j, args, failures, override)
             else:
                 self.pending[row] = (step, j, args)
-        ind_id = step.indicator.id
+        ind_id = step.indicator_id
         if step.indicator.points:
             self.returned[ind_id] = {
                 k: self.values[r] for k, r in zip(step.keys, step.rows, strict=True)
@@ -311,7 +317,17 @@ class _Run:
     def _absent_column(self) -> Column:
         if self._absent is None:
             self._absent = Column.absent(self.n)
+            self._held.add(id(self._absent.values))
         return self._absent
+
+    def _own(self, array: Floats) -> Floats:
+        """A formula's array, kept as an output's values when it is the formula's own: not a view,
+        not an input, not another output's. Otherwise a copy, so that writing NaN into a gap
+        never changes an input or another output."""
+        if array.base is not None or id(array) in self._held or not array.flags.writeable:
+            array = array.copy()
+        self._held.add(id(array))
+        return array
 
     def settle(
         self,
@@ -405,15 +421,6 @@ class _Run:
         na_plain = given & (given_status == _NA) & (note_codes == 0)
         note_codes[na_plain] = self.notes.code("reported as not applicable")
         self.reasons.put_row(row, note_codes)
-
-
-def _own(array: Floats, held: list[Floats]) -> Floats:
-    """The formula's array, kept as an output's values when it is the formula's own (not a view,
-    not one it was given, not one of its other outputs); otherwise a copy, so that writing NaN
-    into a gap never changes an input or another output."""
-    if array.base is None and not any(array is a for a in held) and array.flags.writeable:
-        return array
-    return array.copy()
 
 
 def _dependencies(

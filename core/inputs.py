@@ -110,6 +110,7 @@ class ColumnMatcher:
         self.items: dict[str, DataItem] = {}
         self.outputs: dict[str, str] = {}
         self._seen: dict[str, tuple[str, str | DataItem | None]] = {}
+        self._reading: dict[str, tuple[str, object, DataItem | None, tuple[bool, str]]] = {}
         for name, item in catalogue.items.items():
             self.items[canonical_key(name)] = item
         #: How a reported final value of each output is read and bounded: in the output's own
@@ -146,6 +147,21 @@ class ColumnMatcher:
             return "override", self.outputs[key]
         return "unknown", None
 
+    def reading(self, column: str) -> tuple[str, object, DataItem | None, tuple[bool, str]]:
+        """How a record's field is read, found once per name: what it is and its target (see
+        :meth:`match`), the data item it is read as (``None`` for a key or an unknown name),
+        and where it goes: (whether it is a data item, the item name or output id)."""
+        found = self._reading.get(column)
+        if found is None:
+            what, target = self.match(column)
+            if what in ("key", "unknown"):
+                found = (what, target, None, (False, ""))
+            else:
+                item, reported = self.read_as(what, target)
+                found = (what, target, item, (reported is None, reported or item.name))
+            self._reading[column] = found
+        return found
+
     def read_as(self, what: str, target: object) -> tuple[DataItem, str | None]:
         """The data item a matched column is read as, and the output id of a reported value."""
         if what == "override":
@@ -177,29 +193,26 @@ def prepare_record(
     city: object = ""
     year: float = math.nan
     problems: list[InputProblem] = []
-    names: list[tuple[bool, str]] = []  # (is a data item, item name or output id)
-    values: list[float] = []
-    statuses: list[int] = []
-    note_codes: list[int] = []
+    # Numbers and blanks need no status or note (a blank, NaN, is not reported); other cells
+    # (not applicable, invalid) keep theirs.
+    plain: list[tuple[bool, str]] = []  # (is a data item, item name or output id)
+    numbers: list[float] = []
+    marked: list[tuple[bool, str]] = []
+    marks: list[tuple[float, int, int]] = []  # value, status, note code
     for column, raw in record.items():
-        what, target = matcher.match(column)
-        if what == "key":
-            if target == CITY:
+        what, target, item, slot = matcher.reading(column)
+        if item is None:
+            if what == "unknown":
+                problems.append(matcher.unknown_problem(column))
+            elif target == CITY:
                 city = "" if raw is None else raw
             else:
                 year = _year(raw, 0, problems)
             continue
-        if what == "unknown":
-            problems.append(matcher.unknown_problem(column))
-            continue
-        item, reported = matcher.read_as(what, target)
-        slot = (reported is None, reported or item.name)
         number = plain_number(raw, item)
         if number is not None and item.lower <= number <= item.upper:
-            names.append(slot)
-            values.append(number)
-            statuses.append(Status.COMPUTED)
-            note_codes.append(0)
+            plain.append(slot)
+            numbers.append(number)
             continue
         cell = parse_cell(raw, item, decimal=decimal)
         status, note, value = cell.status, cell.note, cell.value
@@ -207,25 +220,22 @@ def prepare_record(
             violation = item.violation(value)
             if violation is not None:
                 status, note, value = Status.INVALID, violation, math.nan
+        if status <= Status.NOT_REPORTED:
+            plain.append(slot)
+            numbers.append(value)
+            continue
         if status == Status.INVALID:
             problems.append(_cell_problem(0, str(column), raw, note))
-        names.append(slot)
-        values.append(value)
-        statuses.append(status)
-        note_codes.append(notes.code(note) if note else 0)
-    # One array each, sliced into length-1 views: far cheaper than three arrays per cell. A
-    # number or a blank needs no status or note array: a blank (NaN) is not reported.
-    all_values = np.array(values, dtype=np.float64)
-    all_status = np.array(statuses, dtype=np.int8)
-    all_notes = np.array(note_codes, dtype=np.int32)
+        marked.append(slot)
+        marks.append((value, status, notes.code(note) if note else 0))
     inputs: dict[str, Column] = {}
     overrides: dict[str, Column] = {}
-    for i, (is_item, name) in enumerate(names):
-        one = slice(i, i + 1)
-        if statuses[i] <= Status.NOT_REPORTED:
-            col = Column(all_values[one])
-        else:
-            col = Column(all_values[one], all_status[one], all_notes[one])
+    # One array, sliced into length-1 views: far cheaper than an array per cell.
+    all_values = np.array(numbers, dtype=np.float64)
+    for i, (is_item, name) in enumerate(plain):
+        (inputs if is_item else overrides)[name] = Column(all_values[i : i + 1])
+    for (is_item, name), (value, code, note_code) in zip(marked, marks, strict=True):
+        col = Column(np.array([value]), np.array([code], np.int8), np.array([note_code], np.int32))
         (inputs if is_item else overrides)[name] = col
     if city in (None, "") or (isinstance(city, float) and math.isnan(city)):
         problems.append(_no_city(0))

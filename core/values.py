@@ -184,10 +184,14 @@ def plain_number(raw: object, item: DataItem) -> float | None:
 
     The one-city path uses it to skip building a :class:`Cell` for the common case.
     """
-    exact_int = isinstance(raw, int) and not isinstance(raw, bool) and -(2**53) <= raw <= 2**53
-    if not (isinstance(raw, float) or exact_int):  # np.float64 is a float
+    if type(raw) is float:
+        value = raw
+    elif isinstance(raw, float) or (  # np.float64 is a float
+        isinstance(raw, int) and not isinstance(raw, bool) and -(2**53) <= raw <= 2**53
+    ):
+        value = float(raw)
+    else:
         return None
-    value = float(raw)  # type: ignore[arg-type]
     if not math.isfinite(value) or (item.kind is Kind.YES_NO and value not in (0.0, 1.0)):
         return None
     return value
