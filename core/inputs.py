@@ -514,22 +514,31 @@ def _years(raw: npt.NDArray[Any], problems: list[InputProblem]) -> npt.NDArray[n
     return table[codes]
 
 
+@lru_cache(maxsize=1)
+def _key_schema() -> Any:
+    """Each (city, year) key at most once; every row of a repeated key is a failure."""
+    import pandera.pandas as pa
+
+    return pa.SeriesSchema(unique=True, report_duplicates="all", name="city and year")
+
+
 def _check_keys(prepared: Prepared, city_codes: npt.NDArray[np.intp]) -> None:
-    """Report rows sharing a (city, year).
+    """Report rows sharing a (city, year): the uniqueness rule of a pandera schema.
 
     Rows are compared by one integer each, city code and year (4 digits, or 0 when missing):
-    sorting a million integers costs a tenth of hashing a million pairs of a string and a
+    checking a million integers costs a tenth of hashing a million pairs of a string and a
     float. Only when some are equal are their rows grouped by city and year to be reported.
     """
     import pandas as pd
+    import pandera.pandas as pa
 
     years = np.nan_to_num(prepared.year, nan=0.0).astype(np.int64)
-    keys = city_codes.astype(np.int64) * 10_000 + years
-    ordered = np.sort(keys)
-    shared = ordered[1:][ordered[1:] == ordered[:-1]]
-    if shared.size == 0:
+    keys = pd.Series(city_codes.astype(np.int64) * 10_000 + years, name="city and year")
+    try:
+        _key_schema().validate(keys, lazy=True, inplace=True)
         return
-    rows = np.flatnonzero(np.isin(keys, shared))
+    except pa.errors.SchemaErrors as errors:
+        rows = np.unique(errors.failure_cases["index"].to_numpy(dtype=np.intp))
     duplicates = pd.DataFrame({CITY: prepared.city[rows], YEAR: prepared.year[rows]})
     groups: dict[Any, Any] = duplicates.groupby([CITY, YEAR], dropna=False).indices
     for (city, year), members in groups.items():
