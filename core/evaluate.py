@@ -355,7 +355,8 @@ class _Run:
         """Settle the outputs left for after the last step, skipping those without gaps."""
         rows = list(self.pending)
         if rows and self.n * len(rows) <= _BLOCK_CELLS:  # few cells: one check for them all
-            finite = np.isfinite(np.stack([self.values[r] for r in rows])).all(axis=1)
+            stacked = np.concatenate([self.values[r] for r in rows]).reshape(len(rows), self.n)
+            finite = np.isfinite(stacked).all(axis=1)
             rows = [rows[i] for i in np.flatnonzero(~finite).tolist()]
         for row in rows:
             step, j, args = self.pending[row]
@@ -382,6 +383,13 @@ class _Run:
         self.values[row][rows] = np.nan
         arg_status = [a.status_at(rows) for a in args]
         in_status = _combine(arg_status, rows.size)
+        if not failures and (in_status == _NR).all():  # the usual gap: inputs not reported
+            self.status[row, rows] = _NR
+            self.counts[Status.COMPUTED] -= rows.size
+            self.counts[Status.NOT_REPORTED] += rows.size
+            codes = _missing(arg_status, params, self.notes, self.catalogue)
+            self.reasons.put(row, rows, codes)
+            return
         status = np.where(in_status >= _NR, in_status, _ERROR).astype(np.int8)
         self.status[row, rows] = status
         self.counts[Status.COMPUTED] -= rows.size
@@ -552,16 +560,9 @@ def _explain(
     """
     todo = codes == 0
     missing = np.flatnonzero(todo & (status == _NR))
-    if missing.size:  # the pattern is the set of missing inputs, as bits
-        whole = missing.size == rows.size
-        bits = np.zeros(missing.size, np.int64)
-        for i, found in enumerate(arg_status):
-            bits += ((found if whole else found[missing]) == _NR) * np.int64(1 << i)
-        codes[missing] = _by_pattern(
-            bits,
-            lambda key: _reason(Status.NOT_REPORTED, False, key, params, catalogue, notes),
-            notes,
-        )
+    if missing.size:
+        found = arg_status if missing.size == rows.size else [a[missing] for a in arg_status]
+        codes[missing] = _missing(found, params, notes, catalogue)
     other = np.flatnonzero(todo & (status != _NR))
     if other.size == 0:
         return
@@ -589,6 +590,21 @@ def _explain(
         lambda key: _reason(
             Status(key & 7), bool(key >> 3 & 1), key >> 4, params, catalogue, notes
         ),
+        notes,
+    )
+
+
+def _missing(
+    arg_status: list[Codes], params: tuple[str, ...], notes: NoteTable, catalogue: Catalogue
+) -> NoteCodes:
+    """The reasons of rows not reported, from their inputs' statuses: "missing" and the names of
+    the inputs not reported; the pattern is the set of those inputs, as bits."""
+    bits = np.zeros(len(arg_status[0]) if arg_status else 0, np.int64)
+    for i, found in enumerate(arg_status):
+        bits += (found == _NR) * np.int64(1 << i)
+    return _by_pattern(
+        bits,
+        lambda key: _reason(Status.NOT_REPORTED, False, key, params, catalogue, notes),
         notes,
     )
 

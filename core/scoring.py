@@ -411,7 +411,9 @@ def _matrix(
     """Outputs ``start:stop`` as one (outputs × rows) array: a view for one, a copy for several."""
     if stop - start == 1:
         return values[start][None, :]
-    return np.stack(values[start:stop]) if stop > start else np.empty((0, 0))
+    if stop <= start:
+        return np.empty((0, 0))
+    return np.concatenate(values[start:stop]).reshape(stop - start, len(values[start]))
 
 
 def benchmark_of(target: Target | None) -> float | None:
