@@ -689,7 +689,9 @@ def run_checks(
                 kwargs[param] = column.values if column is not None else np.full(n, np.nan)
         try:
             with np.errstate(all="ignore"):
-                mask = np.broadcast_to(np.asarray(chk.func(**kwargs), dtype=bool), (n,))
+                mask = np.asarray(chk.func(**kwargs), dtype=bool)
+                if mask.shape != (n,):
+                    mask = np.broadcast_to(mask, (n,))
         except Exception as error:
             failed = dataclasses.replace(
                 chk,

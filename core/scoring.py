@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -114,24 +115,31 @@ def percent_of_target(
     NaN where the value is NaN or the output has no benchmark (direction ``none``). Each
     direction's rule runs only on the rows of that direction.
     """
-    codes = np.unique(directions)
+    groups = _direction_groups(np.ascontiguousarray(directions, dtype=np.int8).tobytes())
     with np.errstate(all="ignore"):
-        if codes.size == 1:  # one rule for every row, as when scoring one output at a time
-            pct = _percent(values, targets[:, None], int(codes[0]), lower_rule)
+        if len(groups) == 1:  # one rule for every row, as when scoring one output at a time
+            pct = _percent(values, targets[:, None], groups[0][0], lower_rule)
         else:
             pct = np.full(values.shape, np.nan)
-            for code in codes:
-                found = np.flatnonzero(directions == code)
-                # A contiguous run of rows is a view; only scattered rows are gathered (copied).
-                contiguous = found[-1] - found[0] + 1 == found.size
-                rows: slice | npt.NDArray[np.intp] = (
-                    slice(found[0], found[-1] + 1) if contiguous else found
-                )
-                pct[rows] = _percent(values[rows], targets[rows][:, None], int(code), lower_rule)
+            for code, rows in groups:
+                pct[rows] = _percent(values[rows], targets[rows][:, None], code, lower_rule)
     infinite = np.isinf(pct)
     if infinite.any():
         pct[infinite] = np.nan
     return pct
+
+
+@lru_cache(maxsize=256)
+def _direction_groups(directions: bytes) -> tuple[tuple[int, slice | npt.NDArray[np.intp]], ...]:
+    """The rows of each direction code in ``directions`` (int8 codes, as bytes): a slice for a
+    contiguous run (a view, not a copy), else their indices. Kept: a catalogue has few layouts."""
+    codes = np.frombuffer(directions, np.int8)
+    groups: list[tuple[int, slice | npt.NDArray[np.intp]]] = []
+    for code in np.unique(codes).tolist():
+        found = np.flatnonzero(codes == code)
+        contiguous = found[-1] - found[0] + 1 == found.size
+        groups.append((code, slice(int(found[0]), int(found[-1]) + 1) if contiguous else found))
+    return tuple(groups)
 
 
 def _percent(
