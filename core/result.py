@@ -283,7 +283,8 @@ class Result:
             "city": np.repeat(self.city, v),
             "year": np.repeat(self.year, v),
             "out": np.tile(np.arange(v), n),
-            "value": self.values.T.ravel(),
+            # Stacked row-major at once: (rows × outputs) flattens without another copy.
+            "value": np.stack(self._values, axis=1).reshape(-1) if v else np.empty(0),
             "status": self.statuses.T.ravel(),
             "reason": self.reasons.T.ravel(),
             "pct": self.scores.pct.T.ravel(),
