@@ -77,18 +77,19 @@ def run_numpy(engine: Engine, frame: pd.DataFrame) -> np.ndarray:
         values = frame[name].to_numpy()
         bad = (values < item.lower) | (values > item.upper)
         arrays[name] = np.where(bad, np.nan, values) if bad.any() else values
-    outputs: list[np.ndarray] = []
+    outputs: list[Any] = [None] * len(engine.outputs)  # in catalogue order, as engine.outputs
     with np.errstate(all="ignore"):
-        for step in engine.plan.steps:
+        for step in engine.plan.steps:  # in dependency order
             ind = step.indicator
             args = {p: arrays[s] for p, s in zip(step.params, step.sources, strict=True)}
             got = ind.func(**args)
             arrays[ind.id] = got
-            outputs += [got[k] for k in step.keys] if ind.points else [got]
+            for key, row in zip(step.keys, step.rows, strict=True):
+                outputs[row] = got if key is None else got[key]
         points = np.zeros((len(outputs), len(frame)), dtype=np.int8)
         for i, (values, output) in enumerate(zip(outputs, engine.outputs, strict=True)):
             target = engine.target_set.get(output.id)
-            if target is None or target.value is None:
+            if target is None or target.value is None or target.kind == "none":
                 continue
             t = target.value
             direction = target.direction or output.direction

@@ -1,0 +1,34 @@
+"""The batch benchmark compares like with like: its numpy baseline scores what u4ssc scores."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+
+BENCHMARK = Path(__file__).parent.parent / "benchmarks" / "batch.py"
+
+
+def _benchmark():
+    spec = importlib.util.spec_from_file_location("batch_benchmark", BENCHMARK)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_numpy_baseline_gives_the_points_u4ssc_gives(official):
+    bench = _benchmark()
+    frame = bench.synthetic_input(official, 2_000)
+    result = bench.run_u4ssc(official, frame)
+    baseline = bench.run_numpy(official, frame)
+    assert baseline.shape == result.scores.points.shape
+    assert (result.scores.points > 0).mean() > 0.2  # a quarter of the cells have a benchmark
+    mismatched = [
+        o.id
+        for o, a, b in zip(official.outputs, result.scores.points, baseline, strict=True)
+        if not np.array_equal(a, b)
+    ]
+    assert mismatched == []
