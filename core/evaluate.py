@@ -146,11 +146,8 @@ class Step:
     feeds: bool = False
     #: The indicator's id (the name other formulas use for it).
     indicator_id: str = ""
-
-    @property
-    def wiring(self) -> zip[tuple[str, str, bool]]:
-        """(parameter, source, whether the source is a data item), for each parameter."""
-        return zip(self.params, self.sources, self.from_item, strict=True)
+    #: (parameter, source, whether the source is a data item), for each parameter.
+    wiring: tuple[tuple[str, str, bool], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -180,19 +177,21 @@ class Plan:
         for ind_id in order:
             ind = catalogue.indicators[ind_id]
             sources = sources_of[ind_id]
+            from_item = tuple(source in catalogue.items for source in sources)
             outputs = outputs_of(ind)
             steps.append(
                 Step(
                     indicator=ind,
                     params=ind.inputs,
                     sources=sources,
-                    from_item=tuple(source in catalogue.items for source in sources),
+                    from_item=from_item,
                     keys=tuple(o.point.key if o.point else None for o in outputs),
                     rows=tuple(row_of[o.id] for o in outputs),
                     ids=tuple(o.id for o in outputs),
                     uses=_dependencies(ind, sources, catalogue),
                     feeds=ind_id in used,
                     indicator_id=ind_id,
+                    wiring=tuple(zip(ind.inputs, sources, from_item, strict=True)),
                 )
             )
         return cls(tuple(steps), ids, used)
@@ -292,9 +291,14 @@ class _Run:
         # indicator, or an override or a failure needs it; otherwise after the last step, when
         # one check over all outputs finds them (few, usually none, for one city).
         now = step.feeds or bool(failures)
-        overrides = self.overrides
+        overrides, held = self.overrides, self._held
         for j, row in enumerate(step.rows):
-            values = self._own(got[j])
+            values = got[j]
+            # Keep the formula's own array; copy a view, an input or another output's array,
+            # so that writing NaN into a gap never changes anything else.
+            if values.base is not None or id(values) in held or not values.flags.writeable:
+                values = values.copy()
+            held.add(id(values))
             self.values[row] = values
             override = overrides.get(step.ids[j]) if overrides else None
             if now or override is not None:
@@ -319,15 +323,6 @@ class _Run:
             self._absent = Column.absent(self.n)
             self._held.add(id(self._absent.values))
         return self._absent
-
-    def _own(self, array: Floats) -> Floats:
-        """A formula's array, kept as an output's values when it is the formula's own: not a view,
-        not an input, not another output's. Otherwise a copy, so that writing NaN into a gap
-        never changes an input or another output."""
-        if array.base is not None or id(array) in self._held or not array.flags.writeable:
-            array = array.copy()
-        self._held.add(id(array))
-        return array
 
     def settle(
         self,
@@ -486,13 +481,17 @@ def _call(ind: Indicator, kwargs: dict[str, Any], n: int) -> tuple[list[Floats],
     """Call the formula on all rows: its values, one array per output (in the order of its data
     points), and a message for each row where it raised (found by bisection)."""
     try:
-        return _shaped(ind, ind.func(**kwargs), n), _NO_FAILURES
+        raw = ind.func(**kwargs)
+        if not ind.points:
+            return [_as_column(raw, n)], _NO_FAILURES
+        return _shaped(ind, raw, n), _NO_FAILURES
     except Exception:
         failures: dict[int, str] = {}
         return _bisect(ind, kwargs, 0, n, failures), failures
 
 
 _NO_VALUES: Floats = np.empty(0)
+_FLOAT64 = np.dtype(np.float64)
 #: The failures of a formula that raised on no row (never written to).
 _NO_FAILURES: dict[int, str] = {}
 
@@ -513,6 +512,8 @@ def _shaped(ind: Indicator, raw: Any, n: int) -> list[Floats]:
 
 
 def _as_column(raw: Any, n: int) -> Floats:
+    if type(raw) is np.ndarray and raw.dtype is _FLOAT64 and raw.shape == (n,):
+        return raw  # the usual case, without np.asarray's checks
     array = np.asarray(raw, dtype=np.float64)
     if array.shape == (n,):
         return array
