@@ -178,8 +178,8 @@ def one_city_ms(
     engine: Engine, frame: pd.DataFrame, runs: int = 1_000, warm_up_s: float = 2.0
 ) -> float:
     """Median milliseconds of ``Engine.score_one`` on the first city of ``frame`` (every item,
-    a few of them blank), after ``warm_up_s`` seconds of calls: on the build machine the first
-    thousand or so calls run up to half as fast again as later ones."""
+    a few of them blank), after ``warm_up_s`` seconds of calls, so that caches and the CPU have
+    settled (on a shared 2-core machine single calls still vary by half either way)."""
     record = {"city": "Aster", "year": 2024}
     record.update({k: v for k, v in frame.iloc[0].items() if k not in ("city", "year")})
     record = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in record.items()}
