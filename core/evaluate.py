@@ -379,22 +379,18 @@ class _Run:
         arg_status = [a.status_at(rows) for a in args]
         in_status = _combine(arg_status, rows.size)
         if not failures and (in_status == _NR).all():  # the usual gap: inputs not reported
-            self.status[row, rows] = _NR
-            self.counts[Status.COMPUTED] -= rows.size
-            self.counts[Status.NOT_REPORTED] += rows.size
-            codes = _missing(arg_status, params, self.notes, self.catalogue)
-            self.reasons.put(row, rows, codes)
-            return
-        status = np.where(in_status >= _NR, in_status, _ERROR).astype(np.int8)
+            status, codes = in_status, _missing(arg_status, params, self.notes, self.catalogue)
+        else:
+            status = np.where(in_status >= _NR, in_status, _ERROR).astype(np.int8)
+            codes = np.zeros(rows.size, np.int32)
+            for failed, message in failures.items():
+                at = int(np.searchsorted(rows, failed))
+                if status[at] == _ERROR:
+                    codes[at] = self.notes.code(message)
+            _explain(rows, status, codes, arg_status, params, args, self.notes, self.catalogue)
         self.status[row, rows] = status
         self.counts[Status.COMPUTED] -= rows.size
         self.counts += np.bincount(status, minlength=len(Status))
-        codes = np.zeros(rows.size, np.int32)
-        for failed, message in failures.items():
-            at = int(np.searchsorted(rows, failed))
-            if status[at] == _ERROR:
-                codes[at] = self.notes.code(message)
-        _explain(rows, status, codes, arg_status, params, args, self.notes, self.catalogue)
         self.reasons.put(row, rows, codes)
 
     def _apply_override(self, row: int, override: Column, output_id: str) -> None:
@@ -481,10 +477,7 @@ def _call(ind: Indicator, kwargs: dict[str, Any], n: int) -> tuple[list[Floats],
     """Call the formula on all rows: its values, one array per output (in the order of its data
     points), and a message for each row where it raised (found by bisection)."""
     try:
-        raw = ind.func(**kwargs)
-        if not ind.points:
-            return [_as_column(raw, n)], _NO_FAILURES
-        return _shaped(ind, raw, n), _NO_FAILURES
+        return _shaped(ind, ind.func(**kwargs), n), _NO_FAILURES
     except Exception:
         failures: dict[int, str] = {}
         return _bisect(ind, kwargs, 0, n, failures), failures
