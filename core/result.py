@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from .catalogue import Output
 from .errors import InputProblem
-from .evaluate import Column, Evaluation
+from .evaluate import Column, Evaluation, stack_outputs
 from .model import Check
 from .provenance import QUALITY_LEVELS, Traced
 from .scoring import COVERAGE, UNBENCHMARKED, Rollup, Scores
@@ -168,7 +168,7 @@ class Result:
     @cached_property
     def values(self) -> npt.NDArray[np.float64]:
         """Every value, (outputs × rows); NaN where there is no number. Built on first use."""
-        return np.stack(self._values) if self._values else np.empty((0, len(self)))
+        return stack_outputs(self._values, len(self))
 
     @cached_property
     def reasons(self) -> npt.NDArray[np.int32]:

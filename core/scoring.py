@@ -27,6 +27,7 @@ import numpy.typing as npt
 
 from .catalogue import Output
 from .errors import ConfigurationError
+from .evaluate import stack_outputs
 from .status import Status
 from .targets import Target, TargetSet
 
@@ -204,7 +205,7 @@ class Scores:
     def pct(self) -> npt.NDArray[np.float64]:
         """% of target, (outputs × rows); NaN where not scored. Computed on demand."""
         return percent_of_target(
-            _matrix(self.values, 0, len(self.values)),
+            stack_outputs(self.values, self.points.shape[1]),
             self.target_values,
             self.direction_codes,
             self.bands.lower_rule,
@@ -393,7 +394,7 @@ def score_matrix(
     for start in range(0, len(outputs), block):
         stop = min(start + block, len(outputs))
         pct = percent_of_target(
-            _matrix(values, start, stop),
+            stack_outputs(values[start:stop], n),
             benchmarks.values[start:stop],
             benchmarks.codes[start:stop],
             bands.lower_rule,
@@ -411,17 +412,6 @@ def score_matrix(
         bands,
         dict(benchmarks.target_set),
     )
-
-
-def _matrix(
-    values: Sequence[npt.NDArray[np.float64]], start: int, stop: int
-) -> npt.NDArray[np.float64]:
-    """Outputs ``start:stop`` as one (outputs × rows) array: a view for one, a copy for several."""
-    if stop - start == 1:
-        return values[start][None, :]
-    if stop <= start:
-        return np.empty((0, 0))
-    return np.concatenate(values[start:stop]).reshape(stop - start, len(values[start]))
 
 
 def benchmark_of(target: Target | None) -> float | None:
