@@ -25,7 +25,7 @@ from .catalogue import Catalogue, outputs_of
 from .graph import IndicatorGraph
 from .model import Check, Indicator
 from .status import Status
-from .values import NoteTable
+from .values import NoteTable, implied_status
 
 __all__ = ["Column", "Reasons", "evaluate", "stack_outputs"]
 
@@ -64,7 +64,7 @@ class Column:
     def status_at(self, rows: Rows) -> Codes:
         """The statuses of ``rows``."""
         if self.status is None:
-            return np.isnan(self.values[rows]).view(np.int8) * _NR
+            return implied_status(self.values[rows])
         return self.status[rows]
 
     def notes_at(self, rows: Rows) -> NoteCodes:
@@ -74,8 +74,8 @@ class Column:
         return self.notes[rows]
 
     def full_status(self) -> Codes:
-        """The status of every row, as an array."""
-        return self.status_at(np.arange(len(self.values)))
+        """The status of every row, as an array (the column's own, when it has one)."""
+        return implied_status(self.values) if self.status is None else self.status
 
     def full_notes(self) -> NoteCodes:
         """The note code of every row, as an array."""

@@ -414,7 +414,7 @@ def _check_bounds(item: DataItem, column: Column, notes: NoteTable) -> Column:
         schema.validate(pd.Series(values, name=item.name, copy=False), lazy=True, inplace=True)
     except pa.errors.SchemaErrors as errors:
         rows = np.unique(errors.failure_cases["index"].to_numpy(dtype=np.intp))
-        status, note_codes = column.full_status(), column.full_notes().copy()
+        status, note_codes = column.full_status().copy(), column.full_notes().copy()
         for row in rows:
             message = item.violation(float(values[row]))
             status[row] = Status.INVALID

@@ -36,6 +36,7 @@ __all__ = [
     "cell_keys",
     "decimal_evidence",
     "guess_decimal",
+    "implied_status",
     "parse_cell",
     "parse_column",
     "read_column",
@@ -312,9 +313,15 @@ def parse_column(
 
     values, status, codes = read_column(column, item, notes, decimal=decimal, units=units)
     if status is None or codes is None:
-        status = np.isnan(values).view(np.int8) * np.int8(Status.NOT_REPORTED)
-        codes = np.zeros(len(values), np.int32)
+        status, codes = implied_status(values), np.zeros(len(values), np.int32)
     return values, status, codes
+
+
+def implied_status(values: npt.NDArray[np.float64]) -> npt.NDArray[np.int8]:
+    """The statuses of plain numbers and blanks: not reported where NaN, computed elsewhere."""
+    import numpy as np
+
+    return np.isnan(values).view(np.int8) * np.int8(Status.NOT_REPORTED)
 
 
 def read_column(
@@ -355,7 +362,7 @@ def read_column(
             odd = np.isinf(values)
         if not odd.any():
             return values, None, None
-        status = np.isnan(values).view(np.int8) * np.int8(Status.NOT_REPORTED)
+        status = implied_status(values)
         codes = np.zeros(n, dtype=np.int32)
         values = np.where(odd, np.nan, values)
         uniques, inverse = np.unique(array[odd], return_inverse=True)
