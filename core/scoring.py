@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -177,23 +177,18 @@ _BLOCK_CELLS = 1_000_000
 class Scores:
     """Targets, points and coverage class of every output and row.
 
-    :ivar targets: the target of each output (``None`` when it has none), in output order.
     :ivar values: the values of each output.
     :ivar status: the statuses, (outputs × rows).
+    :ivar benchmarks: what each output is scored against.
     :ivar points: 1–4, (outputs × rows); 0 where not scored.
     """
 
     outputs: list[Output]
-    targets: list[Target | None]
-    directions: list[str]
     values: Sequence[npt.NDArray[np.float64]]
     status: npt.NDArray[np.int8]
-    target_values: npt.NDArray[np.float64]
-    direction_codes: npt.NDArray[np.int8]
+    benchmarks: Benchmarks
     points: npt.NDArray[np.int8]
     bands: Bands
-    target_set: dict[str, str] = field(default_factory=dict)
-    _coverage: npt.NDArray[np.int8] | None = field(default=None, repr=False)
     _sums: dict[
         tuple[str, ...], tuple[npt.NDArray[np.signedinteger], npt.NDArray[np.signedinteger]]
     ] = field(default_factory=dict, repr=False)
@@ -202,12 +197,27 @@ class Scores:
     )
 
     @property
+    def targets(self) -> list[Target | None]:
+        """The target of each output (``None`` when it has none), in output order."""
+        return self.benchmarks.targets
+
+    @property
+    def directions(self) -> list[str]:
+        """The direction each output is scored in (``none`` without a benchmark)."""
+        return self.benchmarks.directions
+
+    @property
+    def target_set(self) -> dict[str, str]:
+        """The target set's name and fingerprint."""
+        return dict(self.benchmarks.target_set)
+
+    @property
     def pct(self) -> npt.NDArray[np.float64]:
         """% of target, (outputs × rows); NaN where not scored. Computed on demand."""
         return percent_of_target(
             stack_outputs(self.values, self.points.shape[1]),
-            self.target_values,
-            self.direction_codes,
+            self.benchmarks.values,
+            self.benchmarks.codes,
             self.bands.lower_rule,
         )
 
@@ -216,26 +226,24 @@ class Scores:
         found = slice(output, output + 1)
         return percent_of_target(
             self.values[output][None, :],
-            self.target_values[found],
-            self.direction_codes[found],
+            self.benchmarks.values[found],
+            self.benchmarks.codes[found],
             self.bands.lower_rule,
         ).reshape(-1)
 
-    @property
+    @cached_property
     def coverage(self) -> npt.NDArray[np.int8]:
         """The coverage class of each value (scored, unbenchmarked, ...), (outputs × rows).
 
         Computed on first use: scores and roll-ups do not need it, only their coverage counts.
         """
-        if self._coverage is None:
-            coverage = _COVERAGE_OF_STATUS[self.status]
-            unbenchmarked = np.flatnonzero(self.direction_codes == NONE)
-            if unbenchmarked.size:
-                sub = coverage[unbenchmarked]
-                sub[sub == SCORED] = UNBENCHMARKED
-                coverage[unbenchmarked] = sub
-            self._coverage = coverage
-        return self._coverage
+        coverage: npt.NDArray[np.int8] = _COVERAGE_OF_STATUS[self.status]
+        unbenchmarked = np.flatnonzero(self.benchmarks.codes == NONE)
+        if unbenchmarked.size:
+            sub = coverage[unbenchmarked]
+            sub[sub == SCORED] = UNBENCHMARKED
+            coverage[unbenchmarked] = sub
+        return coverage
 
     def rollup(self, level: str, *, tier: str = "all", include_local: bool = False) -> list[Rollup]:
         """Scores of every group at ``level`` for every row.
@@ -400,18 +408,7 @@ def score_matrix(
             bands.lower_rule,
         )
         points[start:stop] = bands.points(pct)
-    return Scores(
-        list(outputs),
-        benchmarks.targets,
-        benchmarks.directions,
-        values,
-        status,
-        benchmarks.values,
-        benchmarks.codes,
-        points,
-        bands,
-        dict(benchmarks.target_set),
-    )
+    return Scores(list(outputs), values, status, benchmarks, points, bands)
 
 
 def benchmark_of(target: Target | None) -> float | None:
