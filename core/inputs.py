@@ -514,6 +514,13 @@ def _years(raw: npt.NDArray[Any], problems: list[InputProblem]) -> npt.NDArray[n
     return table[codes]
 
 
+def _key_codes(
+    city_codes: npt.NDArray[np.integer], years: npt.NDArray[np.float64]
+) -> npt.NDArray[np.int64]:
+    """One integer per (city, year): the city's code × 10 000 + the year (0 when missing)."""
+    return city_codes.astype(np.int64) * 10_000 + np.nan_to_num(years, nan=0.0).astype(np.int64)
+
+
 @lru_cache(maxsize=1)
 def _key_schema() -> Any:
     """Each (city, year) key at most once; every row of a repeated key is a failure."""
@@ -532,8 +539,7 @@ def _check_keys(prepared: Prepared, city_codes: npt.NDArray[np.intp]) -> None:
     import pandas as pd
     import pandera.pandas as pa
 
-    years = np.nan_to_num(prepared.year, nan=0.0).astype(np.int64)
-    keys = pd.Series(city_codes.astype(np.int64) * 10_000 + years, name="city and year")
+    keys = pd.Series(_key_codes(city_codes, prepared.year), name="city and year")
     try:
         _key_schema().validate(keys, lazy=True, inplace=True)
         return
@@ -767,8 +773,7 @@ class KeyLedger:
         self._files.append(file)
         factor, uniques = pd.factorize(pd.Series(prepared.city, dtype=object))
         table = np.array([self._city_code(str(u)) for u in uniques] + [0], dtype=np.int64)
-        years = np.where(np.isnan(prepared.year), 0, prepared.year).astype(np.int64)
-        self._keys.append(table[np.asarray(factor)] * 10_000 + years)
+        self._keys.append(_key_codes(table[np.asarray(factor)], prepared.year))
         self._parts.append(np.full(prepared.n, part, np.int32))
         self._rows.append(prepared.rows().astype(np.int64))
 
