@@ -254,7 +254,7 @@ class _Run:
         notes: NoteTable,
         n: int,
     ) -> None:
-        self.plan, self.catalogue, self.notes, self.n = plan, catalogue, notes, n
+        self.catalogue, self.notes, self.n = catalogue, notes, n
         self.inputs, self.overrides = inputs, overrides
         self.values: list[Floats] = [_NO_VALUES] * len(plan.ids)
         self.status = np.zeros((len(plan.ids), n), dtype=np.int8)
