@@ -58,7 +58,7 @@ __all__ = ["DATA_QUALITY_LEVELS", "TemplateReport", "build_workbook", "write_tem
 #: the drop-down offers exactly what the reader accepts).
 DATA_QUALITY_LEVELS = QUALITY_LEVELS
 
-KPIS, TARGETS, LISTS = "KPIs", "Targets", "Lists"
+KPIS, TARGETS, LISTS, LOOKUP = "KPIs", "Targets", "Lists", "Lookup"
 ROLLUP_SHEETS = {
     "category": "Categories",
     "subdimension": "Sub-dimensions",
@@ -178,6 +178,7 @@ class _Columns:
 INPUT = _Columns(INPUT_HEADERS)
 KPI = _Columns(KPI_HEADERS)
 TARGET = _Columns(TARGET_HEADERS)
+LOOKUP_COLUMNS = _Columns((WORKBOOK_ID, "row", "number", "status code"))
 ROLLUP = _Columns(ROLLUP_HEADERS)
 
 
@@ -187,6 +188,7 @@ class _Layout:
 
     item_row: dict[str, int]
     reported_row: dict[str, int]
+    lookup_row: dict[str, int]
     kpi_row: dict[str, int]
     target_row: dict[str, int]
     names: dict[str, str]
@@ -203,9 +205,15 @@ class _Layout:
         reported_row = {output_id: section + 1 + i for i, output_id in enumerate(ids)}
         kpi_row = {output_id: _KPI_HEADER_ROW + 1 + i for i, output_id in enumerate(ids)}
         target_row = {output_id: _TARGET_HEADER_ROW + 1 + i for i, output_id in enumerate(ids)}
+        lookup_row = {key: 2 + i for i, key in enumerate([*items, *ids])}
         names = _defined_names(items)
         last = section + len(ids)
-        return cls(item_row, reported_row, kpi_row, target_row, names, section, last)
+        return cls(item_row, reported_row, lookup_row, kpi_row, target_row, names, section, last)
+
+    def found(self, key: str, header: str) -> str:
+        """The Lookup sheet's cell holding the ``number`` or ``status code`` of the Inputs row
+        whose id is ``key`` (a data item, or a KPI id for its reported final value)."""
+        return LOOKUP_COLUMNS.cell(header, self.lookup_row[key], LOOKUP)
 
 
 def write_template(
@@ -243,6 +251,7 @@ def build_workbook(
     about.title = "About"
     report = TemplateReport(len(layout.item_row), len(engine.outputs))
     _write_lists(workbook.create_sheet(LISTS))
+    _write_lookup(workbook.create_sheet(LOOKUP), layout)
     _write_inputs(workbook.create_sheet(WORKBOOK_SHEET, 1), engine, layout)
     _write_kpis(workbook.create_sheet(KPIS, 2), engine, layout, report)
     _write_targets(workbook.create_sheet(TARGETS, 3), engine, layout, target_set)
@@ -268,7 +277,7 @@ def _define_names(workbook: Workbook, layout: _Layout) -> None:
     from openpyxl.workbook.defined_name import DefinedName
 
     for item, name in layout.names.items():
-        ref = INPUT.cell("number", layout.item_row[item], WORKBOOK_SHEET)
+        ref = layout.found(item, "number")
         workbook.defined_names[name] = DefinedName(name, attr_text=ref)
 
 
@@ -486,7 +495,7 @@ def _dependency_codes(engine: Engine, step: Step, j: int, layout: _Layout) -> li
     for i in step.uses[j]:
         source = step.sources[i]
         if step.from_item[i]:
-            cells.append(INPUT.cell("status code", layout.item_row[source], WORKBOOK_SHEET))
+            cells.append(layout.found(source, "status code"))
         else:
             cells += [
                 KPI.cell("status code", layout.kpi_row[o.id], KPIS)
@@ -504,8 +513,8 @@ def _kpi_row(
     ind = output.indicator
     code, target = _ref(KPI, "status code", row), _ref(KPI, "target", row)
     formula_value, direction = _ref(KPI, "formula value", row), _ref(KPI, "direction", row)
-    reported = INPUT.cell("status code", layout.reported_row[output.id], WORKBOOK_SHEET)
-    reported_number = INPUT.cell("number", layout.reported_row[output.id], WORKBOOK_SHEET)
+    reported = layout.found(output.id, "status code")
+    reported_number = layout.found(output.id, "number")
     computed = f"IF(ISNUMBER({formula_value}),{Status.COMPUTED:d},{Status.ERROR:d})"
     if deps:
         worst = f"MAX({','.join(deps)})"
@@ -740,6 +749,24 @@ def _write_about(
     for row, line in enumerate(lines, start=1):
         ws.cell(row, 1, line)
     ws.column_dimensions["A"].width = 110
+
+
+def _write_lookup(ws: Worksheet, layout: _Layout) -> None:
+    """Where each id's row is on the Inputs sheet now, found by its id (MATCH), with its number
+    and status code: the KPIs read their inputs here, so sorting, filtering or inserting rows
+    of the Inputs sheet changes nothing. An id whose row was deleted reads as not reported."""
+    col = LOOKUP_COLUMNS
+    for column, header in enumerate(col.headers, start=1):
+        ws.cell(1, column, header)
+    ids = f"{WORKBOOK_SHEET}!${INPUT[WORKBOOK_ID]}:${INPUT[WORKBOOK_ID]}"
+    for key, row in layout.lookup_row.items():
+        at = _ref(col, "row", row)
+        ws[_ref(col, WORKBOOK_ID, row)] = key
+        ws[at] = f"=MATCH({_ref(col, WORKBOOK_ID, row)},{ids},0)"
+        for header, missing in (("number", '""'), ("status code", f"{Status.NOT_REPORTED:d}")):
+            column = f"{WORKBOOK_SHEET}!${INPUT[header]}:${INPUT[header]}"
+            ws[_ref(col, header, row)] = f"=IFERROR(INDEX({column},{at}),{missing})"
+    ws.sheet_state = "hidden"
 
 
 def _write_lists(ws: Worksheet) -> None:

@@ -54,8 +54,10 @@ def test_the_sheets_and_their_order(official):
         "Sub-dimensions",
         "Dimensions",
         "Lists",
+        "Lookup",
     ]
     assert workbook["Lists"].sheet_state == "hidden"
+    assert workbook["Lookup"].sheet_state == "hidden"
     assert workbook.calculation.fullCalcOnLoad is True
     assert workbook["Inputs"].freeze_panes == "B6"
     assert workbook["KPIs"].freeze_panes == "C5"
@@ -88,13 +90,20 @@ def test_the_status_formula_reads_the_parser_s_texts(official):
     assert '"no"' in formula
 
 
-def test_every_data_item_has_a_workbook_name_for_its_number(official):
+def test_every_data_item_has_a_workbook_name_for_its_number_found_by_id(official):
+    """Each name points at the Lookup cell that finds the item's row by its id (MATCH), never
+    at a fixed Inputs cell that a sort would move."""
     engine, workbook, _ = official
+    lookup = workbook["Lookup"]
     for name in engine.catalogue.items:
         defined = workbook.defined_names[name]
         sheet, cell = defined.attr_text.split("!")
-        assert sheet == "Inputs"
-        assert workbook["Inputs"][cell.replace("$", "")].column_letter == "L"  # number
+        assert sheet == "Lookup"
+        row = lookup[cell.replace("$", "")].row
+        assert lookup[cell.replace("$", "")].column_letter == "C"  # number
+        assert lookup[f"A{row}"].value == name
+        assert lookup[f"C{row}"].value == f"=IFERROR(INDEX(Inputs!$L:$L,B{row}),\"\")"
+    assert not any("Inputs!$" in str(d.attr_text) for d in workbook.defined_names.values())
 
 
 def test_kpi_formulas_are_traced_from_the_indicator_functions(official):
@@ -111,10 +120,10 @@ def test_kpi_formulas_are_traced_from_the_indicator_functions(official):
     assert rows["EC: ICT: ICT: 4C: 4G"]["formula value"] == "=population_covered_4g/population*100"
     assert all(r["formula value"] != "=NA()" for r in rows.values())
     # A data point depends only on its own inputs: the 3G point never waits for 4G.
-    inputs = {r[0].value: r[0].row for r in workbook["Inputs"].iter_rows(min_row=6)}
-    cells = set(re.findall(r"Inputs!\$M\$(\d+)", rows["EC: ICT: ICT: 4C: 3G"]["status code"]))
+    lookup = {r[0].value: r[0].row for r in workbook["Lookup"].iter_rows(min_row=2)}
+    cells = set(re.findall(r"Lookup!\$D\$(\d+)", rows["EC: ICT: ICT: 4C: 3G"]["status code"]))
     expected = {"EC: ICT: ICT: 4C: 3G", "population_covered_3g", "population"}
-    assert cells == {str(inputs[name]) for name in expected}
+    assert cells == {str(lookup[name]) for name in expected}
 
 
 def test_targets_and_directions_are_the_engine_s(official):
@@ -188,7 +197,9 @@ def test_a_formula_without_spreadsheet_form_is_reported_and_marked():
     row = next(c.row for c in workbook["KPIs"]["A"] if c.value == "AR: OP: MX: 7A")
     assert "no spreadsheet form" in workbook["KPIs"][f"H{row}"].comment.text
     assert rows["AR: OP: MX: 5A"]["formula value"] == "=KPIs!$H$5/100+KPIs!$H$9*share/100"
-    assert workbook.defined_names["u4ssc_c"].attr_text == "Inputs!$L$8"  # "c" reads like a cell
+    assert workbook.defined_names["u4ssc_c"].attr_text == "Lookup!$C$4"  # "c" reads like a cell
+    assert workbook["Lookup"]["A4"].value == "c"
+    assert workbook["Lookup"]["B4"].value == "=MATCH(A4,Inputs!$A:$A,0)"
 
 
 def test_targets_and_local_indicators_from_files(tmp_path):
