@@ -102,7 +102,7 @@ def test_every_data_item_has_a_workbook_name_for_its_number_found_by_id(official
         row = lookup[cell.replace("$", "")].row
         assert lookup[cell.replace("$", "")].column_letter == "C"  # number
         assert lookup[f"A{row}"].value == name
-        assert lookup[f"C{row}"].value == f"=IFERROR(INDEX(Inputs!$L:$L,B{row}),\"\")"
+        assert lookup[f"C{row}"].value == f'=IFERROR(INDEX(Inputs!$L:$L,B{row}),"")'
     assert not any("Inputs!$" in str(d.attr_text) for d in workbook.defined_names.values())
 
 
