@@ -127,6 +127,10 @@ class InputFile:
     delimiter: str | None = None
     decimal: str = "."
     sheet: str | None = None
+    #: Per column of the table read (``value``, ``city``, ``quality``, ...), the spreadsheet cell
+    #: of each row (``Inputs!D39``): set for a data-collection workbook, whose table rows are not
+    #: its sheet's rows, so that messages name the cell a user sees.
+    cells: dict[str, list[str]] | None = None
 
     def describe(self) -> dict[str, Any]:
         """The file as recorded in a manifest: name, format, size, hash and how it was read."""
@@ -544,6 +548,7 @@ def _read_xlsx(info: InputFile, data: bytes, options: ReadOptions) -> pd.DataFra
             found = _workbook_inputs(_xlsx_rows(info, book[WORKBOOK_SHEET], keep_empty=True))
             if found is not None:
                 info.sheet = WORKBOOK_SHEET
+                info.cells = found.attrs.pop("cells")
                 return found
         sheet = _sheet(info, book, options.sheet)
         info.sheet = sheet.title
@@ -588,18 +593,39 @@ def _workbook_inputs(rows: list[tuple[Any, ...]]) -> pd.DataFrame | None:
         for r in range(header)
         if width > 1 and labels[r][0] in (WORKBOOK_CITY, WORKBOOK_YEAR)
     }
+    from openpyxl.utils import get_column_letter
+
     at = heads.index(WORKBOOK_ID)
-    body = [r for r in grid[header + 1 :] if isinstance(r[at], str) and r[at].strip()]
+    lines = [
+        i
+        for i in range(header + 1, len(grid))
+        if isinstance(grid[i][at], str) and grid[i][at].strip()
+    ]
+    body = [grid[i] for i in lines]
     table: dict[str, list[Any]] = {
         "city": [keys.get(WORKBOOK_CITY)] * len(body),
         "year": [keys.get(WORKBOOK_YEAR)] * len(body),
         "item": [r[at].strip() for r in body],
         "value": [r[heads.index(WORKBOOK_VALUE)] for r in body],
     }
-    for head, column in WORKBOOK_EXTRAS.items():
+    # The sheet's own cells (rows count from 1), for messages: the key cells for city and year.
+    key_cell = {
+        labels[r][0]: f"{WORKBOOK_SHEET}!B{r + 1}"
+        for r in range(header)
+        if labels[r][0] in (WORKBOOK_CITY, WORKBOOK_YEAR)
+    }
+    cells = {
+        "city": [key_cell.get(WORKBOOK_CITY, "")] * len(body),
+        "year": [key_cell.get(WORKBOOK_YEAR, "")] * len(body),
+    }
+    for head, column in {WORKBOOK_VALUE: "value", **WORKBOOK_EXTRAS}.items():
         if head in heads:
             table[column] = [r[heads.index(head)] for r in body]
-    return pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in table.items()})
+            letter = get_column_letter(heads.index(head) + 1)
+            cells[column] = [f"{WORKBOOK_SHEET}!{letter}{i + 1}" for i in lines]
+    frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in table.items()})
+    frame.attrs["cells"] = cells
+    return frame
 
 
 def _sheet(info: InputFile, book: Any, sheet: str | int | None) -> Any:

@@ -246,3 +246,22 @@ def test_the_template_command(tmp_path):
     assert missing.exit_code == 1
     assert "cannot write" in missing.output
     assert "Traceback" not in missing.output
+
+
+def test_score_messages_name_the_sheet_cell_of_a_workbook(tmp_path):
+    """A problem in a filled workbook names the cell the user sees (``Inputs!D97``), not the
+    row of the table read from it."""
+    path = tmp_path / "filled.xlsx"
+    write_template(path)
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Inputs"]
+    sheet["B2"], sheet["B3"] = "Aster", 2024
+    rows = {sheet.cell(r, 1).value: r for r in range(6, sheet.max_row + 1)}
+    sheet.cell(rows["households"], 4, "many")
+    sheet.cell(rows["population"], 4, 1000)
+    sheet.cell(rows["population"], 7, "excellent")  # not a data-quality level
+    workbook.save(path)
+    found = CliRunner().invoke(cli, ["score", str(path), "--format", "json"])
+    assert f"cell Inputs!D{rows['households']}, column 'households'" in found.stderr
+    assert f"cell Inputs!G{rows['population']}, column 'quality'" in found.stderr
+    assert f"row {rows['households'] - 5}" not in found.stderr
