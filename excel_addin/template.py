@@ -221,16 +221,23 @@ def write_template(
     engine: Engine | None = None,
     targets: TargetSet | str | os.PathLike[str] | None = None,
 ) -> TemplateReport:
-    """Write the data-collection workbook of ``engine`` (the default engine) to ``path``.
+    """Write the data-collection workbook of ``engine`` (the default engine) to ``path``; two
+    runs with the same engine and targets write byte-identical files.
 
     :param targets: the targets of the Targets sheet: a :class:`TargetSet`, or the path of a
         target CSV laid over the engine's (as ``u4ssc score --targets``); the engine's by default.
     """
+    import io
+
     from u4ssc.core import default_engine
+    from u4ssc.writers import _fixed_zip
 
     workbook, report = build_workbook(engine or default_engine(), targets)
     report.path = Path(path)
-    workbook.save(report.path)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    # Fixed zip timestamps and document dates: the same engine writes the same bytes.
+    report.path.write_bytes(_fixed_zip(buffer.getvalue()))
     return report
 
 

@@ -265,3 +265,20 @@ def test_score_messages_name_the_sheet_cell_of_a_workbook(tmp_path):
     assert f"cell Inputs!D{rows['households']}, column 'households'" in found.stderr
     assert f"cell Inputs!G{rows['population']}, column 'quality'" in found.stderr
     assert f"row {rows['households'] - 5}" not in found.stderr
+
+
+def test_two_template_runs_write_the_same_bytes(tmp_path):
+    """Fixed zip timestamps and document dates: the workbook is reproducible, like score's
+    outputs (the runs are a second apart, so a clock in the file would show)."""
+    import time
+    import zipfile
+
+    runner = CliRunner()
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    assert runner.invoke(cli, ["template", str(first)]).exit_code == 0
+    time.sleep(1.1)
+    assert runner.invoke(cli, ["template", str(second)]).exit_code == 0
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as archive:
+        assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert b"2000-01-01T00:00:00Z" in archive.read("docProps/core.xml")
