@@ -268,6 +268,7 @@ class Engine:
             )
         except DataError as error:
             raise DataError(f"{info.name}: {error}") from None
+        prepared.problems += info.problems
         prepared.from_file(info.name, first_row, info.cells)
         return prepared
 

@@ -24,11 +24,11 @@ import os
 import re
 import warnings
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from .errors import DataError
+from .errors import DataError, InputProblem
 from .model import canonical_key
 from .values import guess_decimal
 
@@ -39,7 +39,9 @@ __all__ = [
     "FORMATS",
     "WORKBOOK_CITY",
     "WORKBOOK_EXTRAS",
+    "WORKBOOK_FORMULAS",
     "WORKBOOK_ID",
+    "WORKBOOK_LOOKUP",
     "WORKBOOK_SHEET",
     "WORKBOOK_VALUE",
     "WORKBOOK_YEAR",
@@ -49,6 +51,7 @@ __all__ = [
     "csv_chunks",
     "decode_file",
     "file_format",
+    "formula_fingerprint",
     "read_input",
     "read_table",
 ]
@@ -131,6 +134,8 @@ class InputFile:
     #: of each row (``Inputs!D39``): set for a data-collection workbook, whose table rows are not
     #: its sheet's rows, so that messages name the cell a user sees.
     cells: dict[str, list[str]] | None = None
+    #: Problems with the file as a whole, found while reading it (a workbook's replaced formulas).
+    problems: list[InputProblem] = field(default_factory=list)
 
     def describe(self) -> dict[str, Any]:
         """The file as recorded in a manifest: name, format, size, hash and how it was read."""
@@ -197,6 +202,17 @@ WORKBOOK_VALUE = "value"
 WORKBOOK_EXTRAS = {"source": "source", "data quality": "quality", "comment": "comment"}
 #: How many rows from the top the header row may be.
 _WORKBOOK_HEADER_ROWS = 30
+#: The hidden sheet where the template finds each input by id, and lists the fingerprint of
+#: every formula it wrote on the KPIs sheet (headers of those two columns, in its first row).
+WORKBOOK_LOOKUP = "Lookup"
+WORKBOOK_FORMULAS = ("formula cell", "formula fingerprint")
+
+
+def formula_fingerprint(formula: object) -> str:
+    """A short fingerprint of a cell's formula, as the template wrote it: what ``u4ssc score``
+    compares to tell a formula typed over (spreadsheets' ``_xlfn.`` prefixes and case aside)."""
+    text = re.sub(r"_xl(?:fn|ws)\.", "", str(formula)).upper()
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def read_table(
@@ -549,6 +565,7 @@ def _read_xlsx(info: InputFile, data: bytes, options: ReadOptions) -> pd.DataFra
             if found is not None:
                 info.sheet = WORKBOOK_SHEET
                 info.cells = found.attrs.pop("cells")
+                info.problems = _replaced_formulas(data, found, info.cells)
                 return found
         sheet = _sheet(info, book, options.sheet)
         info.sheet = sheet.title
@@ -626,6 +643,67 @@ def _workbook_inputs(rows: list[tuple[Any, ...]]) -> pd.DataFrame | None:
     frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in table.items()})
     frame.attrs["cells"] = cells
     return frame
+
+
+def _replaced_formulas(
+    data: bytes, found: pd.DataFrame, cells: dict[str, list[str]]
+) -> list[InputProblem]:
+    """A warning for each formula the template wrote (fingerprints on the Lookup sheet) that is
+    no longer there: a value or ``NR`` typed over a KPI, which the workbook would then show
+    instead of what it computes from the inputs."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import coordinate_to_tuple
+
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        if WORKBOOK_LOOKUP not in book.sheetnames:
+            return []
+        rows = list(book[WORKBOOK_LOOKUP].iter_rows(values_only=True))
+        head = [str(c).strip().lower() if c is not None else "" for c in (rows[0] if rows else ())]
+        if not set(WORKBOOK_FORMULAS) <= set(head):
+            return []
+        at, fp = (head.index(h) for h in WORKBOOK_FORMULAS)
+        wanted: dict[str, dict[tuple[int, int], str]] = {}
+        for r in rows[1:]:
+            if len(r) > max(at, fp) and isinstance(r[at], str) and "!" in r[at]:
+                sheet, cell = r[at].rsplit("!", 1)
+                wanted.setdefault(sheet.strip("'"), {})[coordinate_to_tuple(cell)] = str(r[fp])
+        final = dict(zip(found["item"], cells.get("value", []), strict=False))
+        problems = []
+        for sheet, prints in wanted.items():
+            if sheet not in book.sheetnames:
+                continue
+            grid = list(book[sheet].iter_rows(values_only=True))
+            for (row, column), expected in sorted(prints.items()):
+                line = grid[row - 1] if row <= len(grid) else ()
+                got = line[column - 1] if column <= len(line) else None
+                if formula_fingerprint(got) == expected:
+                    continue
+                kpi = line[0] if line else None
+                where = final.get(str(kpi), "the final-values section of the Inputs sheet")
+                problems.append(
+                    InputProblem(
+                        None,
+                        None,
+                        None if got is None else str(got),
+                        "formula",
+                        f"the workbook's formula here was replaced by {got!r}, so the workbook "
+                        f"shows that for {kpi} instead of what its inputs give; u4ssc scores the "
+                        f"inputs. Type a city's own final value in {where} instead, and restore "
+                        "the formula (copy it from a fresh u4ssc template)",
+                        severity="warning",
+                        cell=f"{sheet}!{_cell_name(row, column)}",
+                    )
+                )
+        return problems
+    finally:
+        book.close()
+
+
+def _cell_name(row: int, column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(column)}{row}"
 
 
 def _sheet(info: InputFile, book: Any, sheet: str | int | None) -> Any:

@@ -11,7 +11,10 @@ spreadsheet, without Python:
 - **KPIs**: every KPI and data point, computed by formulas traced from the indicator functions
   themselves (:mod:`u4ssc.excel_addin.trace`), with the engine's statuses (``NR`` when an input is
   missing), % of target, points and band.
-- **Targets**: the engine's target set, editable; the KPIs sheet scores against it.
+- **Targets**: the engine's target set (or ``--targets``); the KPIs sheet scores against it.
+
+Every sheet is protected without a password: only the input cells take typing, and
+``u4ssc score`` warns about any KPIs formula typed over (fingerprints on the hidden Lookup sheet).
 - **Categories**, **Sub-dimensions**, **Dimensions**: the roll-ups, with coverage.
 
 ``u4ssc score OUT.xlsx`` reads the Inputs sheet back (see :mod:`u4ssc.core.readers`), so the
@@ -32,10 +35,13 @@ from u4ssc.core.catalogue import Output
 from u4ssc.core.provenance import QUALITY_LEVELS
 from u4ssc.core.readers import (
     WORKBOOK_CITY,
+    WORKBOOK_FORMULAS,
     WORKBOOK_ID,
+    WORKBOOK_LOOKUP,
     WORKBOOK_SHEET,
     WORKBOOK_VALUE,
     WORKBOOK_YEAR,
+    formula_fingerprint,
 )
 from u4ssc.core.result import NO_BENCHMARK
 from u4ssc.core.scoring import COVERAGE, OFFICIAL_DIMENSIONS, Bands, benchmark_of, direction_of
@@ -58,7 +64,7 @@ __all__ = ["DATA_QUALITY_LEVELS", "TemplateReport", "build_workbook", "write_tem
 #: the drop-down offers exactly what the reader accepts).
 DATA_QUALITY_LEVELS = QUALITY_LEVELS
 
-KPIS, TARGETS, LISTS, LOOKUP = "KPIs", "Targets", "Lists", "Lookup"
+KPIS, TARGETS, LISTS, LOOKUP = "KPIs", "Targets", "Lists", WORKBOOK_LOOKUP
 ROLLUP_SHEETS = {
     "category": "Categories",
     "subdimension": "Sub-dimensions",
@@ -265,7 +271,9 @@ def build_workbook(
     for position, (level, title) in enumerate(ROLLUP_SHEETS.items(), start=4):
         _write_rollup(workbook.create_sheet(title, position), engine, layout, level)
     _write_about(about, engine, report, target_set)
+    _fingerprint_formulas(workbook[LOOKUP], workbook[KPIS])
     _define_names(workbook, layout)
+    _protect(workbook)
     workbook.calculation = CalcProperties(fullCalcOnLoad=True)
     return workbook, report
 
@@ -635,8 +643,9 @@ def _write_targets(ws: Worksheet, engine: Engine, layout: _Layout, target_set: T
 
     ws["A1"] = "Targets the KPIs sheet scores against"
     ws["A2"] = (
-        f"Target set {target_set.name} (fingerprint {target_set.fingerprint}). Change a target "
-        "here and the KPIs sheet follows; u4ssc score uses its own target set (--targets FILE)."
+        f"Target set {target_set.name} (fingerprint {target_set.fingerprint}). To score against "
+        "your own targets, write the workbook with u4ssc template --targets FILE and score it with "
+        "u4ssc score --targets FILE: the sheet is locked so that the two cannot drift apart."
     )
     _header(ws, _TARGET_HEADER_ROW, TARGET_HEADERS)
     for output in engine.outputs:
@@ -663,7 +672,6 @@ def _write_targets(ws: Worksheet, engine: Engine, layout: _Layout, target_set: T
         showErrorMessage=True,
     )
     ws.add_data_validation(check)
-    _style(ws, [f"{TARGET['target']}{first}:{TARGET['direction']}{last}"], _INPUT)
     _widths(ws, {"A": 30, "B": 46, "C": 22, "G": 60, "H": 40})
     ws.freeze_panes = f"B{first}"
 
@@ -776,6 +784,33 @@ def _write_lookup(ws: Worksheet, layout: _Layout) -> None:
     ws.sheet_state = "hidden"
 
 
+def _fingerprint_formulas(lookup: Worksheet, kpis: Worksheet) -> None:
+    """List every formula of the KPIs sheet with its fingerprint: ``u4ssc score`` reports any
+    that was typed over (:func:`u4ssc.core.readers.formula_fingerprint`)."""
+    column = len(LOOKUP_COLUMNS.headers) + 2
+    for offset, header in enumerate(WORKBOOK_FORMULAS):
+        lookup.cell(1, column + offset, header)
+    row = 1
+    for line in kpis.iter_rows(min_row=_KPI_HEADER_ROW + 1):
+        for cell in line:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                row += 1
+                lookup.cell(row, column, f"{KPIS}!{cell.coordinate}")
+                lookup.cell(row, column + 1, formula_fingerprint(cell.value))
+
+
+def _protect(workbook: Workbook) -> None:
+    """Protect every sheet, without a password: only the cells styled as inputs (the city, year,
+    values, years, sources, data quality and comments) take typing; formulas, targets and the
+    structure are locked. Sorting, filtering and resizing stay allowed (Review > Unprotect
+    Sheet lifts it; no password is asked)."""
+    for ws in workbook.worksheets:
+        protection = ws.protection
+        protection.sheet = True
+        protection.sort = protection.autoFilter = False
+        protection.formatColumns = protection.formatRows = False
+
+
 def _write_lists(ws: Worksheet) -> None:
     ws["A1"], ws["B1"] = "data quality", "direction"
     for row, level in enumerate(DATA_QUALITY_LEVELS, start=2):
@@ -791,10 +826,14 @@ def _write_lists(ws: Worksheet) -> None:
 def _register_styles(workbook: Workbook) -> None:
     """The cell styles, registered once: assigning a style by name is cheap, building one per
     cell is not."""
-    from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
+    from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill, Protection
 
     for style in (
-        NamedStyle(_INPUT, fill=PatternFill("solid", fgColor=_INPUT_FILL)),
+        NamedStyle(
+            _INPUT,
+            fill=PatternFill("solid", fgColor=_INPUT_FILL),
+            protection=Protection(locked=False),
+        ),
         NamedStyle(_HELPER, font=Font(color=_HELPER_FONT)),
         NamedStyle(_TEXT, alignment=Alignment(wrap_text=True, vertical="top")),
         NamedStyle(_HEADER, font=Font(bold=True), fill=PatternFill("solid", fgColor=_HEADER_FILL)),

@@ -118,6 +118,17 @@ def _reorder(case: Case, path: Path, order: Callable[[list[int], Any], list[int]
     return Case(case.engine, path, case.untranslated)
 
 
+def _typed_over(case: Case, path: Path) -> Case:
+    """The filled workbook of ``case`` with a number and ``NR`` typed over two KPI formulas."""
+    workbook = openpyxl.load_workbook(case.filled)
+    kpis = workbook["KPIs"]
+    rows = {kpis.cell(r, 1).value: r for r in range(5, kpis.max_row + 1)}
+    kpis[f"H{rows['EC: ICT: ICT: 1C']}"] = 45
+    kpis[f"H{rows['EN: EN: WS: 2C']}"] = "NR"
+    workbook.save(path)
+    return Case(case.engine, path, case.untranslated)
+
+
 def _shuffled(rows: list[int], sheet: Any) -> list[int]:
     return random.Random(14).sample(rows, len(rows))
 
@@ -198,6 +209,7 @@ def cases(tmp_path_factory) -> dict[str, Case]:
     # Sorting or shuffling the Inputs rows changes nothing: each KPI finds its inputs by id.
     found["shuffled"] = _reorder(found["awkward"], work / "shuffled.xlsx", _shuffled)
     found["sorted"] = _reorder(found["brindle"], work / "sorted.xlsx", _by_description)
+    found["typed"] = _typed_over(found["brindle"], work / "typed.xlsx")
     _recalculate(found, work)
     return found
 
@@ -280,6 +292,25 @@ def test_the_reordered_workbooks_are_really_reordered(cases):
         before = [c.value for c in first["A"][5:]]
         assert sorted(ids, key=str) == sorted(before, key=str), name
         assert sum(a == b for a, b in zip(ids, before, strict=True)) < len(ids) / 10, name
+
+
+def test_score_reports_kpi_formulas_typed_over_in_a_saved_workbook(cases):
+    """Typed over, then saved by a spreadsheet: u4ssc score names the two cells (and raises no
+    false alarm on a workbook the spreadsheet saved untouched)."""
+
+    def replaced(path: Path) -> list[str]:
+        found = CliRunner().invoke(cli, ["score", str(path), "--format", "json"])
+        assert found.exit_code == 0, found.output
+        return [line for line in found.stderr.splitlines() if "formula here was replaced" in line]
+
+    typed = replaced(cases["typed"].recalculated)
+    kpis = {row["id"]: row for row in _table(cases["typed"].workbook["KPIs"], 4)}
+    assert kpis["EC: ICT: ICT: 1C"]["value"] == 45  # what the workbook now shows
+    assert len(typed) == 2, typed
+    assert "KPIs!H5: " in typed[0]
+    assert "replaced by 45" in typed[0]
+    assert "replaced by 'NR'" in typed[1]
+    assert replaced(cases["brindle"].recalculated) == []
 
 
 def test_the_awkward_inputs_are_really_awkward(cases):

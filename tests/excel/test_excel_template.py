@@ -282,3 +282,45 @@ def test_two_template_runs_write_the_same_bytes(tmp_path):
     with zipfile.ZipFile(first) as archive:
         assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         assert b"2000-01-01T00:00:00Z" in archive.read("docProps/core.xml")
+
+
+def test_sheets_are_protected_and_only_input_cells_take_typing(official):
+    _, workbook, _ = official
+    for ws in workbook.worksheets:
+        assert ws.protection.sheet, ws.title
+        assert not ws.protection.password, ws.title  # no password: documented in docs/excel.md
+        assert ws.protection.sort is False  # sorting stays allowed
+    inputs, kpis = workbook["Inputs"], workbook["KPIs"]
+    for cell in ("B2", "B3", "D6", "E6", "F6", "G6", "H6"):
+        assert inputs[cell].protection.locked is False, cell
+    for cell in ("A6", "C6", "L6", "M6", "N6"):
+        assert inputs[cell].protection.locked is not False, cell
+    assert all(c.protection.locked is not False for line in kpis["A5:R116"] for c in line)
+    assert workbook["Targets"]["D5"].protection.locked is not False
+
+
+def test_score_warns_about_a_kpi_formula_typed_over(tmp_path):
+    path = tmp_path / "typed.xlsx"
+    write_template(path)
+    workbook = openpyxl.load_workbook(path)
+    kpis = workbook["KPIs"]
+    rows = {kpis.cell(r, 1).value: r for r in range(5, kpis.max_row + 1)}
+    kpis[f"H{rows['EC: ICT: ICT: 1C']}"] = 45
+    kpis[f"I{rows['EC: ICT: ICT: 3C']}"] = "NR"
+    kpis[f"R{rows['EC: ICT: ICT: 3C']}"] = "=1+1"  # another formula is no formula of u4ssc
+    workbook.save(path)
+    inputs = workbook["Inputs"]
+    final = next(
+        r for r in range(6, inputs.max_row + 1) if inputs.cell(r, 1).value == "EC: ICT: ICT: 1C"
+    )
+    found = CliRunner().invoke(cli, ["score", str(path), "--format", "json"])
+    replaced = [line for line in found.stderr.splitlines() if "formula here was replaced" in line]
+    assert len(replaced) == 3, found.stderr
+    assert f"cell KPIs!H{rows['EC: ICT: ICT: 1C']}: " in replaced[0]
+    assert f"final value in Inputs!D{final} instead" in replaced[0]
+    assert "replaced by 'NR'" in replaced[1]
+    assert "replaced by '=1+1'" in replaced[2]
+    clean = tmp_path / "clean.xlsx"
+    write_template(clean)
+    untouched = CliRunner().invoke(cli, ["score", str(clean), "--format", "json"])
+    assert "formula here was replaced" not in untouched.stderr
