@@ -52,6 +52,7 @@ __all__ = [
     "decode_file",
     "file_format",
     "formula_fingerprint",
+    "percent_format",
     "read_input",
     "read_table",
 ]
@@ -565,7 +566,7 @@ def _read_xlsx(info: InputFile, data: bytes, options: ReadOptions) -> pd.DataFra
             if found is not None:
                 info.sheet = WORKBOOK_SHEET
                 info.cells = found.attrs.pop("cells")
-                info.problems = _replaced_formulas(data, found, info.cells)
+                info.problems = _workbook_checks(data, found, info.cells)
                 return found
         sheet = _sheet(info, book, options.sheet)
         info.sheet = sheet.title
@@ -645,59 +646,101 @@ def _workbook_inputs(rows: list[tuple[Any, ...]]) -> pd.DataFrame | None:
     return frame
 
 
-def _replaced_formulas(
+def percent_format(number_format: object) -> bool:
+    """Whether a cell's number format shows its number as a percentage (``0.0%``, not ``"%"``
+    in quotes): such a cell holding 0.97 shows, and means, 97 %."""
+    text = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", str(number_format or ""))
+    return "%" in text
+
+
+def _workbook_checks(
     data: bytes, found: pd.DataFrame, cells: dict[str, list[str]]
+) -> list[InputProblem]:
+    """What the cells' values alone do not tell, read from the workbook's formulas and formats:
+    a number in a %-formatted value cell is read as what it shows (0.97 as 97, in ``found``),
+    and each replaced KPIs formula is reported (:func:`_replaced_formulas`)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        _percent_cells(book[WORKBOOK_SHEET], found, cells.get("value", []))
+        return _replaced_formulas(book, found, cells)
+    finally:
+        book.close()
+
+
+def _percent_cells(sheet: Any, found: pd.DataFrame, value_cells: list[str]) -> None:
+    """Scale the numbers of %-formatted value cells by 100, in place."""
+    import pandas as pd
+    from openpyxl.utils import coordinate_to_tuple
+
+    where = [coordinate_to_tuple(c.split("!", 1)[1]) for c in value_cells]
+    if not where:
+        return
+    column = where[0][1]
+    shown = set()
+    for line in sheet.iter_rows(min_col=column, max_col=column):
+        for cell in line:
+            value = getattr(cell, "value", None)
+            number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if number and percent_format(getattr(cell, "number_format", None)):
+                shown.add(cell.row)
+    values = found["value"].to_numpy(dtype=object, copy=True)
+    for i, (row, _) in enumerate(where):
+        value = values[i]
+        if row in shown and isinstance(value, (int, float)) and not isinstance(value, bool):
+            values[i] = value * 100
+    found["value"] = pd.Series(values, dtype=object)
+
+
+def _replaced_formulas(
+    book: Any, found: pd.DataFrame, cells: dict[str, list[str]]
 ) -> list[InputProblem]:
     """A warning for each formula the template wrote (fingerprints on the Lookup sheet) that is
     no longer there: a value or ``NR`` typed over a KPI, which the workbook would then show
     instead of what it computes from the inputs."""
-    from openpyxl import load_workbook
     from openpyxl.utils import coordinate_to_tuple
 
-    book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    try:
-        if WORKBOOK_LOOKUP not in book.sheetnames:
-            return []
-        rows = list(book[WORKBOOK_LOOKUP].iter_rows(values_only=True))
-        head = [str(c).strip().lower() if c is not None else "" for c in (rows[0] if rows else ())]
-        if not set(WORKBOOK_FORMULAS) <= set(head):
-            return []
-        at, fp = (head.index(h) for h in WORKBOOK_FORMULAS)
-        wanted: dict[str, dict[tuple[int, int], str]] = {}
-        for r in rows[1:]:
-            if len(r) > max(at, fp) and isinstance(r[at], str) and "!" in r[at]:
-                sheet, cell = r[at].rsplit("!", 1)
-                wanted.setdefault(sheet.strip("'"), {})[coordinate_to_tuple(cell)] = str(r[fp])
-        final = dict(zip(found["item"], cells.get("value", []), strict=False))
-        problems = []
-        for sheet, prints in wanted.items():
-            if sheet not in book.sheetnames:
+    if WORKBOOK_LOOKUP not in book.sheetnames:
+        return []
+    rows = list(book[WORKBOOK_LOOKUP].iter_rows(values_only=True))
+    head = [str(c).strip().lower() if c is not None else "" for c in (rows[0] if rows else ())]
+    if not set(WORKBOOK_FORMULAS) <= set(head):
+        return []
+    at, fp = (head.index(h) for h in WORKBOOK_FORMULAS)
+    wanted: dict[str, dict[tuple[int, int], str]] = {}
+    for r in rows[1:]:
+        if len(r) > max(at, fp) and isinstance(r[at], str) and "!" in r[at]:
+            sheet, cell = r[at].rsplit("!", 1)
+            wanted.setdefault(sheet.strip("'"), {})[coordinate_to_tuple(cell)] = str(r[fp])
+    final = dict(zip(found["item"], cells.get("value", []), strict=False))
+    problems = []
+    for sheet, prints in wanted.items():
+        if sheet not in book.sheetnames:
+            continue
+        grid = list(book[sheet].iter_rows(values_only=True))
+        for (row, column), expected in sorted(prints.items()):
+            line = grid[row - 1] if row <= len(grid) else ()
+            got = line[column - 1] if column <= len(line) else None
+            if formula_fingerprint(got) == expected:
                 continue
-            grid = list(book[sheet].iter_rows(values_only=True))
-            for (row, column), expected in sorted(prints.items()):
-                line = grid[row - 1] if row <= len(grid) else ()
-                got = line[column - 1] if column <= len(line) else None
-                if formula_fingerprint(got) == expected:
-                    continue
-                kpi = line[0] if line else None
-                where = final.get(str(kpi), "the final-values section of the Inputs sheet")
-                problems.append(
-                    InputProblem(
-                        None,
-                        None,
-                        None if got is None else str(got),
-                        "formula",
-                        f"the workbook's formula here was replaced by {got!r}, so the workbook "
-                        f"shows that for {kpi} instead of what its inputs give; u4ssc scores the "
-                        f"inputs. Type a city's own final value in {where} instead, and restore "
-                        "the formula (copy it from a fresh u4ssc template)",
-                        severity="warning",
-                        cell=f"{sheet}!{_cell_name(row, column)}",
-                    )
+            kpi = line[0] if line else None
+            where = final.get(str(kpi), "the final-values section of the Inputs sheet")
+            problems.append(
+                InputProblem(
+                    None,
+                    None,
+                    None if got is None else str(got),
+                    "formula",
+                    f"the workbook's formula here was replaced by {got!r}, so the workbook "
+                    f"shows that for {kpi} instead of what its inputs give; u4ssc scores the "
+                    f"inputs. Type a city's own final value in {where} instead, and restore "
+                    "the formula (copy it from a fresh u4ssc template)",
+                    severity="warning",
+                    cell=f"{sheet}!{_cell_name(row, column)}",
                 )
-        return problems
-    finally:
-        book.close()
+            )
+    return problems
 
 
 def _cell_name(row: int, column: int) -> str:

@@ -133,6 +133,14 @@ ROLLUP_HEADERS = (
 _INPUT_HEADER_ROW, _KPI_HEADER_ROW, _TARGET_HEADER_ROW, _ROLLUP_HEADER_ROW = 5, 4, 4, 4
 #: Short texts the value column shows for statuses without a number (status code 2 to 5).
 _SHORT = tuple(STATUS_SHORT[Status(code)] for code in range(Status.NOT_REPORTED, Status.ERROR + 1))
+#: How a share typed as a percentage shows: 97 % (stored as 0.97, read as 97).
+PERCENT_FORMAT = "0.0#%"
+_PROMPTS = {
+    "plain": "A number in the unit shown; NR if not reported; N/A: reason if not applicable.",
+    "count": "A whole number; NR if not reported; N/A: reason if not applicable.",
+    "percent": "A percentage: type 97 % (or 97 in this %-formatted cell); NR if not reported; "
+    "N/A: reason if not applicable.",
+}
 _BAND_COLOURS = ("F8696B", "FFD966", "B7E1A1", "63BE7B")  # 1 to 4 points
 _INPUT_FILL, _HELPER_FONT, _HEADER_FILL = "FFF2CC", "808080", "D9E1F2"
 _WORD_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"
@@ -312,9 +320,11 @@ def _write_inputs(ws: Worksheet, engine: Engine, layout: _Layout) -> None:
         "computed: they read each value the way u4ssc does."
     )
     _header(ws, _INPUT_HEADER_ROW, INPUT_HEADERS)
+    kinds: dict[str, list[int]] = {}  # the rows of each kind of value check
     for name, item in engine.catalogue.items.items():
         text = f"{item.title}: {item.description}"
         _input_row(ws, layout.item_row[name], item.name, text, item)
+        kinds.setdefault(_check_kind(item), []).append(layout.item_row[name])
     ws.cell(
         layout.section_row,
         2,
@@ -325,7 +335,30 @@ def _write_inputs(ws: Worksheet, engine: Engine, layout: _Layout) -> None:
         reported = engine.matcher.reported[output.id]
         text = f"Final value of {output.name}, reported directly"
         _input_row(ws, layout.reported_row[output.id], output.id, text, reported)
-    _style_inputs(ws, layout)
+        kinds.setdefault(_check_kind(reported), []).append(layout.reported_row[output.id])
+    _style_inputs(ws, layout, kinds)
+
+
+def _runs(column: str, rows: Iterable[int]) -> str:
+    """Rows of one column as few ranges as can be: ``D6:D9 D12 D15:D20``, first row first."""
+    ordered, runs = sorted(rows), []
+    start = end = ordered[0]
+    for row in [*ordered[1:], None]:
+        if row is not None and row == end + 1:
+            end = row
+            continue
+        runs.append(f"{column}{start}" if start == end else f"{column}{start}:{column}{end}")
+        if row is not None:
+            start = end = row
+    return " ".join(runs)
+
+
+def _check_kind(item: DataItem) -> str:
+    """Which value check a cell gets: ``percent`` (a share, typed as a percentage), ``count``
+    (whole numbers only) or ``plain``."""
+    if item.unit.startswith("%"):
+        return "percent"
+    return "count" if item.kind == Kind.COUNT else "plain"
 
 
 def _input_row(ws: Worksheet, row: int, identifier: str, text: str, item: DataItem) -> None:
@@ -376,10 +409,10 @@ def _input_status(row: int) -> str:
     """
     value, kind = _ref(INPUT, WORKBOOK_VALUE, row), _ref(INPUT, "kind", row)
     low, high = _ref(INPUT, "minimum", row), _ref(INPUT, "maximum", row)
-    text = _text_of(value)
+    text, number = _text_of(value), _scaled(value)
     yes_no = f'{kind}="{Kind.YES_NO}"'
     in_bounds = (
-        f'AND(OR({low}="",{value}>={low}),OR({high}="",{value}<={high}),'
+        f'AND(OR({low}="",{number}>={low}),OR({high}="",{number}<={high}),'
         f"OR(NOT({yes_no}),{value}=0,{value}=1))"
     )
     return (
@@ -396,45 +429,62 @@ def _input_number(row: int) -> str:
     """The usable number of one input cell, or empty text."""
     value, status = _ref(INPUT, WORKBOOK_VALUE, row), _ref(INPUT, "status code", row)
     return (
-        f"IF({status}=0,IF(ISLOGICAL({value}),IF({value},1,0),IF(ISNUMBER({value}),{value},"
+        f"IF({status}=0,IF(ISLOGICAL({value}),IF({value},1,0),IF(ISNUMBER({value}),{_scaled(value)},"
         f'IF({_any_of(_text_of(value), YES_TEXTS)},1,0))),"")'
     )
 
 
-def _value_check(row: int) -> str:
+def _value_check(row: int, check: str) -> str:
     """A data-validation rule for a value cell (spreadsheets allow 255 characters): a number
-    within bounds, yes or no, empty, NR or N/A. The status column has the full rules."""
+    within bounds (a whole one for a count; a percentage read as what it shows), yes or no,
+    empty, NR or N/A. The status column has the full rules."""
     value, kind = _ref(INPUT, WORKBOOK_VALUE, row), _ref(INPUT, "kind", row)
     low, high = _ref(INPUT, "minimum", row), _ref(INPUT, "maximum", row)
     text = f"UPPER(TRIM({value}))"
+    number = f"{value}*100" if check == "percent" else value
+    whole = f",INT({value})={value}" if check == "count" else ""
     return (
-        f'OR(AND(ISNUMBER({value}),OR({low}="",{value}>={low}),OR({high}="",{value}<={high})),'
+        f'OR(AND(ISNUMBER({value}),OR({low}="",{number}>={low}),OR({high}="",{number}<={high})'
+        f"{whole}),"
         f'{text}="",{text}="NR",LEFT({text},3)="N/A",'
         f'AND({kind}="{Kind.YES_NO}",OR({text}="YES",{text}="NO")))'
     )
+
+
+def _scaled(value: str) -> str:
+    """The number a value cell means: 0.97 in a cell formatted as a percentage is 97 (what it
+    shows, ``97 %``), as :func:`u4ssc.core.readers.percent_format` reads it."""
+    return f'IF(LEFT(CELL("format",{value}),1)="P",{value}*100,{value})'
 
 
 def _input_labels() -> list[str]:
     return ["ok", "", *(Status(code).label for code in range(Status.NOT_REPORTED, Status.ERROR))]
 
 
-def _style_inputs(ws: Worksheet, layout: _Layout) -> None:
+def _style_inputs(ws: Worksheet, layout: _Layout, kinds: Mapping[str, list[int]]) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     first, last = _INPUT_HEADER_ROW + 1, layout.last_input_row
     _style(ws, ["B2:B3", f"{INPUT[WORKBOOK_VALUE]}{first}:{INPUT['comment']}{last}"], _INPUT)
     _style(ws, [f"{INPUT['kind']}{first}:{INPUT['status']}{last}"], _HELPER)
+    column = INPUT[WORKBOOK_VALUE]
+    for row in kinds.get("percent", []):
+        ws[f"{column}{row}"].number_format = PERCENT_FORMAT
     checks = [
         DataValidation(
             type="custom",
-            formula1=_value_check(first),
-            sqref=f"{INPUT[WORKBOOK_VALUE]}{first}:{INPUT[WORKBOOK_VALUE]}{last}",
+            formula1=_value_check(min(rows), check),
+            sqref=_runs(column, rows),
             errorTitle="Not a value u4ssc can read",
-            error="Type a number within the minimum and maximum (yes or no for a yes/no item), "
-            "leave the cell empty or type NR when not reported, or N/A: reason.",
+            error="Type a number within the minimum and maximum (a whole number for a count, "
+            "yes or no for a yes/no item), leave the cell empty or type NR when not reported, "
+            "or N/A: reason.",
             promptTitle="Value",
-            prompt="A number in the unit shown; NR if not reported; N/A: reason if not applicable.",
-        ),
+            prompt=_PROMPTS[check],
+        )
+        for check, rows in kinds.items()
+    ]
+    checks += [
         DataValidation(
             type="whole",
             operator="between",

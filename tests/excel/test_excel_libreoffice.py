@@ -129,6 +129,20 @@ def _typed_over(case: Case, path: Path) -> Case:
     return Case(case.engine, path, case.untranslated)
 
 
+def _percentages(case: Case, path: Path) -> Case:
+    """Final values typed as Excel stores them: "97 %" in a %-formatted cell is 0.97; 45 in a
+    cell whose format a paste replaced (General) is 45."""
+    workbook = openpyxl.load_workbook(case.filled)
+    sheet = workbook["Inputs"]
+    rows = {sheet.cell(r, 1).value: r for r in range(6, sheet.max_row + 1)}
+    assert sheet[f"D{rows['EC: ICT: ICT: 1C']}"].number_format.endswith("%")
+    sheet[f"D{rows['EC: ICT: ICT: 1C']}"] = 0.97
+    plain = sheet[f"D{rows['EC: ICT: ICT: 2C']}"]
+    plain.value, plain.number_format = 45, "General"
+    workbook.save(path)
+    return Case(case.engine, path, case.untranslated)
+
+
 def _shuffled(rows: list[int], sheet: Any) -> list[int]:
     return random.Random(14).sample(rows, len(rows))
 
@@ -210,6 +224,7 @@ def cases(tmp_path_factory) -> dict[str, Case]:
     found["shuffled"] = _reorder(found["awkward"], work / "shuffled.xlsx", _shuffled)
     found["sorted"] = _reorder(found["brindle"], work / "sorted.xlsx", _by_description)
     found["typed"] = _typed_over(found["brindle"], work / "typed.xlsx")
+    found["percent"] = _percentages(found["brindle"], work / "percent.xlsx")
     _recalculate(found, work)
     return found
 
@@ -237,6 +252,7 @@ def _same_number(got: Any, expected: float | None) -> bool:
         "arithmetic-gaps",
         "shuffled",
         "sorted",
+        "percent",
     ],
 )
 def test_the_workbook_computes_what_u4ssc_score_computes(cases, name):
@@ -292,6 +308,15 @@ def test_the_reordered_workbooks_are_really_reordered(cases):
         before = [c.value for c in first["A"][5:]]
         assert sorted(ids, key=str) == sorted(before, key=str), name
         assert sum(a == b for a, b in zip(ids, before, strict=True)) < len(ids) / 10, name
+
+
+def test_97_percent_typed_is_97_percent_in_the_workbook_and_the_engine(cases):
+    kpis = {row["id"]: row for row in _table(cases["percent"].workbook["KPIs"], 4)}
+    scored = {r["code"]: r for r in cases["percent"].scored if not r["data_point"]}
+    for code, shown in (("EC: ICT: ICT: 1C", 97.0), ("EC: ICT: ICT: 2C", 45.0)):
+        assert kpis[code]["status"] == scored[code]["status"] == "reported"
+        assert math.isclose(kpis[code]["value"], shown, rel_tol=1e-12), kpis[code]
+        assert math.isclose(scored[code]["value"], shown, rel_tol=1e-12), scored[code]
 
 
 def test_score_reports_kpi_formulas_typed_over_in_a_saved_workbook(cases):

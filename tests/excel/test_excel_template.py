@@ -173,10 +173,21 @@ def test_validation_and_formatting_are_in_place(official):
     inputs = workbook["Inputs"]
     checks = inputs.data_validations.dataValidation
     kinds = sorted(check.type for check in checks)
-    assert kinds == ["custom", "list", "whole"]
-    custom = next(check for check in checks if check.type == "custom")
-    assert len(custom.formula1) <= 255  # the spreadsheet limit
-    assert str(custom.sqref).startswith("D6:D")
+    assert kinds == ["custom", "custom", "custom", "list", "whole"]
+    custom = [check for check in checks if check.type == "custom"]
+    assert all(len(check.formula1) <= 255 for check in custom)  # the spreadsheet limit
+    assert str(custom[0].sqref).startswith("D6:D")
+    # Every value cell has exactly one check; counts take whole numbers only; a share is
+    # checked as the percentage it shows.
+    cells = [c for check in custom for r in check.sqref.ranges for c in r.cells]
+    assert len(cells) == len(set(cells)) == inputs.max_row - 6
+    by_prompt = {check.prompt.split(";")[0]: check for check in custom}
+    assert "INT(D6)=D6" in by_prompt["A whole number"].formula1
+    percent = by_prompt["A percentage: type 97 % (or 97 in this %-formatted cell)"]
+    first = min(r.min_row for r in percent.sqref.ranges)
+    assert f"D{first}*100<=" in percent.formula1
+    assert inputs[f"D{first}"].number_format == "0.0#%"
+    assert inputs["D6"].number_format == "General"  # population: a count
     levels = [workbook["Lists"].cell(r, 1).value for r in range(2, 8)]
     assert tuple(levels) == DATA_QUALITY_LEVELS
     assert len(workbook["KPIs"].conditional_formatting) >= 2
@@ -324,3 +335,20 @@ def test_score_warns_about_a_kpi_formula_typed_over(tmp_path):
     write_template(clean)
     untouched = CliRunner().invoke(cli, ["score", str(clean), "--format", "json"])
     assert "formula here was replaced" not in untouched.stderr
+
+
+def test_score_reads_a_percent_formatted_cell_as_what_it_shows(tmp_path):
+    path = tmp_path / "percent.xlsx"
+    write_template(path)
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Inputs"]
+    sheet["B2"], sheet["B3"] = "Aster", 2024
+    rows = {sheet.cell(r, 1).value: r for r in range(6, sheet.max_row + 1)}
+    sheet[f"D{rows['EC: ICT: ICT: 1C']}"] = 0.97  # "97 %" as Excel stores it
+    sheet[f"D{rows['EC: ICT: ICT: 2C']}"] = 45
+    sheet[f"D{rows['EC: ICT: ICT: 2C']}"].number_format = "General"
+    workbook.save(path)
+    records = default_engine().score(path).records()
+    values = {r["code"]: r["value"] for r in records if not r["data_point"]}
+    assert values["EC: ICT: ICT: 1C"] == pytest.approx(97.0)
+    assert values["EC: ICT: ICT: 2C"] == 45.0
