@@ -140,6 +140,7 @@ _PROMPTS = {
     "count": "A whole number; NR if not reported; N/A: reason if not applicable.",
     "percent": "A percentage: type 97 % (or 97 in this %-formatted cell); NR if not reported; "
     "N/A: reason if not applicable.",
+    "yes/no": "yes or no; NR if not reported; N/A: reason if not applicable.",
 }
 _BAND_COLOURS = ("F8696B", "FFD966", "B7E1A1", "63BE7B")  # 1 to 4 points
 _INPUT_FILL, _HELPER_FONT, _HEADER_FILL = "FFF2CC", "808080", "D9E1F2"
@@ -299,6 +300,8 @@ def _defined_names(items: Iterable[str]) -> dict[str, str]:
 def _define_names(workbook: Workbook, layout: _Layout) -> None:
     from openpyxl.workbook.defined_name import DefinedName
 
+    for header, name in _LIST_NAMES.items():
+        workbook.defined_names[name] = DefinedName(name, attr_text=_list_range(header))
     for item, name in layout.names.items():
         ref = layout.found(item, "number")
         workbook.defined_names[name] = DefinedName(name, attr_text=ref)
@@ -320,7 +323,7 @@ def _write_inputs(ws: Worksheet, engine: Engine, layout: _Layout) -> None:
         "computed: they read each value the way u4ssc does."
     )
     _header(ws, _INPUT_HEADER_ROW, INPUT_HEADERS)
-    kinds: dict[str, list[int]] = {}  # the rows of each kind of value check
+    kinds: dict[_Check, list[int]] = {}  # the rows of each value check
     for name, item in engine.catalogue.items.items():
         text = f"{item.title}: {item.description}"
         _input_row(ws, layout.item_row[name], item.name, text, item)
@@ -353,12 +356,19 @@ def _runs(column: str, rows: Iterable[int]) -> str:
     return " ".join(runs)
 
 
-def _check_kind(item: DataItem) -> str:
+_Check = tuple[str, float, float]
+
+
+def _check_kind(item: DataItem) -> _Check:
     """Which value check a cell gets: ``percent`` (a share, typed as a percentage), ``count``
-    (whole numbers only) or ``plain``."""
-    if item.unit.startswith("%"):
-        return "percent"
-    return "count" if item.kind == Kind.COUNT else "plain"
+    (whole numbers only), ``yes/no`` or ``plain``; with the item's bounds."""
+    if item.kind == Kind.YES_NO:
+        kind = "yes/no"
+    elif item.unit.startswith("%"):
+        kind = "percent"
+    else:
+        kind = "count" if item.kind == Kind.COUNT else "plain"
+    return kind, item.lower, item.upper
 
 
 def _input_row(ws: Worksheet, row: int, identifier: str, text: str, item: DataItem) -> None:
@@ -434,20 +444,34 @@ def _input_number(row: int) -> str:
     )
 
 
-def _value_check(row: int, check: str) -> str:
-    """A data-validation rule for a value cell (spreadsheets allow 255 characters): a number
-    within bounds (a whole one for a count; a percentage read as what it shows), yes or no,
-    empty, NR or N/A. The status column has the full rules."""
-    value, kind = _ref(INPUT, WORKBOOK_VALUE, row), _ref(INPUT, "kind", row)
-    low, high = _ref(INPUT, "minimum", row), _ref(INPUT, "maximum", row)
-    text = f"UPPER(TRIM({value}))"
-    number = f"{value}*100" if check == "percent" else value
-    whole = f",INT({value})={value}" if check == "count" else ""
+def _value_check(row: int, check: _Check) -> str:
+    """A data-validation rule for a value cell (spreadsheets allow 255 characters), with the
+    status column's rules: a number within the item's bounds (0 or 1 for yes/no, a whole one
+    for a count, a percentage read as what it shows), or a text of u4ssc's cell parser looked
+    up on the Lists sheet (workbook names ``u4ssc_nr`` and so on): not reported, yes or no for
+    a yes/no item, an N/A word alone or followed by a reason (``N/A: no metro``, not ``N/Ax``).
+    """
+    kind, lower, upper = check
+    value = _ref(INPUT, WORKBOOK_VALUE, row)
+    # MATCH ignores case; the word-character list has both cases, for FIND.
+    text, lowered = f"TRIM({value})", _text_of(value)
+    number = f"{value}*100" if kind == "percent" else value
+    tests = [f"{number}>={number_text(lower)}"] if lower > float("-inf") else []
+    tests += [f"{number}<={number_text(upper)}"] if upper < float("inf") else []
+    tests += [f"INT({value})={value}"] if kind == "count" else []
+    if kind == "yes/no":
+        tests = [f"{value}=0", f"{value}=1"]
+        given = f"OR({','.join(tests)})"
+        texts = f"ISNUMBER(MATCH({text},{_LIST_NAMES['yes or no']},0)),"
+    else:
+        given = f"AND({','.join(tests)})" if tests else "TRUE"
+        texts = ""
+    words, chars = _LIST_NAMES["not applicable"], _LIST_NAMES["word characters"]
     return (
-        f'OR(AND(ISNUMBER({value}),OR({low}="",{number}>={low}),OR({high}="",{number}<={high})'
-        f"{whole}),"
-        f'{text}="",{text}="NR",LEFT({text},3)="N/A",'
-        f'AND({kind}="{Kind.YES_NO}",OR({text}="YES",{text}="NO")))'
+        f'IF(ISNUMBER({value}),{given},OR({texts}{text}="",'
+        f"ISNUMBER(MATCH({text},{_LIST_NAMES['not reported']},0)),"
+        f"SUMPRODUCT((LEFT({lowered},LEN({words}))={words})*"
+        f'ISERROR(FIND(MID({text}&"!",LEN({words})+1,1),{chars})))>0))'
     )
 
 
@@ -461,15 +485,16 @@ def _input_labels() -> list[str]:
     return ["ok", "", *(Status(code).label for code in range(Status.NOT_REPORTED, Status.ERROR))]
 
 
-def _style_inputs(ws: Worksheet, layout: _Layout, kinds: Mapping[str, list[int]]) -> None:
+def _style_inputs(ws: Worksheet, layout: _Layout, kinds: Mapping[_Check, list[int]]) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     first, last = _INPUT_HEADER_ROW + 1, layout.last_input_row
     _style(ws, ["B2:B3", f"{INPUT[WORKBOOK_VALUE]}{first}:{INPUT['comment']}{last}"], _INPUT)
     _style(ws, [f"{INPUT['kind']}{first}:{INPUT['status']}{last}"], _HELPER)
     column = INPUT[WORKBOOK_VALUE]
-    for row in kinds.get("percent", []):
-        ws[f"{column}{row}"].number_format = PERCENT_FORMAT
+    for check, rows in kinds.items():
+        for row in rows if check[0] == "percent" else ():
+            ws[f"{column}{row}"].number_format = PERCENT_FORMAT
     checks = [
         DataValidation(
             type="custom",
@@ -480,7 +505,7 @@ def _style_inputs(ws: Worksheet, layout: _Layout, kinds: Mapping[str, list[int]]
             "yes or no for a yes/no item), leave the cell empty or type NR when not reported, "
             "or N/A: reason.",
             promptTitle="Value",
-            prompt=_PROMPTS[check],
+            prompt=_PROMPTS[check[0]],
         )
         for check, rows in kinds.items()
     ]
@@ -862,12 +887,41 @@ def _protect(workbook: Workbook) -> None:
 
 
 def _write_lists(ws: Worksheet) -> None:
-    ws["A1"], ws["B1"] = "data quality", "direction"
-    for row, level in enumerate(DATA_QUALITY_LEVELS, start=2):
-        ws.cell(row, 1, level)
-    for row, direction in enumerate(DIRECTIONS, start=2):
-        ws.cell(row, 2, direction)
+    """The drop-downs' choices, and the engine's cell texts the value checks look up."""
+    for column, (header, entries) in enumerate(_LISTS.items(), start=1):
+        ws.cell(1, column, header)
+        for row, entry in enumerate(entries, start=2):
+            ws.cell(row, column, entry)
     ws.sheet_state = "hidden"
+
+
+#: The hidden Lists sheet's columns: drop-downs, then the texts of u4ssc's cell parser
+#: (:mod:`u4ssc.core.values`) that the value checks look up, so both read the same texts.
+_LISTS: dict[str, Sequence[str]] = {
+    "data quality": DATA_QUALITY_LEVELS,
+    "direction": DIRECTIONS,
+    "not reported": sorted(MISSING_TEXTS - {""}),
+    "yes or no": sorted(YES_TEXTS | NO_TEXTS),
+    "not applicable": NOT_APPLICABLE_WORDS,
+    "word characters": (_WORD_CHARS + _WORD_CHARS.upper(),),
+}
+
+
+#: Workbook names of the parser's texts on the Lists sheet, short for the 255-character checks.
+_LIST_NAMES = {
+    "not reported": "u4ssc_nr",
+    "yes or no": "u4ssc_yn",
+    "not applicable": "u4ssc_na",
+    "word characters": "u4ssc_w",
+}
+
+
+def _list_range(header: str) -> str:
+    """The absolute range of one Lists column's entries, e.g. ``Lists!$C$2:$C$8``."""
+    from openpyxl.utils import get_column_letter
+
+    letter = get_column_letter(list(_LISTS).index(header) + 1)
+    return f"{LISTS}!${letter}$2:${letter}${1 + len(_LISTS[header])}"
 
 
 # -- styling helpers -----------------------------------------------------------------------------

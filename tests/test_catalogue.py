@@ -316,9 +316,7 @@ def test_denominators_are_found_generically(engine):
         ind.code
         for ind in engine.catalogue.indicators.values()
         for name in engine.graph.raw_inputs(ind.id)
-        if not all(
-            math.isfinite(v) for v in direct(ind, {**nonzero_record(), name: 0.0}).values()
-        )
+        if not all(math.isfinite(v) for v in direct(ind, {**nonzero_record(), name: 0.0}).values())
     }
     assert "EC: ICT: ICT: 1C" in with_denominator  # households
     assert "EN: EN: WA: 1C" in with_denominator  # solid_waste_total

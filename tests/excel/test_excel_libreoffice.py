@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from excel_cases import EXAMPLES, city
 
 from u4ssc.cli import cli
-from u4ssc.core import Engine, default_engine
+from u4ssc.core import Engine, Status, default_engine
 from u4ssc.excel_addin.convert import STATUS_SHORT
 from u4ssc.excel_addin.template import ROLLUP_SHEETS, build_workbook
 
@@ -143,6 +143,57 @@ def _percentages(case: Case, path: Path) -> Case:
     return Case(case.engine, path, case.untranslated)
 
 
+#: The same typed cells for the workbook and the engine, per kind of item. Numbers typed as text
+#: ("71,6") are left out: the engine reads them, the workbook's formulas do not (docs/excel.md).
+_TEXTS = ["NR", "nr", "n.r.", "n/r", "not reported", "None", "null", "  ", "N/A", "n/a", "N.A.",
+          "na", "NA: no metro", "N/A: no station", "Not applicable", "N/A (closed)", "N/Ax",
+          "name", "n/ab", "maybe", "yes-ish"]  # fmt: skip
+TYPED: dict[str, list[Any]] = {
+    "count": [3.0, 0.0, -2.0, 1e9, 0.97, *_TEXTS],
+    "amount": [5.5, 0.0, -0.1, *_TEXTS],
+    "yes/no": ["yes", "no", "Y", "n", "TRUE", "false", "1", "0", 1.0, 0.0, 0.5, 2.0, *_TEXTS],
+}
+
+
+def _typed_cells(engine: Engine, work: Path) -> dict[str, Case]:
+    """Workbooks holding every cell of TYPED in items of its kind, each value cell's data
+    validation rule copied into a spare column (P), so that a recalculation shows whether the
+    spreadsheet would accept what was typed."""
+    from openpyxl.formula.translate import Translator
+
+    rows_of: dict[str, list[str]] = {}
+    for name, item in engine.catalogue.items.items():
+        rows_of.setdefault(str(item.kind), []).append(name)
+    cases = {}
+    for part in range(max(-(-len(v) // len(rows_of[k])) for k, v in TYPED.items())):
+        workbook, _ = build_workbook(engine)
+        sheet = workbook["Inputs"]
+        sheet["B2"], sheet["B3"] = "Typed", 2024
+        row = {sheet.cell(r, 1).value: r for r in range(6, sheet.max_row + 1)}
+        checks = workbook["Inputs"].data_validations.dataValidation
+        typed = {}
+        for kind, values in TYPED.items():
+            names = rows_of[kind]
+            chunk = values[part * len(names) : (part + 1) * len(names)]
+            for name, value in zip(names, chunk, strict=False):
+                sheet.cell(row[name], 4, value)
+                typed[name] = value
+        for check in checks:
+            if check.type != "custom":
+                continue
+            origin = f"D{min(r.min_row for r in check.sqref.ranges)}"
+            for cells in check.sqref.ranges:
+                for r, _ in cells.cells:
+                    rule = Translator(f"={check.formula1}", origin).translate_formula(f"D{r}")
+                    sheet.cell(r, 16, rule)
+        path = work / f"typed-cells-{part}.xlsx"
+        workbook.save(path)
+        case = Case(engine, path, set())
+        case._found["typed"] = typed
+        cases[f"typed-cells-{part}"] = case
+    return cases
+
+
 def _shuffled(rows: list[int], sheet: Any) -> list[int]:
     return random.Random(14).sample(rows, len(rows))
 
@@ -225,6 +276,7 @@ def cases(tmp_path_factory) -> dict[str, Case]:
     found["sorted"] = _reorder(found["brindle"], work / "sorted.xlsx", _by_description)
     found["typed"] = _typed_over(found["brindle"], work / "typed.xlsx")
     found["percent"] = _percentages(found["brindle"], work / "percent.xlsx")
+    found.update(_typed_cells(official, work))
     _recalculate(found, work)
     return found
 
@@ -317,6 +369,38 @@ def test_97_percent_typed_is_97_percent_in_the_workbook_and_the_engine(cases):
         assert kpis[code]["status"] == scored[code]["status"] == "reported"
         assert math.isclose(kpis[code]["value"], shown, rel_tol=1e-12), kpis[code]
         assert math.isclose(scored[code]["value"], shown, rel_tol=1e-12), scored[code]
+
+
+def test_the_workbook_and_the_engine_read_typed_cells_alike(cases):
+    """One set of rules: for every typed cell, the workbook's status column, its data
+    validation and the engine's cell parser (with the item's bounds) agree."""
+    from u4ssc.core.values import parse_cell
+
+    engine, seen = default_engine(), 0
+    for name, case in cases.items():
+        if not name.startswith("typed-cells"):
+            continue
+        sheet = case.workbook["Inputs"]
+        row = {sheet.cell(r, 1).value: r for r in range(6, sheet.max_row + 1)}
+        for item_name, typed in case._found["typed"].items():
+            item = engine.catalogue.items[item_name]
+            cell = parse_cell(typed, item)
+            status = cell.status
+            if status == Status.COMPUTED and item.violation(cell.value):
+                status = Status.INVALID
+            expected = "ok" if status == Status.COMPUTED else status.label
+            got = sheet.cell(row[item_name], 14).value
+            accepted = sheet.cell(row[item_name], 16).value
+            where = f"{item.kind} {item_name} typed {typed!r}: engine {expected}, workbook {got}"
+            assert got == expected, where
+            whole = (
+                item.kind != "count" or float(typed) == int(typed)
+                if isinstance(typed, float)
+                else True
+            )
+            assert accepted is ((status != Status.INVALID) and whole), f"{where}, check {accepted}"
+            seen += 1
+    assert seen == sum(len(v) for v in TYPED.values())
 
 
 def test_score_reports_kpi_formulas_typed_over_in_a_saved_workbook(cases):

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from u4ssc.cli import cli
 from u4ssc.core import Bands, Engine, default_engine
 from u4ssc.core.scoring import benchmark_of, direction_of
+from u4ssc.core.values import MISSING_TEXTS
 from u4ssc.excel_addin.template import (
     DATA_QUALITY_LEVELS,
     INPUT_HEADERS,
@@ -173,7 +174,8 @@ def test_validation_and_formatting_are_in_place(official):
     inputs = workbook["Inputs"]
     checks = inputs.data_validations.dataValidation
     kinds = sorted(check.type for check in checks)
-    assert kinds == ["custom", "custom", "custom", "list", "whole"]
+    assert kinds[-2:] == ["list", "whole"]
+    assert set(kinds[:-2]) == {"custom"}  # one value check per kind of item and bounds
     custom = [check for check in checks if check.type == "custom"]
     assert all(len(check.formula1) <= 255 for check in custom)  # the spreadsheet limit
     assert str(custom[0].sqref).startswith("D6:D")
@@ -183,9 +185,13 @@ def test_validation_and_formatting_are_in_place(official):
     assert len(cells) == len(set(cells)) == inputs.max_row - 6
     by_prompt = {check.prompt.split(";")[0]: check for check in custom}
     assert "INT(D6)=D6" in by_prompt["A whole number"].formula1
+    assert "MATCH(TRIM(D6),u4ssc_nr,0)" in by_prompt["A whole number"].formula1
+    assert workbook.defined_names["u4ssc_nr"].attr_text == "Lists!$C$2:$C$8"
+    nr = [workbook["Lists"].cell(r, 3).value for r in range(2, 9)]
+    assert set(nr) == MISSING_TEXTS - {""}  # the engine's own texts
     percent = by_prompt["A percentage: type 97 % (or 97 in this %-formatted cell)"]
     first = min(r.min_row for r in percent.sqref.ranges)
-    assert f"D{first}*100<=" in percent.formula1
+    assert f"AND(D{first}*100>=0)" in percent.formula1
     assert inputs[f"D{first}"].number_format == "0.0#%"
     assert inputs["D6"].number_format == "General"  # population: a count
     levels = [workbook["Lists"].cell(r, 1).value for r in range(2, 8)]

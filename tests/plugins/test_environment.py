@@ -24,46 +24,95 @@ CHECKS = environment.u4ssc_checks()
 # (indicator function, raw inputs, expected value, or {point key: value} for a multi-value KPI)
 CASES = [
     # Environment
-    (env.air_pollution,
-     {"pm10_annual_mean": 18, "pm25_annual_mean": 9, "no2_annual_mean": 22,
-      "so2_annual_mean": 4, "o3_annual_mean": 55},
-     {"PM10": 18.0, "PM2.5": 9.0, "NO2": 22.0, "SO2": 4.0, "O3": 55.0}),
+    (
+        env.air_pollution,
+        {
+            "pm10_annual_mean": 18,
+            "pm25_annual_mean": 9,
+            "no2_annual_mean": 22,
+            "so2_annual_mean": 4,
+            "o3_annual_mean": 55,
+        },
+        {"PM10": 18.0, "PM2.5": 9.0, "NO2": 22.0, "SO2": 4.0, "O3": 55.0},
+    ),
     (env.ghg_emissions, {"ghg_emissions_total": 400_000, "population": 80_000}, 5.0),
-    (env.drinking_water_quality,
-     {"households_water_safety_plan": 9600, "households": 10_000}, 96.0),
+    (
+        env.drinking_water_quality,
+        {"households_water_safety_plan": 9600, "households": 10_000},
+        96.0,
+    ),
     # 5 840 000 m³ × 1000 l/m³ ÷ 365 days ÷ 80 000 inhabitants = 200 l per inhabitant per day
     (env.water_consumption, {"water_consumed_total": 5_840_000, "population": 80_000}, 200.0),
-    (env.freshwater_consumption,
-     {"freshwater_consumed": 4_380_000, "water_consumed_total": 5_840_000}, 75.0),
-    (env.wastewater_treatment,
-     {"wastewater_primary_treated": 950_000, "wastewater_secondary_treated": 800_000,
-      "wastewater_tertiary_treated": 400_000, "wastewater_total": 1_000_000},
-     {"primary": 95.0, "secondary": 80.0, "tertiary": 40.0}),
-    (env.solid_waste_treatment,
-     {"solid_waste_landfilled": 20_000, "solid_waste_burnt_open": 500,
-      "solid_waste_incinerated": 10_000, "solid_waste_open_dumped": 1500,
-      "solid_waste_recycled": 17_000, "solid_waste_other_treatment": 1000,
-      "solid_waste_total": 50_000},
-     {"landfill": 40.0, "burnt_open": 1.0, "incinerated": 20.0, "open_dump": 3.0,
-      "recycled": 34.0, "other": 2.0}),
+    (
+        env.freshwater_consumption,
+        {"freshwater_consumed": 4_380_000, "water_consumed_total": 5_840_000},
+        75.0,
+    ),
+    (
+        env.wastewater_treatment,
+        {
+            "wastewater_primary_treated": 950_000,
+            "wastewater_secondary_treated": 800_000,
+            "wastewater_tertiary_treated": 400_000,
+            "wastewater_total": 1_000_000,
+        },
+        {"primary": 95.0, "secondary": 80.0, "tertiary": 40.0},
+    ),
+    (
+        env.solid_waste_treatment,
+        {
+            "solid_waste_landfilled": 20_000,
+            "solid_waste_burnt_open": 500,
+            "solid_waste_incinerated": 10_000,
+            "solid_waste_open_dumped": 1500,
+            "solid_waste_recycled": 17_000,
+            "solid_waste_other_treatment": 1000,
+            "solid_waste_total": 50_000,
+        },
+        {
+            "landfill": 40.0,
+            "burnt_open": 1.0,
+            "incinerated": 20.0,
+            "open_dump": 3.0,
+            "recycled": 34.0,
+            "other": 2.0,
+        },
+    ),
     (env.emf_exposure, {"antenna_sites_emf_compliant": 475, "antenna_sites_total": 500}, 95.0),
     (env.noise_exposure, {"population_exposed_to_noise": 12_000, "population": 80_000}, 15.0),
     (env.green_areas, {"green_space_area": 640, "population": 80_000}, 800.0),
-    (env.green_area_accessibility,
-     {"population_near_green_area": 60_000, "population": 80_000}, 75.0),
+    (
+        env.green_area_accessibility,
+        {"population_near_green_area": 60_000, "population": 80_000},
+        75.0,
+    ),
     (env.protected_natural_areas, {"protected_natural_area": 6, "city_area": 48}, 12.5),
-    (env.recreational_facilities,
-     {"recreational_facility_area": 120_000, "population": 80_000}, 150_000.0),
+    (
+        env.recreational_facilities,
+        {"recreational_facility_area": 120_000, "population": 80_000},
+        150_000.0,
+    ),
     # Energy
-    (energy.renewable_energy_consumption,
-     {"renewable_energy_consumed": 450_000, "energy_consumed_total": 1_500_000}, 30.0),
-    (energy.electricity_consumption,
-     {"electricity_consumed_total": 520_000_000, "population": 80_000}, 6500.0),
-    (energy.residential_thermal_energy_consumption,
-     {"residential_thermal_energy_consumed": 1_200_000, "population": 80_000}, 15.0),
-    (energy.public_building_energy_consumption,
-     {"public_building_energy_consumed": 18_000_000, "public_building_floor_area": 120_000},
-     150.0),
+    (
+        energy.renewable_energy_consumption,
+        {"renewable_energy_consumed": 450_000, "energy_consumed_total": 1_500_000},
+        30.0,
+    ),
+    (
+        energy.electricity_consumption,
+        {"electricity_consumed_total": 520_000_000, "population": 80_000},
+        6500.0,
+    ),
+    (
+        energy.residential_thermal_energy_consumption,
+        {"residential_thermal_energy_consumed": 1_200_000, "population": 80_000},
+        15.0,
+    ),
+    (
+        energy.public_building_energy_consumption,
+        {"public_building_energy_consumed": 18_000_000, "public_building_floor_area": 120_000},
+        150.0,
+    ),
 ]
 
 #: The denominator input of every KPI that has one.
@@ -93,8 +142,14 @@ DIRECT = {env.air_pollution}
 POINT_KEYS = {
     env.air_pollution: {"PM2.5", "PM10", "NO2", "SO2", "O3"},
     env.wastewater_treatment: {"primary", "secondary", "tertiary"},
-    env.solid_waste_treatment: {"landfill", "burnt_open", "incinerated", "open_dump", "recycled",
-                                "other"},
+    env.solid_waste_treatment: {
+        "landfill",
+        "burnt_open",
+        "incinerated",
+        "open_dump",
+        "recycled",
+        "other",
+    },
 }
 
 
@@ -104,9 +159,18 @@ TestFormulas = formula_tests(INDICATORS, CASES, DENOMINATORS, DIRECT)
 
 
 def test_air_pollution_returns_each_concentration_unchanged():
-    values = {name: np.array([float(i), np.nan]) for i, name in enumerate(
-        ["pm10_annual_mean", "pm25_annual_mean", "no2_annual_mean", "so2_annual_mean",
-         "o3_annual_mean"])}
+    values = {
+        name: np.array([float(i), np.nan])
+        for i, name in enumerate(
+            [
+                "pm10_annual_mean",
+                "pm25_annual_mean",
+                "no2_annual_mean",
+                "so2_annual_mean",
+                "o3_annual_mean",
+            ]
+        )
+    }
     result = env.air_pollution(**values)
     assert result["PM10"] is values["pm10_annual_mean"]
     assert result["PM2.5"] is values["pm25_annual_mean"]
@@ -125,14 +189,34 @@ def test_water_consumption_is_litres_per_inhabitant_per_day():
 
 # (check, broken row, good row); each row gives the indicator values the check reads.
 CHECK_CASES = [
-    (env.wastewater_levels_out_of_order,
-     {"wastewater_treatment": {"primary": 80.0, "secondary": 60.0, "tertiary": 70.0}},
-     {"wastewater_treatment": {"primary": 95.0, "secondary": 80.0, "tertiary": 40.0}}),
-    (env.solid_waste_shares_off_100,
-     {"solid_waste_treatment": {"landfill": 40.0, "burnt_open": 1.0, "incinerated": 20.0,
-                                "open_dump": 3.0, "recycled": 24.0, "other": 2.0}},
-     {"solid_waste_treatment": {"landfill": 40.0, "burnt_open": 1.0, "incinerated": 20.0,
-                                "open_dump": 3.0, "recycled": 34.0, "other": 2.0}}),
+    (
+        env.wastewater_levels_out_of_order,
+        {"wastewater_treatment": {"primary": 80.0, "secondary": 60.0, "tertiary": 70.0}},
+        {"wastewater_treatment": {"primary": 95.0, "secondary": 80.0, "tertiary": 40.0}},
+    ),
+    (
+        env.solid_waste_shares_off_100,
+        {
+            "solid_waste_treatment": {
+                "landfill": 40.0,
+                "burnt_open": 1.0,
+                "incinerated": 20.0,
+                "open_dump": 3.0,
+                "recycled": 24.0,
+                "other": 2.0,
+            }
+        },
+        {
+            "solid_waste_treatment": {
+                "landfill": 40.0,
+                "burnt_open": 1.0,
+                "incinerated": 20.0,
+                "open_dump": 3.0,
+                "recycled": 34.0,
+                "other": 2.0,
+            }
+        },
+    ),
 ]
 
 TestChecks = check_tests(INDICATORS, CHECKS, CHECK_CASES)
@@ -142,11 +226,11 @@ TestChecks = check_tests(INDICATORS, CHECKS, CHECK_CASES)
     ("primary", "secondary", "tertiary", "flagged"),
     [
         (95.0, 80.0, 40.0, False),
-        (80.0, 80.0, 80.0, False),    # equal levels are allowed
-        (80.0, 90.0, 10.0, True),     # secondary above primary
-        (80.0, 60.0, 70.0, True),     # tertiary above secondary
-        (np.nan, 60.0, 70.0, True),   # what can be compared still is
-        (50.0, np.nan, 70.0, True),   # tertiary above primary, secondary missing
+        (80.0, 80.0, 80.0, False),  # equal levels are allowed
+        (80.0, 90.0, 10.0, True),  # secondary above primary
+        (80.0, 60.0, 70.0, True),  # tertiary above secondary
+        (np.nan, 60.0, 70.0, True),  # what can be compared still is
+        (50.0, np.nan, 70.0, True),  # tertiary above primary, secondary missing
         (80.0, np.nan, 70.0, False),
         (80.0, 60.0, np.nan, False),
         (np.nan, np.nan, np.nan, False),
@@ -163,8 +247,14 @@ def test_wastewater_levels_in_order(primary, secondary, tertiary, flagged):
     [(100.0, False), (98.0, False), (102.0, False), (97.9, True), (102.1, True), (90.0, True)],
 )
 def test_solid_waste_shares_tolerate_two_points(total, flagged):
-    shares = {"landfill": total - 60.0, "burnt_open": 1.0, "incinerated": 20.0,
-              "open_dump": 3.0, "recycled": 34.0, "other": 2.0}
+    shares = {
+        "landfill": total - 60.0,
+        "burnt_open": 1.0,
+        "incinerated": 20.0,
+        "open_dump": 3.0,
+        "recycled": 34.0,
+        "other": 2.0,
+    }
     result = env.solid_waste_shares_off_100({k: np.array([v]) for k, v in shares.items()})
     assert result.tolist() == [flagged]
 
@@ -186,9 +276,7 @@ def test_checks_agree_with_computed_indicators():
 
 
 def test_modules_hold_their_subdimension():
-    assert {indicator_of(f).subdimension for f in indicators_in(env)} == {
-        "Environment"
-    }
+    assert {indicator_of(f).subdimension for f in indicators_in(env)} == {"Environment"}
     assert {indicator_of(f).subdimension for f in indicators_in(energy)} == {"Energy"}
 
 
@@ -240,9 +328,18 @@ def test_denominator_items_share_units_with_their_numerators():
     assert env.freshwater_consumed.unit == shared_items["water_consumed_total"].unit
     assert env.protected_natural_area.unit == shared_items["city_area"].unit
     assert energy.renewable_energy_consumed.unit == shared_items["energy_consumed_total"].unit
-    for name in ("wastewater_primary_treated", "wastewater_secondary_treated",
-                 "wastewater_tertiary_treated"):
+    for name in (
+        "wastewater_primary_treated",
+        "wastewater_secondary_treated",
+        "wastewater_tertiary_treated",
+    ):
         assert getattr(env, name).unit == shared_items["wastewater_total"].unit
-    for name in ("solid_waste_landfilled", "solid_waste_burnt_open", "solid_waste_incinerated",
-                 "solid_waste_open_dumped", "solid_waste_recycled", "solid_waste_other_treatment"):
+    for name in (
+        "solid_waste_landfilled",
+        "solid_waste_burnt_open",
+        "solid_waste_incinerated",
+        "solid_waste_open_dumped",
+        "solid_waste_recycled",
+        "solid_waste_other_treatment",
+    ):
         assert getattr(env, name).unit == shared_items["solid_waste_total"].unit
