@@ -25,7 +25,15 @@ from typing import TYPE_CHECKING, Any
 from .errors import InputProblem, ValidationError
 from .inputs import KeyLedger, Prepared
 from .model import canonical_key
-from .readers import InputFile, ReadOptions, csv_chunks, file_format, read_input
+from .readers import (
+    ROW_DEFECTS,
+    InputFile,
+    ReadOptions,
+    csv_chunks,
+    file_format,
+    read_input,
+    row_defects,
+)
 from .result import Result, problem_counts
 from .status import LABELS
 from .values import NoteTable
@@ -281,13 +289,27 @@ def _regrouped(chunks: Iterator[pd.DataFrame], layout: str) -> Iterator[pd.DataF
             yield chunk
             continue
         if held is not None:
+            defects = {**row_defects(held), **_shifted(row_defects(chunk), len(held))}
             chunk = pd.concat([held, chunk], ignore_index=True)
+            chunk.attrs = {ROW_DEFECTS: defects} if defects else {}
         cut = _last_group_start(chunk, keys)
-        held = chunk.iloc[cut:].reset_index(drop=True)
+        held = _rows(chunk, cut, len(chunk))
         if cut:
-            yield chunk.iloc[:cut].reset_index(drop=True)
+            yield _rows(chunk, 0, cut)
     if held is not None and len(held):
         yield held
+
+
+def _shifted(defects: dict[int, str], by: int) -> dict[int, str]:
+    return {row + by: text for row, text in defects.items()}
+
+
+def _rows(frame: pd.DataFrame, start: int, stop: int) -> pd.DataFrame:
+    """Rows ``start`` to ``stop`` of a chunk, renumbered from 0, with their broken rows."""
+    part = frame.iloc[start:stop].reset_index(drop=True)
+    defects = {r: t for r, t in _shifted(row_defects(frame), -start).items() if 0 <= r < len(part)}
+    part.attrs = {ROW_DEFECTS: defects} if defects else {}
+    return part
 
 
 def _long_keys(chunk: pd.DataFrame, layout: str) -> list[Any]:

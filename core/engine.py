@@ -18,6 +18,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
+import numpy as np
+
 from .catalogue import Catalogue, Output
 from .errors import DataError, InputProblem, ValidationError
 from .evaluate import Plan, evaluate, run_checks
@@ -324,6 +326,9 @@ class Engine:
             prepared.n,
             progress,
         )
+        if prepared.row_notes is not None:
+            marked = np.flatnonzero(prepared.row_notes)
+            evaluation.invalidate_rows(marked, prepared.row_notes[marked])
         broken = run_checks(self.catalogue, evaluation, prepared.inputs, prepared.n)
         scores = score_matrix(
             outputs,

@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FORMATS",
+    "MAX_XLSX_CELLS",
+    "MAX_XLSX_UNPACKED",
+    "ROW_DEFECTS",
     "WORKBOOK_CITY",
     "WORKBOOK_EXTRAS",
     "WORKBOOK_ID",
@@ -76,6 +79,14 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _PANDAS_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+#: The key in a table's ``attrs`` under which a reader lists its broken rows (row position in the
+#: table: message), only when there are some: prepare reports them and marks their values invalid.
+ROW_DEFECTS = "u4ssc broken rows"
+#: Limits on an Excel workbook, so that a small file that unpacks to gigabytes (a zip bomb) is
+#: refused before it is read: the unpacked size of its parts in bytes, and the cells of a sheet.
+#: The environment variables ``U4SSC_MAX_XLSX_MB`` and ``U4SSC_MAX_XLSX_CELLS`` raise them.
+MAX_XLSX_UNPACKED = 1 << 30
+MAX_XLSX_CELLS = 20_000_000
 #: Columns read as text whatever they hold (a city named 01 stays 01), by canonical key.
 TEXT_COLUMNS = frozenset({"CITY", "ITEM", "UNIT", "SOURCE", "QUALITY"})
 
@@ -170,10 +181,15 @@ def read_input(
     options = options or ReadOptions()
     path = Path(path)
     info = _open_info(path, name)
+    if info.format == "csv":  # parsed from the file, never held as bytes and text at once
+        _, dialect = _csv_dialect(info, path, options)
+        with path.open("rb") as raw:
+            frame = _clean_columns(_parse_csv(info, raw, dialect))
+        return info, _with_defects(frame, _short_rows(info, path, dialect), 0)
     data = path.read_bytes()
     info.sha256 = hashlib.sha256(data).hexdigest()
     info.size = len(data)
-    readers = {"csv": _read_csv, "xlsx": _read_xlsx, "parquet": _read_parquet, "json": _read_json}
+    readers = {"xlsx": _read_xlsx, "parquet": _read_parquet, "json": _read_json}
     frame = readers[info.format](info, data, options)
     return info, _clean_columns(frame)
 
@@ -278,6 +294,20 @@ def _clean_columns(frame: pd.DataFrame) -> pd.DataFrame:
     return cleaned
 
 
+def _with_defects(frame: pd.DataFrame, defects: dict[int, str], first: int) -> pd.DataFrame:
+    """``frame`` (rows ``first`` on of its file) with the :data:`ROW_DEFECTS` of its rows."""
+    mine = {row - first: text for row, text in defects.items() if 0 <= row - first < len(frame)}
+    if mine:
+        frame.attrs[ROW_DEFECTS] = mine
+    return frame
+
+
+def row_defects(frame: pd.DataFrame) -> dict[int, str]:
+    """The broken rows a reader found in ``frame``: row position -> message."""
+    found: dict[int, str] = frame.attrs.get(ROW_DEFECTS, {})
+    return found
+
+
 # -- CSV ------------------------------------------------------------------------------------------
 
 
@@ -290,13 +320,81 @@ class _Dialect:
     first_row_cells: int | None
 
 
-def _read_csv(info: InputFile, data: bytes, options: ReadOptions) -> pd.DataFrame:
-    encoding = _encoding(info, data[:_SNIFF_BYTES], options.encoding, lambda: [data])
-    text = _decode(info, data, encoding)
-    dialect = _dialect(info, text[:_SNIFF_BYTES], encoding, options, lambda: io.StringIO(text))
+def _csv_dialect(info: InputFile, path: Path, options: ReadOptions) -> tuple[InputFile, _Dialect]:
+    """Hash, encoding (checked in one streaming pass) and dialect of a CSV file."""
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    encoding = _encoding(info, head, options.encoding, lambda: _blocks(path))
+    info.sha256, info.size = _hash_and_check(info, path, encoding)
+    sample = _decode(info, head, encoding, partial=True)
+
+    def reopen() -> IO[str]:
+        return io.TextIOWrapper(path.open("rb"), encoding=encoding, newline="")
+
+    dialect = _dialect(info, sample, encoding, options, reopen)
     _note_dialect(info, dialect)
-    frame: pd.DataFrame = _parse_csv(info, io.StringIO(text), dialect)
-    return frame
+    return info, dialect
+
+
+def _short_rows(info: InputFile, path: Path, dialect: _Dialect) -> dict[int, str]:
+    """Rows with fewer cells than the header, by row (0-based under the header): their message.
+
+    pandas pads a short row with empty cells, which hides a row written with another delimiter
+    (``a;b;c`` under a header of commas is one cell). One pass of pyarrow's CSV parser counts
+    every row's cells (only the first column is kept); each short row it finds is read again by
+    the csv module with the reader's own rules, so that it alone decides. A row that lacks only
+    unnamed trailing columns (a header ending in a delimiter) is not short.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    header = dialect.header
+    needed = max((i + 1 for i, n in enumerate(header) if not n.endswith("(no header)")), default=0)
+    if needed < 2:
+        return {}
+    found: dict[int, str] = {}
+
+    def handle(row: Any) -> str:
+        if row.actual_columns < needed and row.number is not None:
+            cells = next(
+                csv.reader([row.text], delimiter=dialect.delimiter, skipinitialspace=True), []
+            )
+            if len(cells) < needed:
+                found[int(row.number) - 2] = _short_message(dialect, row.text, len(cells))
+        return "skip"
+
+    names = [f"c{i}" for i in range(len(header))]
+    try:
+        pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(
+                use_threads=False, skip_rows=1, column_names=names, encoding=dialect.encoding
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=dialect.delimiter, newlines_in_values=True, invalid_row_handler=handle
+            ),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=names[:1], column_types={names[0]: pa.string()}
+            ),
+        )
+    except (pa.ArrowException, LookupError, ValueError):  # pandas says what is wrong
+        return found
+    return found
+
+
+def _short_message(dialect: _Dialect, text: str, cells: int) -> str:
+    header = len(dialect.header)
+    other = [d for d in ",;\t|" if d != dialect.delimiter and text.count(d) >= header - 1]
+    hint = (
+        f": it uses {other[0]!r} where the header uses {dialect.delimiter!r}; save the file with "
+        "one delimiter throughout"
+        if other
+        else ": add the missing cells (empty ones too), or quote cells that contain a line break"
+    )
+    return (
+        f"the row has {cells} cell(s) but the header has {header}{hint}; until then no value "
+        "of this row is scored"
+    )
 
 
 def csv_chunks(
@@ -320,33 +418,25 @@ def csv_chunks(
     info = _open_info(path, name)
     if info.format != "csv":
         raise DataError(f"{info.name}: only CSV files are read in chunks")
-    with path.open("rb") as handle:
-        head = handle.read(_SNIFF_BYTES)
-    encoding = _encoding(info, head, options.encoding, lambda: _blocks(path))
-    info.sha256, info.size = _hash_and_check(info, path, encoding)
-    sample = _decode(info, head, encoding, partial=True)
-
-    def reopen() -> IO[str]:
-        return io.TextIOWrapper(path.open("rb"), encoding=encoding, newline="")
-
-    dialect = _dialect(info, sample, encoding, options, reopen)
-    _note_dialect(info, dialect)
+    info, dialect = _csv_dialect(info, path, options)
+    defects = _short_rows(info, path, dialect)
     raw = path.open("rb")
-    stream = io.TextIOWrapper(raw, encoding=encoding, newline="")
-    return info, _chunks(info, stream, dialect, chunk_rows), raw
+    return info, _chunks(info, raw, dialect, chunk_rows, defects), raw
 
 
 def _chunks(
-    info: InputFile, stream: IO[str], dialect: _Dialect, chunk_rows: int
+    info: InputFile, raw: IO[bytes], dialect: _Dialect, chunk_rows: int, defects: dict[int, str]
 ) -> Iterator[pd.DataFrame]:
-    with stream:
-        reader = _parse_csv(info, stream, dialect, chunksize=chunk_rows)
+    first = 0
+    with raw:
+        reader = _parse_csv(info, raw, dialect, chunksize=chunk_rows)
         while True:
             try:
                 chunk = _parse_errors(info, dialect, lambda: next(reader))
             except StopIteration:
                 return
-            yield _clean_columns(chunk)
+            yield _with_defects(_clean_columns(chunk), defects, first)
+            first += len(chunk)
 
 
 def _note_dialect(info: InputFile, dialect: _Dialect) -> None:
@@ -470,7 +560,7 @@ def _guess_decimal(info: InputFile, stream: IO[str], delimiter: str, header: lis
 
 
 def _parse_csv(
-    info: InputFile, stream: IO[str], dialect: _Dialect, *, chunksize: int | None = None
+    info: InputFile, stream: IO[bytes], dialect: _Dialect, *, chunksize: int | None = None
 ) -> Any:
     """``pandas.read_csv`` with u4ssc's rules: text stays text, only blank cells are missing."""
     import pandas as pd
@@ -481,8 +571,10 @@ def _parse_csv(
     def read() -> Any:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
+            warnings.simplefilter("ignore", pd.errors.DtypeWarning)
             return pd.read_csv(
                 stream,
+                encoding=dialect.encoding,
                 names=dialect.header,
                 header=0,
                 sep=dialect.delimiter,
@@ -493,7 +585,6 @@ def _parse_csv(
                 skipinitialspace=True,
                 index_col=False,
                 chunksize=chunksize,
-                low_memory=False,
             )
 
     return _parse_errors(info, dialect, read)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MISSING_TEXTS",
+    "NAN_NOTE",
     "NOT_APPLICABLE_WORDS",
     "NO_TEXTS",
     "YES_TEXTS",
@@ -51,6 +52,13 @@ NOT_APPLICABLE_WORDS = ("n/a", "n.a.", "na", "not applicable")
 YES_TEXTS = frozenset({"yes", "y", "true", "1"})
 NO_TEXTS = frozenset({"no", "n", "false", "0"})
 
+#: The note of a cell that holds the text NaN (or a NaN number from JSON): read as not reported,
+#: and reported as a warning, since a NaN is usually a failed calculation, not a choice.
+NAN_NOTE = (
+    "NaN is not a value: read as not reported; leave the cell empty (or type NR) if the value "
+    "is not reported, else type the number or fix the calculation that gave NaN"
+)
+_NAN_TEXTS = frozenset({"nan", "-nan", "+nan"})
 _MISSING = MISSING_TEXTS
 _NA_WORDS = "|".join(map(re.escape, NOT_APPLICABLE_WORDS))
 _NOT_APPLICABLE = re.compile(
@@ -90,6 +98,7 @@ class Cell:
 
 
 _MISSING_CELL = Cell(math.nan, Status.NOT_REPORTED)
+_NAN_CELL = Cell(math.nan, Status.NOT_REPORTED, NAN_NOTE)
 
 
 def _invalid(note: str) -> Cell:
@@ -126,6 +135,8 @@ def parse_cell(
         return _invalid(f"expected a number, got {not_text}")
     text = str(raw).strip()
     lowered = text.lower()
+    if lowered in _NAN_TEXTS:
+        return _NAN_CELL
     if lowered in _MISSING:
         return _MISSING_CELL
     if text.upper() in _EXCEL_ERRORS:
@@ -271,9 +282,10 @@ def _read_number(text: str, decimal: str) -> float | None:
 
 
 def _not_a_number(text: str, item: DataItem | None) -> str:
+    shown = repr(text) if len(text) <= 60 else f"{text[:60]!r}… ({len(text)} characters)"
     if item is not None and item.kind is Kind.YES_NO:
-        return f"expected yes or no, got {text!r}"
-    return f"expected a number, got {text!r}"
+        return f"expected yes or no, got {shown}"
+    return f"expected a number, got {shown}"
 
 
 class NoteTable:
@@ -294,6 +306,10 @@ class NoteTable:
     def text(self, code: int) -> str:
         """Return the text of ``code``."""
         return self.texts[code]
+
+    def find(self, text: str) -> int:
+        """The code of ``text``, or -1 when no cell has it."""
+        return self._codes.get(text, -1)
 
 
 def parse_column(
