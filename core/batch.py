@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputProblem, ValidationError
-from .inputs import KeyLedger, Prepared
+from .inputs import KeyLedger, Prepared, require_city_years
 from .model import canonical_key
 from .readers import (
     ROW_DEFECTS,
@@ -162,7 +162,7 @@ class Batch:
         seen: set[tuple[Any, ...]] = set()
         done, total = 0, self.total_bytes
         for path in self.paths:
-            size = 0
+            size, rows, named = 0, 0, 0
             for info, frame, first_row, position in self._parts(path):
                 notes = NoteTable()
                 prepared = self.engine.prepare_part(
@@ -174,7 +174,9 @@ class Batch:
                 if self.progress is not None:
                     self.progress(done + position, total)
                 size = info.size
+                rows, named = rows + len(frame), named + int((prepared.city != "").sum())
                 yield prepared, notes
+            require_city_years(str(path), rows, named)
             done += size
         late = ledger.problems(chunked=True)
         self.problems += late

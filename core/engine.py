@@ -32,6 +32,7 @@ from .inputs import (
     merge_prepared,
     prepare_frame,
     prepare_record,
+    require_city_years,
 )
 from .plugins import INDICATORS_ENV, PluginInfo, env_list, load_plugins
 from .provenance import trace
@@ -248,6 +249,7 @@ class Engine:
         for path in paths:
             info, frame = read_input(path, read, name=str(path))
             parts.append(self.prepare_part(frame, notes, info, layout=layout))
+            require_city_years(info.name, len(frame), int((parts[-1].city != "").sum()))
             ledger.add(parts[-1], info.name)
             files.append(info)
         prepared = merge_prepared(parts)

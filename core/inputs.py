@@ -38,6 +38,7 @@ __all__ = [
     "merge_prepared",
     "prepare_frame",
     "prepare_record",
+    "require_city_years",
 ]
 
 CITY = "city"
@@ -309,6 +310,25 @@ def _no_city(row: int, severity: str = "error") -> InputProblem:
     return InputProblem(row, CITY, None, "key", message, severity=severity)
 
 
+def require_city_years(name: str, rows: int, named: int) -> None:
+    """Refuse a file in which no row names a city: there is nothing to score.
+
+    :param rows: the rows read from the file; ``named``: how many of them name a city.
+    :raises DataError: ``named`` is 0.
+    """
+    if named:
+        return
+    if rows == 0:
+        raise DataError(
+            f"{name} has no rows under its header: no city-year was found; add one row per "
+            "city and year"
+        )
+    raise DataError(
+        f"no row of {name} names a city ({rows} row(s) read): no city-year was found; fill "
+        "the city column (in the data-collection workbook: the City cell of the Inputs sheet)"
+    )
+
+
 # -- a table -------------------------------------------------------------------------------------
 
 
@@ -379,6 +399,7 @@ def _prepare_wide(
     year = np.full(n, np.nan)
     if "YEAR" in columns:
         year, bad, messages = _years(_cells(frame[columns["YEAR"]]), problems)
+        problems += _no_years(city, year, bad, np.arange(n))
     prepared = Prepared(n, city, year, problems=problems)
     _mark_defects(prepared, frame, np.arange(n), notes)
     prepared.mark_rows(np.flatnonzero(city == ""), NO_CITY, notes)
@@ -567,6 +588,19 @@ def _years(
     return table[codes], which[codes], [found[i][0].message for i in bad]
 
 
+def _no_years(
+    city: npt.NDArray[np.object_],
+    year: npt.NDArray[np.float64],
+    bad: Any,
+    origin: npt.NDArray[np.intp],
+) -> list[InputProblem]:
+    """A warning for each row with a city whose year cell is blank (the row is scored without
+    a year, so two years of one city would be taken for one)."""
+    blank = np.flatnonzero((city != "") & np.isnan(year) & (np.asarray(bad) < 0))
+    message = "no year given: fill the year column (the row is scored without a year)"
+    return [InputProblem(int(origin[r]), YEAR, None, "year", message, "warning") for r in blank]
+
+
 def _mark_years(
     prepared: Prepared,
     rows: npt.NDArray[np.intp],
@@ -663,6 +697,8 @@ def _prepare_long(
         problems=problems,
         origin_row=first_row,
     )
+    if "YEAR" in columns:
+        problems += _no_years(prepared.city, prepared.year, uniques.get_level_values(2), first_row)
     nameless = np.flatnonzero(prepared.city == "")
     problems += [_no_city(int(first_row[r])) for r in nameless]
     prepared.mark_rows(nameless, NO_CITY, notes)

@@ -30,7 +30,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from .errors import DataError
 from .model import canonical_key
-from .values import guess_decimal
+from .values import UnsavedFormula, guess_decimal
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -521,18 +521,49 @@ def _dialect(
     except csv.Error:
         delimiter = ","
     with reopen() as stream:
+        lines: list[str] = []  # the lines of the record being read
+
+        def feed() -> Iterator[str]:
+            for line in stream:
+                lines.append(line)
+                yield line
+
+        reader = csv.reader(feed(), delimiter=delimiter, skipinitialspace=True)
+        header_cells: list[str] = []
+        first_row = None
         try:
-            records = (r for r in csv.reader(stream, delimiter=delimiter, skipinitialspace=True))
-            header_cells = next(records, [])
-            first_row = next((r for r in records if r), None)
+            lines.clear()
+            header_cells = next(reader, [])
+            while first_row is None:
+                start, _ = reader.line_num + 1, lines.clear()
+                record = next(reader, None)
+                if record is None:
+                    break
+                first_row = record or None
         except csv.Error as error:
-            raise DataError(f"{info.name}: cannot read the first rows: {error}") from None
+            if "field larger than field limit" not in str(error):
+                raise DataError(f"{info.name}: cannot read the first rows: {error}") from None
+            start = 1 if not header_cells else start
+            _big_cell(info, "".join(lines), delimiter, start, header_cells)
     header = column_names(header_cells, info.name)
     decimal = options.decimal
     if decimal == "auto":
         decimal = "." if delimiter == "," else _guess_decimal(info, reopen(), delimiter, header)
     return _Dialect(
         encoding, delimiter, decimal, header, None if first_row is None else len(first_row)
+    )
+
+
+def _big_cell(info: InputFile, text: str, delimiter: str, line: int, header: list[str]) -> None:
+    """Refuse a first row with a cell over the csv module's field limit, saying where it starts."""
+    limit = csv.field_size_limit()
+    cells = next(csv.reader(io.StringIO(text[:limit]), delimiter=delimiter), [""])
+    column = len(cells)
+    name = f" ({header[column - 1]!r})" if 0 < column <= len(header) else ""
+    raise DataError(
+        f"{info.name}: line {line}, column {column}{name}: a cell of more than {limit:,} "
+        'characters starts here; usually a quote (") that is never closed makes the rest of '
+        "the file one cell: close the quote, or shorten the cell"
     )
 
 
@@ -622,25 +653,25 @@ def _ragged(info: InputFile, dialect: _Dialect, line: int, cells: int) -> None:
 def _read_xlsx(info: InputFile, data: bytes, options: ReadOptions) -> pd.DataFrame:
     """The first sheet (or ``options.sheet``); empty rows are skipped, error cells stay text."""
     import pandas as pd
-    from openpyxl import load_workbook
 
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds on a damaged or foreign file
-        raise DataError(
-            f"cannot read {info.name} as an Excel workbook (.xlsx): {error or type(error).__name__}"
-        ) from None
+    has_formulas = _check_unpacked(info, data)
+    book = _open_book(info, data, data_only=True)
+    formulas = _open_book(info, data, data_only=False) if has_formulas else None
     try:
         if options.sheet is None and WORKBOOK_SHEET in book.sheetnames:
-            found = _workbook_inputs(_xlsx_rows(info, book[WORKBOOK_SHEET], keep_empty=True))
+            found = _workbook_inputs(
+                _xlsx_rows(info, book[WORKBOOK_SHEET], formulas, keep_empty=True)
+            )
             if found is not None:
                 info.sheet = WORKBOOK_SHEET
                 return found
         sheet = _sheet(info, book, options.sheet)
         info.sheet = sheet.title
-        rows = _xlsx_rows(info, sheet)
+        rows = _xlsx_rows(info, sheet, formulas)
     finally:
         book.close()
+        if formulas is not None:
+            formulas.close()
     if not rows:
         raise DataError(f"{info.name}: sheet {info.sheet!r} is empty: it needs a header row")
     width = max(len(r) for r in rows)
@@ -710,16 +741,109 @@ def _sheet(info: InputFile, book: Any, sheet: str | int | None) -> Any:
     )
 
 
-def _xlsx_rows(info: InputFile, sheet: Any, *, keep_empty: bool = False) -> list[tuple[Any, ...]]:
+def _open_book(info: InputFile, data: bytes, *, data_only: bool) -> Any:
+    from openpyxl import load_workbook
+
     try:
-        rows = [
-            _trimmed(row)
-            for row in sheet.iter_rows(values_only=True)
-            if keep_empty or any(cell is not None and cell != "" for cell in row)
-        ]
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+    except Exception as error:  # openpyxl raises many kinds on a damaged or foreign file
+        raise DataError(
+            f"cannot read {info.name} as an Excel workbook (.xlsx): {error or type(error).__name__}"
+        ) from None
+
+
+def _limit(variable: str, default: int) -> int:
+    """A limit, from its environment variable when that holds a positive whole number."""
+    given = os.environ.get(variable, "").strip().replace("_", "")
+    return int(given) if given.isdigit() and int(given) > 0 else default
+
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _check_unpacked(info: InputFile, data: bytes) -> bool:
+    """Refuse a workbook whose parts unpack to more than the limit, before anything is unpacked
+    (the zip's declared sizes are checked here; Python's zip reader never unpacks a part beyond
+    its declared size, so a lying size makes the part unreadable, not larger). Return whether a
+    sheet holds formulas."""
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError):
+        return False  # openpyxl says what the file is not
+    with archive:
+        parts = archive.infolist()
+        unpacked = sum(part.file_size for part in parts)
+        limit = _limit("U4SSC_MAX_XLSX_MB", MAX_XLSX_UNPACKED >> 20)
+        if unpacked > limit << 20:
+            raise DataError(
+                f"{info.name} unpacks to {unpacked / (1 << 20):,.0f} MB, over the limit of "
+                f"{limit:,} MB for an Excel workbook: save the sheet as CSV (read in chunks, "
+                "of any size), or raise the limit with the environment variable "
+                "U4SSC_MAX_XLSX_MB"
+            )
+        for part in parts:
+            if part.filename.startswith("xl/worksheets/") and _holds_formula(archive, part):
+                return True
+    return False
+
+
+def _holds_formula(archive: Any, part: Any) -> bool:
+    try:
+        with archive.open(part) as stream:
+            tail = b""
+            while block := stream.read(_BLOCK):
+                if _FORMULA.search(tail + block):
+                    return True
+                tail = block[-16:]
+    except Exception:  # a damaged part: openpyxl says so
+        return False
+    return False
+
+
+def _xlsx_rows(
+    info: InputFile, sheet: Any, formulas: Any = None, *, keep_empty: bool = False
+) -> list[tuple[Any, ...]]:
+    """The rows of a sheet as Excel last calculated them; a formula cell without a saved result
+    becomes an :class:`~.values.UnsavedFormula` (``formulas``: the workbook read for formulas,
+    when some sheet holds any). At most ``U4SSC_MAX_XLSX_CELLS`` cells are read."""
+    limit = _limit("U4SSC_MAX_XLSX_CELLS", MAX_XLSX_CELLS)
+    cells = 0
+    rows = []
+    try:
+        texts = formulas[sheet.title].iter_rows(values_only=True) if formulas is not None else None
+        for r, row in enumerate(sheet.iter_rows(values_only=True)):
+            cells += len(row)
+            if cells > limit:
+                raise DataError(
+                    f"sheet {sheet.title!r} of {info.name} has more than {limit:,} cells, the "
+                    "limit for an Excel sheet: save it as CSV (read in chunks, of any size), "
+                    "or raise the limit with the environment variable U4SSC_MAX_XLSX_CELLS"
+                )
+            if texts is not None:
+                row = _saved(sheet.title, r, row, next(texts, ()))
+            if keep_empty or any(cell is not None and cell != "" for cell in row):
+                rows.append(_trimmed(row))
+    except DataError:
+        raise
     except Exception as error:  # a damaged sheet part
         raise DataError(f"cannot read sheet {sheet.title!r} of {info.name}: {error}") from None
     return rows
+
+
+def _saved(title: str, r: int, row: tuple[Any, ...], texts: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``row`` with each formula cell that has no saved result marked as such."""
+    from openpyxl.utils import get_column_letter
+
+    if not any(cell is None for cell in row):
+        return row
+    found = list(row)
+    for c, (cell, text) in enumerate(zip(row, texts, strict=False)):
+        if cell is None and text is not None and (not isinstance(text, str) or text[:1] == "="):
+            formula = text if isinstance(text, str) else str(getattr(text, "text", "") or text)
+            found[c] = UnsavedFormula(title, f"{get_column_letter(c + 1)}{r + 1}", formula)
+    return tuple(found)
 
 
 def _trimmed(row: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -758,7 +882,9 @@ def _read_json(info: InputFile, data: bytes, options: ReadOptions) -> pd.DataFra
     encoding = _encoding(info, data[:_SNIFF_BYTES], options.encoding, lambda: [data])
     info.encoding = encoding
     try:
-        parsed = json.loads(_decode(info, data, encoding), object_pairs_hook=_unique_keys)
+        parsed = json.loads(
+            _decode(info, data, encoding), object_pairs_hook=_unique_keys, parse_constant=_constant
+        )
     except json.JSONDecodeError as error:
         raise DataError(
             f"{info.name} is not valid JSON: {error.msg} at line {error.lineno}, "
@@ -787,6 +913,11 @@ def _read_json(info: InputFile, data: bytes, options: ReadOptions) -> pd.DataFra
         f"{info.name}: expected a list of row objects, an object of column lists, "
         'or {"rows": [...]}'
     )
+
+
+def _constant(name: str) -> object:
+    """JSON's non-standard ``NaN`` stays the text NaN, so the cell parser warns about it."""
+    return "NaN" if name == "NaN" else float(name)
 
 
 class _DuplicateKey(Exception):

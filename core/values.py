@@ -34,6 +34,7 @@ __all__ = [
     "YES_TEXTS",
     "Cell",
     "NoteTable",
+    "UnsavedFormula",
     "cell_keys",
     "decimal_evidence",
     "guess_decimal",
@@ -98,6 +99,30 @@ class Cell:
 
 
 _MISSING_CELL = Cell(math.nan, Status.NOT_REPORTED)
+
+
+@dataclass(frozen=True, slots=True)
+class UnsavedFormula:
+    """An Excel cell holding a formula whose result was never saved (the workbook was written
+    by a program that does not calculate, and not opened and saved in a spreadsheet since)."""
+
+    sheet: str
+    cell: str
+    formula: str
+
+    def __str__(self) -> str:
+        return self.formula
+
+    @property
+    def message(self) -> str:
+        """What is wrong, where, and how to fix it."""
+        formula = self.formula if len(self.formula) <= 60 else self.formula[:60] + "…"
+        return (
+            f"sheet {self.sheet!r}, cell {self.cell}: formula without a saved result ({formula}): "
+            "open and save the workbook in Excel, or recalculate it"
+        )
+
+
 _NAN_CELL = Cell(math.nan, Status.NOT_REPORTED, NAN_NOTE)
 
 
@@ -130,6 +155,8 @@ def parse_cell(
             return _finish(float(raw), item, unit)
         except OverflowError:
             return _invalid(f"{str(raw)[:20]}… is too large to be read as a number")
+    if isinstance(raw, UnsavedFormula):
+        return _invalid(raw.message)
     not_text = _not_text(raw)
     if not_text is not None:
         return _invalid(f"expected a number, got {not_text}")
