@@ -236,14 +236,14 @@ def prepare_record(
             violation = item.violation(value)
             if violation is not None:
                 status, note, value = Status.INVALID, violation, math.nan
-        if status <= Status.NOT_REPORTED:
+        if note == NAN_NOTE:
+            problems.append(_cell_problem(0, str(column), raw, note, "warning"))
+        elif status <= Status.NOT_REPORTED:
             plain.append(slot)
             numbers.append(value)
             continue
         if status == Status.INVALID:
             problems.append(_cell_problem(0, str(column), raw, note))
-        elif note == NAN_NOTE:
-            problems.append(_cell_problem(0, str(column), raw, note, "warning"))
         marked.append(slot)
         marks.append((value, status, notes.code(note) if note else 0))
     inputs: dict[str, Column] = {}
@@ -395,7 +395,7 @@ def _prepare_wide(
     n = len(frame)
     problems: list[InputProblem] = []
     city, city_codes = _cities(frame[columns["CITY"]], problems)
-    bad, messages = np.full(n, -1, np.intp), []
+    bad, messages = np.full(n, -1, np.intp), list[str]()
     year = np.full(n, np.nan)
     if "YEAR" in columns:
         year, bad, messages = _years(_cells(frame[columns["YEAR"]]), problems)

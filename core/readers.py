@@ -535,7 +535,8 @@ def _dialect(
             lines.clear()
             header_cells = next(reader, [])
             while first_row is None:
-                start, _ = reader.line_num + 1, lines.clear()
+                start = reader.line_num + 1
+                lines.clear()
                 record = next(reader, None)
                 if record is None:
                     break
