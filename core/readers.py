@@ -859,6 +859,7 @@ def _trimmed(row: tuple[Any, ...]) -> tuple[Any, ...]:
 
 def _read_parquet(info: InputFile, data: bytes, options: ReadOptions) -> pd.DataFrame:
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     try:
@@ -870,6 +871,13 @@ def _read_parquet(info: InputFile, data: bytes, options: ReadOptions) -> pd.Data
         frame: pd.DataFrame = table.rename_columns(names).to_pandas()
     except (pa.ArrowException, ValueError, TypeError) as error:  # pragma: no cover - exotic types
         raise DataError(f"{info.name}: cannot convert the Parquet columns: {error}") from None
+    for name, column in zip(names, table.columns, strict=True):
+        if pa.types.is_floating(column.type):  # a NaN (not a null) is said, as typed NaN is
+            nan = pc.fill_null(pc.is_nan(column), False).to_numpy(zero_copy_only=False)
+            if nan.any():
+                cells = frame[name].to_numpy(dtype=object)
+                cells[nan] = "NaN"
+                frame[name] = cells
     return frame
 
 

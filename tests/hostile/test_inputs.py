@@ -97,6 +97,22 @@ def test_nan_typed_in_a_cell_is_said(user, official, tmp_path, typed):
     assert (problem.severity, problem.value) == ("warning", typed)
 
 
+@pytest.mark.parametrize("suffix", [".json", ".parquet"])
+def test_a_nan_number_in_json_or_parquet_is_said(user, tmp_path, suffix):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / f"nan{suffix}"
+    if suffix == ".json":
+        path.write_text('[{"city": "Aster", "year": 2024, "households": NaN}]')
+    else:
+        pq.write_table(
+            pa.table({"city": ["Aster"], "households": pa.array([math.nan], pa.float64())}), path
+        )
+    run = user("validate", path)
+    assert_told(run, 0, f"nan{suffix}, row 1, column 'households'", "NaN is not a value")
+
+
 # -- item 6: a row whose cells do not match the header --------------------------------------------
 
 
