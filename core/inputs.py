@@ -25,7 +25,15 @@ from .model import DataItem, Kind, canonical_key
 from .provenance import QUALITY_LEVELS, Provenance, quality_codes, source_codes
 from .readers import row_defects
 from .status import Status
-from .values import NAN_NOTE, NoteTable, cell_keys, parse_cell, plain_number, read_column
+from .values import (
+    NAN_NOTE,
+    NoteTable,
+    cell_keys,
+    parse_cell,
+    plain_number,
+    quoted,
+    read_column,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -275,18 +283,12 @@ def _year(raw: object, row: int, problems: list[InputProblem]) -> tuple[float, s
     value = cell.value
     if cell.status != Status.COMPUTED or value != int(value) or not 1000 <= value <= 9999:
         message = (
-            f"year {_shown(raw)} is not a 4-digit year: type the year as four digits "
+            f"year {quoted(_text(raw), 40)} is not a 4-digit year: type the year as four digits "
             "(e.g. 2024); until then no value of this row is scored"
         )
         problems.append(InputProblem(row, YEAR, _text(raw), "year", message))
         return math.nan, message
     return value, ""
-
-
-def _shown(raw: object) -> str:
-    """A cell as quoted in a message: its text, cut short when it is long."""
-    text = _text(raw)
-    return repr(text) if len(text) <= 40 else f"{text[:40]!r}… ({len(text)} characters)"
 
 
 def _text(raw: object) -> str:

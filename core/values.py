@@ -41,6 +41,7 @@ __all__ = [
     "implied_status",
     "parse_cell",
     "parse_column",
+    "quoted",
     "read_column",
 ]
 
@@ -308,8 +309,13 @@ def _read_number(text: str, decimal: str) -> float | None:
     return float(text)
 
 
+def quoted(text: str, width: int = 60) -> str:
+    """``text`` quoted for a message, cut to ``width`` characters (saying how long it is)."""
+    return repr(text) if len(text) <= width else f"{text[:width]!r}… ({len(text)} characters)"
+
+
 def _not_a_number(text: str, item: DataItem | None) -> str:
-    shown = repr(text) if len(text) <= 60 else f"{text[:60]!r}… ({len(text)} characters)"
+    shown = quoted(text)
     if item is not None and item.kind is Kind.YES_NO:
         return f"expected yes or no, got {shown}"
     return f"expected a number, got {shown}"
