@@ -352,7 +352,7 @@ def _short_rows(info: InputFile, path: Path, dialect: _Dialect) -> dict[int, str
     needed = max((i + 1 for i, n in enumerate(header) if not n.endswith("(no header)")), default=0)
     if needed < 2:
         return {}
-    found: dict[int, str] = {}
+    found: dict[int, tuple[str, int]] = {}
 
     def handle(row: Any) -> str:
         if row.actual_columns < needed and row.number is not None:
@@ -360,7 +360,7 @@ def _short_rows(info: InputFile, path: Path, dialect: _Dialect) -> dict[int, str
                 csv.reader([row.text], delimiter=dialect.delimiter, skipinitialspace=True), []
             )
             if len(cells) < needed:
-                found[int(row.number) - 2] = _short_message(dialect, row.text, len(cells))
+                found[int(row.number) - 2] = (row.text, len(cells))
         return "skip"
 
     names = [f"c{i}" for i in range(len(header))]
@@ -378,11 +378,41 @@ def _short_rows(info: InputFile, path: Path, dialect: _Dialect) -> dict[int, str
             ),
         )
     except (pa.ArrowException, LookupError, ValueError):  # pandas says what is wrong
-        return found
+        return {}
+    lines = _lines_of(path, dialect, sorted(found))
+    return {
+        row: _short_message(dialect, text, cells, lines.get(row))
+        for row, (text, cells) in found.items()
+    }
+
+
+def _lines_of(path: Path, dialect: _Dialect, rows: list[int]) -> dict[int, int]:
+    """The line of the file each of ``rows`` (ascending, 0-based under the header) starts on.
+
+    Read again with the csv module up to the last of them: only for rows already found broken.
+    """
+    found: dict[int, int] = {}
+    wanted = iter(rows)
+    target = next(wanted, None)
+    with io.TextIOWrapper(path.open("rb"), encoding=dialect.encoding, newline="") as stream:
+        reader = csv.reader(stream, delimiter=dialect.delimiter, skipinitialspace=True)
+        record = -2  # the header is record -1
+        try:
+            while target is not None:
+                start = reader.line_num + 1
+                cells = next(reader, None)
+                if cells is None:
+                    break
+                record += 1 if cells else 0
+                if cells and record == target:
+                    found[target] = start
+                    target = next(wanted, None)
+        except csv.Error:  # a cell over the csv module's limit: the rest have no line
+            pass
     return found
 
 
-def _short_message(dialect: _Dialect, text: str, cells: int) -> str:
+def _short_message(dialect: _Dialect, text: str, cells: int, line: int | None) -> str:
     header = len(dialect.header)
     other = [d for d in ",;\t|" if d != dialect.delimiter and text.count(d) >= header - 1]
     hint = (
@@ -391,8 +421,9 @@ def _short_message(dialect: _Dialect, text: str, cells: int) -> str:
         if other
         else ": add the missing cells (empty ones too), or quote cells that contain a line break"
     )
+    where = f"line {line}" if line is not None else "the row"
     return (
-        f"the row has {cells} cell(s) but the header has {header}{hint}; until then no value "
+        f"{where} has {cells} cell(s) but the header has {header}{hint}; until then no value "
         "of this row is scored"
     )
 

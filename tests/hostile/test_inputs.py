@@ -124,7 +124,7 @@ def test_rows_written_with_another_delimiter_are_errors(user, official, tmp_path
         file.write("\n".join(";".join(r) for r in rows[1:4]) + "\n")
 
     run = user("validate", path, *chunks)
-    assert_told(run, 1, "mixed.csv, row 2", "mixed.csv, row 4", "';'", "one delimiter")
+    assert_told(run, 1, "mixed.csv, row 2: line 3 ", "mixed.csv, row 4: line 5 ", "one delimiter")
     assert "3 error(s)" in run.stdout
 
     out = tmp_path / "out.csv"
@@ -139,9 +139,11 @@ def test_rows_written_with_another_delimiter_are_errors(user, official, tmp_path
 
 def test_a_short_row_is_an_error_but_a_missing_unnamed_trailing_cell_is_not(user, tmp_path):
     path = tmp_path / "short.csv"
-    path.write_text("city,year,households,\nAster,2024,100\nBrindle,2024\n", encoding="utf-8")
+    path.write_text(
+        'city,year,households,\nAster,2024,100\n\n"Brindle\nBay",2024\n', encoding="utf-8"
+    )
     run = user("validate", path)
-    assert_told(run, 1, "short.csv, row 2", "2 cell(s) but the header has 4", "add the missing")
+    assert_told(run, 1, "short.csv, row 2: line 4 has 2 cell(s) but the header has 4", "add the")
     assert "row 1" not in run.stdout
 
 
