@@ -66,6 +66,8 @@ class Context:
                 )
             except U4SSCError as error:
                 raise _fail(error) from error
+            for warning in self._engine.warnings:
+                click.echo(f"warning: {warning}", err=True)
         return self._engine
 
 
