@@ -688,10 +688,17 @@ def new_plugin(name: str, directory: Path) -> None:
     from u4ssc.scaffold import create_plugin_package, plugin_names
 
     try:
+        names = plugin_names(name)
         written = create_plugin_package(name, directory)
     except U4SSCError as error:
         raise _fail(error) from error
-    root = directory / plugin_names(name).dist
+    if names.transliterated:
+        click.echo(
+            f"note: {name!r} written in ASCII letters, as package names must be: package "
+            f"{names.dist}, module {names.module}, code {names.code!r} (titles say {names.city})",
+            err=True,
+        )
+    root = directory / names.dist
     for path in written:
         click.echo(f"wrote {path}")
     click.echo(f'next: cd {root} && pip install -e ".[test]" && pytest')
