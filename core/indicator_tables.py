@@ -289,9 +289,39 @@ def read_indicator_table(
         frame = read_table(path, sheet=sheet)
         header = [str(c) for c in frame.columns]
         records = [dict(zip(header, row, strict=True)) for row in frame.itertuples(False)]
+        _typed_formulas(path, sheet, header, records)
     return indicator_table(
         records, name=name or path.stem, source=path.name, columns=header, defer=defer
     )
+
+
+def _typed_formulas(
+    path: Path, sheet: str | int | None, header: list[str], records: list[dict[str, object]]
+) -> None:
+    """Put the text of formulas typed as Excel formulas (``=a / b * 1000``) in ``records``.
+
+    Excel stores what follows ``=`` as a formula of its own, whose saved result is ``#NAME?``
+    (or nothing, for a workbook no spreadsheet has calculated): the table's formula is that text.
+    """
+    from openpyxl import load_workbook
+
+    from .readers import _open_info, _sheet, _xlsx_rows
+
+    column = next((h for h in header if _column_key(h) == "formula"), None)
+    if column is None or path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return
+    book = load_workbook(path, read_only=True, data_only=False)
+    try:
+        rows = _xlsx_rows(_open_info(path, None), _sheet(_open_info(path, None), book, sheet))
+    finally:
+        book.close()
+    at = header.index(column)
+    if len(rows) - 1 != len(records):
+        return  # rows of nothing but uncalculated formulas: their texts cannot be placed
+    for record, row in zip(records, rows[1:], strict=True):
+        cell = row[at] if at < len(row) else None
+        if isinstance(cell, str) and cell.startswith("="):
+            record[column] = cell[1:]
 
 
 def _csv_records(path: Path) -> tuple[list[str], list[dict[str, object]]]:

@@ -7,6 +7,7 @@ user with a one-off plugin file does, through a freshly built engine.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from conftest import RESOURCES, Run, assert_told
 
@@ -89,3 +90,32 @@ def test_a_rest_parameter_is_explained(user: Callable[..., Run]) -> None:
         "U4SSC_BLOCK_PLUGINS=rest_params",
     )
     assert "which no plugin declares" not in run.text
+
+
+PLUGINS_DIR = RESOURCES.parents[1] / "examples" / "plugins-dir"
+CITIES = RESOURCES.parents[1] / "examples" / "cities.csv"
+
+
+def test_plugins_dir_after_the_command_loads_the_plugin(
+    user: Callable[..., Run], tmp_path: Path
+) -> None:
+    """--plugins-dir is read after every command that loads plugins, as --indicators is."""
+    scores = tmp_path / "scores.csv"
+    run = user("score", CITIES, "--plugins-dir", PLUGINS_DIR, "-o", scores, fresh_engine=True)
+    assert_told(run, 0)
+    assert scores.read_text(encoding="utf-8").count("LOCAL: ICT: 1") == 12
+    assert_told(user("validate", CITIES, "--plugins-dir", PLUGINS_DIR, fresh_engine=True), 0)
+    run = user("explain", "LOCAL: ICT: 1", "--plugins-dir", PLUGINS_DIR, fresh_engine=True)
+    assert_told(run, 0, "Wi-Fi Hotspot Density")
+    page = tmp_path / "aster.html"
+    run = user(
+        "report", CITIES, "--city", "Aster (synthetic)", "--year", 2023,
+        "--plugins-dir", PLUGINS_DIR, "-o", page, fresh_engine=True,
+    )  # fmt: skip
+    assert_told(run, 0)
+    assert "LOCAL: ICT: 1" in page.read_text(encoding="utf-8")
+
+
+def test_a_missing_plugins_dir_after_the_command_is_named(user: Callable[..., Run]) -> None:
+    run = user("score", CITIES, "--plugins-dir", "no-such-folder", fresh_engine=True)
+    assert_told(run, 2, "--plugins-dir", "no-such-folder", "does not exist")
