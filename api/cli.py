@@ -45,9 +45,14 @@ class Context:
     """What every command shares: the options of the group and the engine, built on first use."""
 
     def __init__(self, plugins_dirs: Sequence[Path], indicator_tables: Sequence[Path] = ()) -> None:
-        self.plugins_dirs = plugins_dirs
+        self.plugins_dirs = list(plugins_dirs)
         self.indicator_tables = list(indicator_tables)
         self._engine: Engine | None = None
+
+    def add_plugins_dirs(self, directories: Iterable[Path]) -> None:
+        """Load the plugin files of these directories too (a command's own ``--plugins-dir``)."""
+        assert self._engine is None, "plugin directories must be added before the engine is built"
+        self.plugins_dirs += directories
 
     def add_tables(self, tables: Iterable[Path]) -> None:
         """Load these indicator tables too (a command's own ``--indicators``)."""
@@ -66,6 +71,8 @@ class Context:
                 )
             except U4SSCError as error:
                 raise _fail(error) from error
+            for warning in self._engine.warnings:
+                click.echo(f"warning: {warning}", err=True)
         return self._engine
 
 
@@ -91,15 +98,33 @@ FORMAT = click.option(
 )
 
 
+PLUGINS_DIR_HELP = (
+    "Load one-off plugin files (*.py) from this directory. Repeatable. "
+    "Also read from U4SSC_PLUGINS_DIR."
+)
+PLUGINS_DIR_TYPE = click.Path(exists=True, file_okay=False, path_type=Path)
+
+
+def _add_plugins_dirs(ctx: click.Context, param: click.Parameter, value: tuple[Path, ...]) -> None:
+    if value:
+        ctx.find_object(Context).add_plugins_dirs(value)  # type: ignore[union-attr]
+
+
+#: ``--plugins-dir`` after a command that loads plugins, the same as before the command.
+PLUGINS_DIR = click.option(
+    "--plugins-dir",
+    multiple=True,
+    type=PLUGINS_DIR_TYPE,
+    expose_value=False,
+    callback=_add_plugins_dirs,
+    help=PLUGINS_DIR_HELP,
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="u4ssc", prog_name="u4ssc")
 @click.option(
-    "--plugins-dir",
-    "plugins_dirs",
-    multiple=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Load one-off plugin files (*.py) from this directory. Repeatable. "
-    "Also read from U4SSC_PLUGINS_DIR.",
+    "--plugins-dir", "plugins_dirs", multiple=True, type=PLUGINS_DIR_TYPE, help=PLUGINS_DIR_HELP
 )
 @INDICATORS
 @click.pass_context
@@ -122,6 +147,7 @@ def cli(
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
+@PLUGINS_DIR
 @pass_context
 def plugins(context: Context, fmt: str) -> None:
     """List the loaded plugins, their versions and what each registered."""
@@ -156,6 +182,7 @@ def plugins(context: Context, fmt: str) -> None:
 
 @cli.command()
 @FORMAT
+@PLUGINS_DIR
 @click.option("--dimension", help="Only this dimension (name or code: Economy, EC, ...).")
 @click.option("--tier", type=click.Choice(["core", "advanced"]), help="Only core or advanced KPIs.")
 @click.option("--category", help="Only this category (case-insensitive).")
@@ -184,6 +211,7 @@ def indicators(
 
 @cli.command()
 @FORMAT
+@PLUGINS_DIR
 @pass_context
 def inputs(context: Context, fmt: str) -> None:
     """List the raw data items a city reports, with units, bounds and descriptions."""
@@ -198,6 +226,7 @@ def inputs(context: Context, fmt: str) -> None:
 
 @cli.command()
 @click.argument("code")
+@PLUGINS_DIR
 @pass_context
 def explain(context: Context, code: str) -> None:
     """Explain one KPI: definition, formula, inputs, the tree of what it needs, metadata."""
@@ -220,6 +249,7 @@ def explain(context: Context, code: str) -> None:
     show_default=True,
     help="Graphviz DOT, Mermaid flowchart, or JSON nodes and edges.",
 )
+@PLUGINS_DIR
 @pass_context
 def graph(context: Context, code: str | None, fmt: str) -> None:
     """Print the dependency graph of every indicator, or the lineage of one KPI (CODE)."""
@@ -389,6 +419,7 @@ def reader_options(func: Any) -> Any:
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @INDICATORS
+@PLUGINS_DIR
 @pass_context
 def score(
     context: Context,
@@ -589,6 +620,7 @@ class _Progress:
     show_default=True,
     help="text: one line per problem; json: every problem with its fields.",
 )
+@PLUGINS_DIR
 @pass_context
 def validate(context: Context, reading: Reading, fmt: str) -> None:
     """Check INPUT files without scoring them: list every problem.
@@ -632,6 +664,7 @@ def validate(context: Context, reading: Reading, fmt: str) -> None:
     help="CSV of targets laid over the default set, for the Targets sheet (as for 'score').",
 )
 @INDICATORS
+@PLUGINS_DIR
 @pass_context
 def template(
     context: Context,
@@ -686,10 +719,17 @@ def new_plugin(name: str, directory: Path) -> None:
     from u4ssc.scaffold import create_plugin_package, plugin_names
 
     try:
+        names = plugin_names(name)
         written = create_plugin_package(name, directory)
     except U4SSCError as error:
         raise _fail(error) from error
-    root = directory / plugin_names(name).dist
+    if names.transliterated:
+        click.echo(
+            f"note: {name!r} written in ASCII letters, as package names must be: package "
+            f"{names.dist}, module {names.module}, code {names.code!r} (titles say {names.city})",
+            err=True,
+        )
+    root = directory / names.dist
     for path in written:
         click.echo(f"wrote {path}")
     click.echo(f'next: cd {root} && pip install -e ".[test]" && pytest')
@@ -720,6 +760,7 @@ SCORING = (
         "--include-local", is_flag=True, help="Count local (city) indicators in the overall score."
     ),
     INDICATORS,
+    PLUGINS_DIR,
 )
 
 

@@ -104,6 +104,12 @@ class Engine:
         self._manifest: dict[str, Any] | None = None
         self._benchmark_cache: dict[tuple[tuple[str, ...], tuple[str, ...]], Benchmarks] = {}
 
+    @property
+    def warnings(self) -> list[str]:
+        """What looks wrong with the plugins but does not stop a run (e.g. a ``u4ssc_*``
+        function without ``@hookimpl``); the CLI prints each on stderr."""
+        return [warning for plugin in self.plugins for warning in plugin.warnings]
+
     def _subset(self, indicators: Iterable[str] | None) -> tuple[Plan, list[Output]]:
         """The plan and outputs for some KPIs (codes or ids) and what they need; all by default."""
         if indicators is None:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from .errors import ConfigurationError, DataError
 from .model import canonical_key
+from .plugins import skip_hint
 from .values import parse_cell
 
 if TYPE_CHECKING:
@@ -130,9 +131,13 @@ class TargetSet:
             if output_id is None:
                 if skip_unknown:
                     continue
+                where = f"plugin {target.plugin!r}" if target.plugin else f"target set {name!r}"
+                hint = _hint(catalogue, target.id)
+                if target.plugin:
+                    hint += f"{' ' if hint else '. '}Fix the code in its u4ssc_targets hook, or "
+                    hint += skip_hint(target.plugin)
                 raise ConfigurationError(
-                    f"target set {name!r}: {target.id!r} is not a KPI code or data point id"
-                    + _hint(catalogue, target.id)
+                    f"{where}: {target.id!r} is not a KPI code or data point id{hint}"
                 )
             merged[output_id] = replace(target, id=output_id)
         stamp = fingerprint or hashlib.sha256(repr(sorted(merged.items())).encode()).hexdigest()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .html import Markup, el
+from .html import Markup, bdi, el
 from .model import (
     DEPTH,
     TIERS,
@@ -22,7 +22,15 @@ from .model import (
     group_path,
     slug,
 )
-from .parts import band_chip, legend_list, manifest_section, number, page, percent
+from .parts import (
+    band_chip,
+    legend_list,
+    manifest_section,
+    number,
+    page,
+    percent,
+    period_title,
+)
 
 __all__ = ["render_report"]
 
@@ -73,7 +81,7 @@ def render_report(period: CityPeriod, wheel_svg: str, version: str) -> str:
             manifest_section(period.manifest),
         ),
     ]
-    return page(f"U4SSC report — {period.title}", version, body)
+    return page(f"U4SSC report — {period_title(period.city, period.year)}", version, body)
 
 
 def _header(period: CityPeriod, dimensions: list[str]) -> Markup:
@@ -86,7 +94,7 @@ def _header(period: CityPeriod, dimensions: list[str]) -> Markup:
     return el(
         "header",
         el("p", "U4SSC Key Performance Indicators · city report", class_="kicker"),
-        el("h1", period.city),
+        el("h1", bdi(period.city)),
         el("p", "" if period.year is None else str(period.year), class_="period"),
         el(
             "div",
@@ -239,7 +247,7 @@ def _kpi_row(kpi: KpiRow) -> Markup:
     return el(
         "tr",
         el("td", kpi.id, class_="code"),
-        el("td", rec["name"], " ", el("span", kpi.tier, class_="tag"), class_="name"),
+        el("td", bdi(rec["name"]), " ", el("span", kpi.tier, class_="tag"), class_="name"),
         el("td", number(rec["value"]), class_="num"),
         el("td", rec["unit"], class_="small"),
         el("td", status),
@@ -279,7 +287,7 @@ def _missing(period: CityPeriod) -> Markup:
                     el(
                         "tr",
                         el("td", el("a", k.id, href=f"#{k.anchor}"), class_="code"),
-                        el("td", k.record["name"]),
+                        el("td", bdi(k.record["name"])),
                         el("td", k.record["status"]),
                         el("td", k.record["reason"], class_="small"),
                     )

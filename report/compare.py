@@ -10,9 +10,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .html import Markup, el
+from .html import Markup, bdi, el, isolate
 from .model import DEPTH, CityPeriod, band_state, group_name
-from .parts import legend_list, manifest_section, number, page, percent, state_class
+from .parts import (
+    legend_list,
+    manifest_section,
+    number,
+    page,
+    percent,
+    period_heading,
+    period_title,
+    state_class,
+)
 
 __all__ = ["render_comparison"]
 
@@ -79,8 +88,9 @@ def _heads(periods: Sequence[CityPeriod], links: Mapping[int, str]) -> list[Mark
     heads = []
     for p in periods:
         target = links.get(p.row)
-        text: Any = el("a", p.title, href=target) if target else p.title
-        heads.append(el("th", text, class_="cp", title=p.title))
+        heading = period_heading(p.city, p.year)
+        text: Any = el("a", heading, href=target) if target else heading
+        heads.append(el("th", text, class_="cp", title=period_title(p.city, p.year)))
     return heads
 
 
@@ -109,7 +119,7 @@ def _rollup_rows(periods: Sequence[CityPeriod]) -> list[Markup]:
 
 def _rollup_cell(period: CityPeriod, row: dict[str, Any]) -> Markup:
     title = (
-        f"{period.title}: {percent(row['pct'])} ({row['band']}); "
+        f"{period_title(period.city, period.year)}: {percent(row['pct'])} ({row['band']}); "
         f"{row['points']} of {row['max_points']} points; "
         f"{row['scored']} of {row['total']} values scored"
     )
@@ -121,7 +131,7 @@ def _kpi_rows(periods: Sequence[CityPeriod]) -> list[Markup]:
     rows = []
     for i, kpi in enumerate(periods[0].kpis):
         label = el(
-            "td", el("span", kpi.id, class_="code"), " ", kpi.record["name"], class_="sticky"
+            "td", el("span", kpi.id, class_="code"), " ", bdi(kpi.record["name"]), class_="sticky"
         )
         rows.append(
             el("tr", label, [_kpi_cell(p, p.kpis[i].record, p.kpis[i].state) for p in periods])
@@ -142,4 +152,5 @@ def _kpi_cell(period: CityPeriod, rec: dict[str, Any], state: str) -> Markup:
         if part
     )
     text = str(rec["points"]) if rec["points"] else SHORT.get(rec["band"] or rec["status"], "")
-    return _cell(state, text, f"{period.title} · {rec['code']} {rec['name']}: {detail}")
+    where = f"{period_title(period.city, period.year)} · {rec['code']} {isolate(rec['name'])}"
+    return _cell(state, text, f"{where}: {detail}")
