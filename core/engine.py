@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
 from .catalogue import Catalogue, Output
+from .coverage import Needs
 from .errors import DataError, InputProblem, ValidationError
 from .evaluate import Plan, evaluate, run_checks
 from .graph import IndicatorGraph
@@ -99,6 +100,7 @@ class Engine:
         self.target_set = defaults
         self.bands = Bands()
         self._manifest: dict[str, Any] | None = None
+        self._needs_cache: dict[tuple[str, ...], Needs] = {}
         self._benchmark_cache: dict[tuple[tuple[str, ...], tuple[str, ...]], Benchmarks] = {}
 
     def _subset(self, indicators: Iterable[str] | None) -> tuple[Plan, list[Output]]:
@@ -121,6 +123,13 @@ class Engine:
         found = self._benchmark_cache.get(key)
         if found is None:
             found = self._benchmark_cache[key] = Benchmarks.of(outputs, target_set)
+        return found
+
+    def _needs(self, plan: Plan) -> Needs:
+        """What each output of ``plan`` needs, found once per plan."""
+        found = self._needs_cache.get(plan.ids)
+        if found is None:
+            found = self._needs_cache[plan.ids] = Needs.of(plan, self.graph)
         return found
 
     def targets(self, targets: TargetSet | str | os.PathLike[str] | None = None) -> TargetSet:
@@ -356,6 +365,8 @@ class Engine:
             aliases=self.catalogue.aliases,
             provenance=provenance,
             origin=origin,
+            inputs=prepared.inputs,
+            needs=self._needs(plan),
         )
 
     def validate(
