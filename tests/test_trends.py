@@ -194,3 +194,13 @@ def test_coverage_frames_have_their_columns(result):
     ):
         assert tuple(coverage.frame(table).columns) == columns
     assert np.array_equal(coverage.gains.sum(), 4 + 1 + 1 + 1)
+
+
+def test_a_gap_of_two_years_halves_the_pace(engine):
+    frame = pd.DataFrame(
+        [{"city": "G", "year": 2020, "up": 40}, {"city": "G", "year": 2022, "up": 44}]
+    )
+    got = {r["year"]: r for r in engine.score(frame).trends().records() if r["code"] == "P: 1"}
+    assert got[2022]["change"] == 4
+    assert got[2022]["change_per_year"] == 2
+    assert got[2022]["year_to_target"] == 2030  # 16 to go at 2 a year

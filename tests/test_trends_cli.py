@@ -85,3 +85,8 @@ def test_usage_errors_exit_2_and_missing_input_4(tmp_path):
     assert run("coverage", CITIES, "--chunk-rows", "10").exit_code == 2
     assert run("trends", CITIES, "--format", "table", "-o", str(tmp_path / "x.csv")).exit_code == 2
     assert run("coverage", str(tmp_path / "nope.csv")).exit_code == 4
+
+
+def test_an_unwritable_output_exits_5(tmp_path):
+    done = run("trends", CITIES, "-o", str(tmp_path / "no" / "such" / "dir" / "t.csv"))
+    assert done.exit_code == 5, done.output
