@@ -675,18 +675,10 @@ TERMINAL_COLUMNS = {
         "year_to_target",
         "progress",
     ),
+    # The per-KPI table without its name, total and several_missing columns.
     "kpi": (
-        "code",
-        "data_point",
-        "target_kind",
-        "scored",
-        "no_benchmark",
-        "not_reported",
-        "not_applicable",
-        "invalid",
-        "error",
-        "coverage_pct",
-        "missing_inputs",
+        *("code", "data_point", "target_kind", "scored", "no_benchmark", "not_reported"),
+        *("not_applicable", "invalid", "error", "coverage_pct", "missing_inputs"),
     ),
 }
 
