@@ -610,6 +610,203 @@ class _Progress:
             self._move(position, label)
 
 
+# -- coverage and trends --------------------------------------------------------------------------
+
+#: Tables of 'u4ssc coverage', as Coverage.frame names them.
+COVERAGE_TABLES = {"kpi": "per KPI value", "input": "per input", "gain": "per city-year"}
+
+
+def _table_output(func: Any) -> Any:
+    """-o, --format and --targets for the commands that write one analysis table (coverage,
+    trends); the inputs are read whole (a city's years must be seen together)."""
+    options = [
+        click.option(
+            "-o",
+            "--output",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Write here instead of the terminal.",
+        ),
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(["table", *OUTPUT_FORMATS]),
+            default=None,
+            help="Output format (default: from the output suffix; a table on the terminal).",
+        ),
+        click.option(
+            "--targets",
+            "targets_path",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="CSV of targets laid over the default set (as for 'score').",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _scored(context: Context, reading: Reading, targets_path: Path | None) -> Any:
+    """Score the inputs whole, input problems summarised on stderr; return the result and the
+    run manifest."""
+    from u4ssc.core import U4SSCError
+
+    if reading.chunk_rows:
+        raise click.UsageError(
+            "this command needs every row at once: leave out --chunk-rows (or give 0)"
+        )
+    whole = Reading(**{**reading.__dict__, "chunk_rows": 0})
+    batch = whole.batch(context.engine, targets=targets_path)
+    try:
+        result = next(iter(batch.results()))
+    except U4SSCError as error:
+        raise _fail(error) from error
+    finally:
+        _report_problems(batch.problems)
+    return result, batch
+
+
+def _write_analysis(
+    frame: Any,
+    fmt: str | None,
+    output: Path | None,
+    manifest: dict[str, Any],
+    columns: Sequence[str] | None = None,
+) -> None:
+    """Write one analysis table: to the terminal as a table, else through the writers."""
+    from u4ssc.core import U4SSCError
+    from u4ssc.writers import output_format, render
+
+    if fmt == "table" or (fmt is None and output is None):
+        if output is not None:
+            raise click.UsageError("--format table is for the terminal: leave out -o")
+        click.echo(_frame_table(frame, columns))
+        return
+    fmt = output_format(fmt, output)
+    if fmt in BINARY_FORMATS and output is None:
+        raise click.UsageError(f"{fmt} output is binary: give a file to write with -o")
+    try:
+        with _Destination(output) as stream:
+            stream.write(render(frame, fmt, manifest))
+    except U4SSCError as error:
+        raise _fail(error) from error
+
+
+#: Columns shown on the terminal (files get every column).
+TERMINAL_COLUMNS = {
+    "trends": (
+        "city",
+        "year",
+        "code",
+        "data_point",
+        "value",
+        "target",
+        "change",
+        "change_since_first",
+        "movement",
+        "year_to_target",
+        "progress",
+    ),
+    # The per-KPI table without its name, total and several_missing columns.
+    "kpi": (
+        *("code", "data_point", "target_kind", "scored", "no_benchmark", "not_reported"),
+        *("not_applicable", "invalid", "error", "coverage_pct", "missing_inputs"),
+    ),
+}
+
+
+def _frame_table(frame: Any, columns: Sequence[str] | None = None) -> str:
+    """A DataFrame as the terminal table of the listings: numbers to 4 significant digits,
+    blanks for missing cells."""
+
+    def cell(value: Any) -> Any:
+        if value is None or value != value:
+            return ""
+        return f"{value:.4g}" if isinstance(value, float) else value
+
+    shown = frame[list(columns)] if columns else frame
+    rows = [
+        {str(k): cell(v) for k, v in row.items()} for row in shown.astype(object).to_dict("records")
+    ]
+    return _table(rows) if rows else "(none)"
+
+
+@cli.command()
+@reader_options
+@_table_output
+@click.option(
+    "--table",
+    "which",
+    type=click.Choice(list(COVERAGE_TABLES)),
+    default=None,
+    help="kpi: why each KPI value is not scored; input: the inputs missing most often; gain: "
+    "per city-year, the values reporting each input would gain (default: all three on the "
+    "terminal, kpi in a file).",
+)
+@pass_context
+def coverage(
+    context: Context,
+    reading: Reading,
+    output: Path | None,
+    fmt: str | None,
+    targets_path: Path | None,
+    which: str | None,
+) -> None:
+    """Say why values are not scored and which inputs would fill the gaps, for INPUT files.
+
+    Per KPI value: how many city-years are scored, have no benchmark, are not reported, not
+    applicable, invalid or an error, and the inputs it misses most. Per input: how often it is
+    missing and how many values it blocks. Per city-year and input: the values reporting that
+    input alone would gain (a value missing several inputs counts as 'shared' for each).
+    """
+    result, batch = _scored(context, reading, targets_path)
+    found = result.coverage()
+    if which is None and output is None and fmt in (None, "table"):
+        for name, title in COVERAGE_TABLES.items():
+            click.echo(f"Coverage {title}:")
+            click.echo(_frame_table(found.frame(name), TERMINAL_COLUMNS.get(name)))
+            click.echo("")
+        return
+    which = which or "kpi"
+    manifest = batch.manifest(command="coverage", table=which)
+    _write_analysis(found.frame(which), fmt, output, manifest, TERMINAL_COLUMNS.get(which))
+
+
+@cli.command()
+@reader_options
+@_table_output
+@click.option(
+    "--latest", is_flag=True, help="Only each city's last year (its last step and whole span)."
+)
+@click.option(
+    "--stable",
+    "stable_pct",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    help="A value that changed by at most this % of its previous value is 'stable'.",
+)
+@pass_context
+def trends(
+    context: Context,
+    reading: Reading,
+    output: Path | None,
+    fmt: str | None,
+    targets_path: Path | None,
+    latest: bool,
+    stable_pct: float,
+) -> None:
+    """Show each city's progress KPI by KPI across the years of INPUT files.
+
+    One row per city, year and KPI value: the change from the previous year and since the
+    first, whether it moved towards or away from its target (by the KPI's direction), the year
+    it would reach the target at its last pace, and a progress status with its reason.
+    """
+    result, batch = _scored(context, reading, targets_path)
+    frame = result.trends(stable_pct=stable_pct).to_frame(latest=latest)
+    manifest = batch.manifest(command="trends", latest=latest, stable_pct=stable_pct)
+    _write_analysis(frame, fmt, output, manifest, TERMINAL_COLUMNS["trends"])
+
+
 @cli.command()
 @reader_options
 @click.option(

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Union
 import numpy as np
 
 from .catalogue import Catalogue, Output
+from .coverage import Needs
 from .errors import DataError, InputProblem, ValidationError
 from .evaluate import Plan, evaluate, run_checks
 from .graph import IndicatorGraph
@@ -102,6 +103,7 @@ class Engine:
         self.target_set = defaults
         self.bands = Bands()
         self._manifest: dict[str, Any] | None = None
+        self._needs_cache: dict[tuple[str, ...], Needs] = {}
         self._benchmark_cache: dict[tuple[tuple[str, ...], tuple[str, ...]], Benchmarks] = {}
 
     @property
@@ -130,6 +132,13 @@ class Engine:
         found = self._benchmark_cache.get(key)
         if found is None:
             found = self._benchmark_cache[key] = Benchmarks.of(outputs, target_set)
+        return found
+
+    def _needs(self, plan: Plan) -> Needs:
+        """What each output of ``plan`` needs, found once per plan."""
+        found = self._needs_cache.get(plan.ids)
+        if found is None:
+            found = self._needs_cache[plan.ids] = Needs.of(plan, self.graph)
         return found
 
     def targets(self, targets: TargetSet | str | os.PathLike[str] | None = None) -> TargetSet:
@@ -369,6 +378,8 @@ class Engine:
             aliases=self.catalogue.aliases,
             provenance=provenance,
             origin=origin,
+            inputs=prepared.inputs,
+            needs=self._needs(plan),
         )
 
     def validate(
