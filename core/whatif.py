@@ -49,7 +49,8 @@ def _arrays(
     tier: str,
     include_local: bool,
 ) -> dict[str, Any]:
-    """The table's columns: for each level in turn, each input row, then each group."""
+    """The table's columns, row-major: each input row, then each level, then each group (so the
+    tables of chunks joined are the table of the whole run)."""
     for level in levels:
         if level not in LEVELS:
             raise ConfigurationError(f"unknown roll-up level {level!r}; use one of {LEVELS}")
@@ -76,7 +77,12 @@ def _arrays(
                 "total": base["total"],
             }
         )
-    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    n = len(baseline)
+    if n == 0:
+        return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    return {
+        k: np.concatenate([p[k].reshape(n, -1) for p in parts], axis=1).ravel() for k in parts[0]
+    }
 
 
 def compare(

@@ -170,8 +170,8 @@ def test_what_if_puts_both_target_sets_side_by_side(engine, tmp_path):
     ]
     assert alternative.manifest["targets"]["name"] == "u4ssc-default + plugins + alt.csv"
     frame = compare(baseline, alternative, ["overall", "category"])
-    assert list(frame["level"]) == ["overall", "overall", "category", "category"]
-    assert frame["difference"].tolist() == [-25.0, -50.0, -25.0, -50.0]
+    assert list(frame["level"]) == ["overall", "category", "overall", "category"]
+    assert frame["difference"].tolist() == [-25.0, -25.0, -50.0, -50.0]
 
 
 def test_what_if_keeps_the_peer_targets_for_the_gaps(engine, tmp_path):
