@@ -104,3 +104,20 @@ def test_what_if_writes_both_scores_and_the_difference(run, tmp_path):
     assert {r["level"] for r in payload["rows"]} == {
         "overall", "dimension", "subdimension", "category"
     }
+
+
+def test_the_example_figures_in_the_scoring_docs(official):
+    from u4ssc.core.peers import PeerRule
+    from u4ssc.core.scoring import SCORED
+
+    def scored(**rule) -> tuple[int, int]:
+        result = official.score(EXAMPLE, peers=PeerRule(**rule) if rule else None)
+        reported = int((result.statuses <= 1).sum())
+        return int((result.scores.coverage == SCORED).sum()), reported
+
+    assert scored() == (504, 1329)
+    assert scored(min_peers=4) == (1188, 1329)
+    assert scored(min_peers=3) == (1224, 1329)
+    text = (Path(__file__).parents[1] / "docs" / "scoring.md").read_text(encoding="utf-8")
+    for figure in ("score 504\nof the 1 344", "scores 1 188 of the 1 329", "scores 1 224 (92 %)"):
+        assert figure in text
