@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .errors import ConfigurationError
+from .result import ROLLUP_COLUMNS
 from .scoring import LEVELS
 
 if TYPE_CHECKING:
@@ -24,12 +25,7 @@ __all__ = ["WHAT_IF_COLUMNS", "compare", "compare_records"]
 
 #: Columns of the what-if table, in order.
 WHAT_IF_COLUMNS = (
-    "city",
-    "year",
-    "level",
-    "dimension",
-    "subdimension",
-    "category",
+    *ROLLUP_COLUMNS[:6],  # city, year, level, dimension, subdimension, category
     "baseline_pct",
     "baseline_band",
     "alternative_pct",
@@ -63,8 +59,7 @@ def _arrays(
         both = (base["band"] > 0) & (alt["band"] > 0)
         parts.append(
             {
-                **{k: base[k] for k in ("city", "year", "level", "dimension")},
-                **{k: base[k] for k in ("subdimension", "category")},
+                **{k: base[k] for k in ROLLUP_COLUMNS[:6]},
                 "baseline_pct": base["pct"],
                 "baseline_band": base["band"],
                 "alternative_pct": alt["pct"],
