@@ -193,10 +193,12 @@ def derive_peer_targets(
         return PeerTargets(rule, origin)
     index = np.array([i for i, _ in picked], dtype=np.intp)
     lower = np.array([d == "lower" for _, d in picked])
-    n = status.shape[1] if status.ndim == 2 else 0
-    matrix = stack_outputs([values[i] for i in index.tolist()], n)[:, rows]
-    valid = np.isin(status[index][:, rows], PEER_STATUSES) & np.isfinite(matrix)
-    latest, years = _latest_per_city(matrix, valid, city[rows], year[rows])
+    order, starts = _by_city_and_year(city[rows], year[rows])
+    columns = rows[order]  # the peers' rows, by city then year: gathered once
+    matrix = stack_outputs([values[i][columns] for i in index.tolist()], len(columns))
+    valid = np.isfinite(matrix)
+    valid &= status[:, columns][index] <= max(PEER_STATUSES)
+    latest, years = _latest_per_city(matrix, valid, starts, year[columns])
     peers = np.count_nonzero(~np.isnan(latest), axis=1)
     q = np.where(lower, 100.0 - rule.percentile, float(rule.percentile))
     targets = np.full(len(index), np.nan)
@@ -231,26 +233,36 @@ def derive_peer_targets(
     return PeerTargets(rule, origin, found)
 
 
-def _latest_per_city(
-    matrix: npt.NDArray[np.float64],
-    valid: npt.NDArray[np.bool_],
-    city: npt.NDArray[np.object_],
-    year: npt.NDArray[np.float64],
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Per output and city, the value and year of the city's latest valid row (NaN: none)."""
-    k, n = matrix.shape
+def _by_city_and_year(
+    city: npt.NDArray[np.object_], year: npt.NDArray[np.float64]
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """The rows ordered by city, then year (no year first), then input order; and where each
+    city's rows start in that order."""
+    n = len(city)
     if n == 0:
-        return np.empty((k, 0)), np.empty((k, 0))
+        return np.empty(0, np.intp), np.empty(0, np.intp)
     _, codes = np.unique(city.astype(str), return_inverse=True)
     sortable = np.where(np.isnan(year), -np.inf, year)
     order = np.lexsort((np.arange(n), sortable, codes))
     sorted_codes = codes[order]
-    starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
-    position = np.where(valid[:, order], np.arange(n), -1)
+    return order, np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
+
+
+def _latest_per_city(
+    matrix: npt.NDArray[np.float64],
+    valid: npt.NDArray[np.bool_],
+    starts: npt.NDArray[np.intp],
+    year: npt.NDArray[np.float64],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Per output and city, the value and year of the city's latest valid row (NaN: none); the
+    columns are ordered by city then year, each city's starting at ``starts``."""
+    k, n = matrix.shape
+    if n == 0:
+        return np.empty((k, 0)), np.empty((k, 0))
+    position = np.where(valid, np.arange(n, dtype=np.int32), np.int32(-1))
     last = np.maximum.reduceat(position, starts, axis=1)
     has = last >= 0
     at = np.maximum(last, 0)
-    latest = np.where(has, matrix[:, order][np.arange(k)[:, None], at], np.nan)
-    years = np.where(has, year[order][at], np.nan)
+    latest = np.where(has, np.take_along_axis(matrix, at, axis=1), np.nan)
+    years = np.where(has, year[at], np.nan)
     return latest, years
-
