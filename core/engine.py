@@ -394,6 +394,8 @@ class Engine:
         source = data if data is not None else rule.file
         if source is None:
             raise UsageError("peer targets need peers: give a peer file or the data to derive from")
+        if isinstance(source, (str, os.PathLike)) and not Path(source).is_file():
+            raise DataError(f"peer file {str(source)!r} does not exist")
         peers = self.score(source)
         paths = input_paths(source)
         origin = ", ".join(Path(p).name for p in paths) if paths else "the peer data given"

@@ -121,3 +121,10 @@ def test_the_example_figures_in_the_scoring_docs(official):
     text = (Path(__file__).parents[1] / "docs" / "scoring.md").read_text(encoding="utf-8")
     for figure in ("score 504\nof the 1 344", "scores 1 188 of the 1 329", "scores 1 224 (92 %)"):
         assert figure in text
+
+
+def test_a_missing_peer_file_is_named(tmp_path):
+    result = CliRunner().invoke(cli, ["score", EXAMPLE, "--peer-targets", str(tmp_path / "p.csv")])
+    assert result.exit_code == 4
+    assert "peer file" in result.output
+    assert "does not exist" in result.output
