@@ -516,6 +516,8 @@ def score(
     context.add_tables(indicator_tables)
     batch = reading.batch(context.engine, strict=strict, targets=targets_path, peers=peers)
     try:
+        # Read before scoring: a broken file fails at once, and chunks share the one set.
+        alternative = None if what_if is None else context.engine.targets(what_if)
         if batch.chunked and fmt not in ("csv", "parquet"):
             raise click.UsageError(
                 f"{fmt} output cannot be written chunk by chunk: write csv or parquet, or read "
@@ -523,7 +525,7 @@ def score(
             )
         with _Progress(quiet, batch) as progress:
             batch.progress = progress.to
-            manifest = _write_run(batch, fmt, output, progress, options, what_if)
+            manifest = _write_run(batch, fmt, output, progress, options, alternative)
         _write_manifest(manifest, fmt, output, manifest_path)
     except U4SSCError as error:
         raise _fail(error) from error
@@ -537,9 +539,12 @@ def _write_run(
     output: Path | None,
     progress: _Progress,
     options: dict[str, Any],
-    what_if: Path | None = None,
+    what_if: Any = None,
 ) -> dict[str, Any]:
-    """Score and write: the whole table at once, or chunk after chunk; return the manifest."""
+    """Score and write: the whole table at once, or chunk after chunk; return the manifest.
+
+    With ``what_if`` (a target set), write the roll-ups under both sets side by side.
+    """
     from u4ssc.writers import open_sink, render, table
 
     shaping = {k: options[k] for k in ("level", "shape", "tier", "include_local")}
