@@ -128,3 +128,15 @@ def test_a_missing_peer_file_is_named(tmp_path):
     assert result.exit_code == 4
     assert "peer file" in result.output
     assert "does not exist" in result.output
+
+
+def test_the_report_names_each_peer_target_and_the_rule(run, tmp_path):
+    pytest.importorskip("matplotlib")
+    page = tmp_path / "aster.html"
+    args = ("--city", "Aster (synthetic)", "--year", "2024", "-o", str(page))
+    run("report", EXAMPLE, *args, "--peer-targets", "--peer-min", "4")
+    html = page.read_text(encoding="utf-8")
+    assert ">peer<" in html
+    source = "peer: 90th percentile of the latest values of 4 cities (2024) in the rows scored"
+    assert source in html
+    assert "only 3 cities reported it; the peer rule needs 4" in html  # the manifest's refusals
