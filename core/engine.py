@@ -401,7 +401,7 @@ class Engine:
         origin = ", ".join(Path(p).name for p in paths) if paths else "the peer data given"
         return derive_peer_targets(
             peers.outputs,
-            [peers.values[i] for i in range(len(peers.outputs))],
+            peers.columns,
             peers.statuses,
             peers.city,
             peers.year,
