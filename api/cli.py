@@ -97,6 +97,65 @@ FORMAT = click.option(
     help="Output format.",
 )
 
+#: --peer-targets [FILE], --peer-percentile, --peer-min: opt-in peer targets (docs/scoring.md).
+PEER_OPTIONS = (
+    click.option(
+        "--peer-targets",
+        "peer_file",
+        is_flag=False,
+        flag_value="",
+        default=None,
+        metavar="[FILE]",
+        help="Give each value without a target a peer target: a percentile of the latest values "
+        "of the cities in the input, or in FILE (a file of peer cities). Put it after INPUT "
+        "when it has no FILE.",
+    ),
+    click.option(
+        "--peer-percentile",
+        type=click.FloatRange(50, 100),
+        default=None,
+        help="The peers' percentile that is 100 %% of target for higher-is-better values; "
+        "lower-is-better use 100 minus it. Default 90.",
+    ),
+    click.option(
+        "--peer-min",
+        type=click.IntRange(min=2),
+        default=None,
+        help="How many distinct cities must report a value for it to get a peer target. "
+        "Default 10.",
+    ),
+)
+
+
+def peer_options(func: Any) -> Any:
+    """The peer-target options, handed to the command as one ``peers`` (a PeerRule or None)."""
+
+    @functools.wraps(func)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        kwargs["peers"] = _peer_rule(
+            kwargs.pop("peer_file"), kwargs.pop("peer_percentile"), kwargs.pop("peer_min")
+        )
+        return func(*args, **kwargs)
+
+    for option in reversed(PEER_OPTIONS):
+        command = option(command)
+    return command
+
+
+def _peer_rule(file: str | None, percentile: float | None, minimum: int | None) -> Any:
+    if file is None:
+        if percentile is not None or minimum is not None:
+            raise click.UsageError("--peer-percentile and --peer-min need --peer-targets")
+        return None
+    from u4ssc.core.peers import PeerRule
+
+    chosen: dict[str, Any] = {"file": Path(file) if file else None}
+    if percentile is not None:
+        chosen["percentile"] = percentile
+    if minimum is not None:
+        chosen["min_peers"] = minimum
+    return PeerRule(**chosen)
+
 
 PLUGINS_DIR_HELP = (
     "Load one-off plugin files (*.py) from this directory. Repeatable. "
@@ -227,14 +286,26 @@ def inputs(context: Context, fmt: str) -> None:
 @cli.command()
 @click.argument("code")
 @PLUGINS_DIR
+@click.option(
+    "--targets",
+    "targets_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV of targets laid over the default set (as for 'score').",
+)
+@peer_options
 @pass_context
-def explain(context: Context, code: str) -> None:
-    """Explain one KPI: definition, formula, inputs, the tree of what it needs, metadata."""
+def explain(context: Context, code: str, targets_path: Path | None, peers: Any) -> None:
+    """Explain one KPI: definition, formula, inputs, the tree of what it needs, metadata, and
+    its benchmark (with --peer-targets FILE, the peer target FILE's cities give it)."""
     from u4ssc.core import U4SSCError
     from u4ssc.core.listing import explain_text
 
+    if peers is not None and peers.file is None:
+        raise click.UsageError("explain scores no input: give the peers' file, --peer-targets FILE")
     try:
-        click.echo(explain_text(context.engine, code))
+        engine = context.engine
+        found = None if peers is None else engine.peer_targets(peers)
+        click.echo(explain_text(engine, code, targets=engine.targets(targets_path), peers=found))
     except U4SSCError as error:
         raise _fail(error) from error
 
@@ -417,6 +488,15 @@ def reader_options(func: Any) -> Any:
 @click.option(
     "--include-local", is_flag=True, help="Count local (city) indicators in the overall score."
 )
+@peer_options
+@click.option(
+    "--what-if",
+    "what_if",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV of other targets (laid over the default set, as --targets): write the roll-up "
+    "scores and bands under both target sets side by side, with the difference "
+    "(all levels, or the one --level names).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @INDICATORS
 @PLUGINS_DIR
@@ -433,6 +513,8 @@ def score(
     level: str,
     tier: str,
     include_local: bool,
+    peers: Any,
+    what_if: Path | None,
     quiet: bool,
     indicator_tables: tuple[Path, ...],
 ) -> None:
@@ -440,8 +522,9 @@ def score(
 
     Writes one row per city, year and KPI value with its status, reason, target, % of target,
     points, band, source and quality (or, with --shape wide, one row per city and year; with
-    --level, the roll-up scores with their coverage), and a run manifest. Input problems are
-    summarised on stderr; invalid cells become 'invalid' values unless --strict.
+    --level, the roll-up scores with their coverage; with --what-if, the roll-ups under two
+    target sets side by side), and a run manifest. Input problems are summarised on stderr;
+    invalid cells become 'invalid' values unless --strict.
     """
     from u4ssc.core import U4SSCError
     from u4ssc.writers import output_format
@@ -451,9 +534,21 @@ def score(
         raise click.UsageError(f"{fmt} output is binary: give a file to write with -o")
     options = {"format": fmt, "shape": shape, "level": level, "tier": tier}
     options["include_local"] = include_local
+    if peers is not None:
+        options["peer_targets"] = {
+            "file": None if peers.file is None else str(peers.file),
+            "percentile": peers.percentile,
+            "min_peers": peers.min_peers,
+        }
+    if what_if is not None:
+        if shape == "wide":
+            raise click.UsageError("--what-if writes a long table: drop --shape wide")
+        options["what_if"] = str(what_if)
     context.add_tables(indicator_tables)
-    batch = reading.batch(context.engine, strict=strict, targets=targets_path)
+    batch = reading.batch(context.engine, strict=strict, targets=targets_path, peers=peers)
     try:
+        # Read before scoring: a broken file fails at once, and chunks share the one set.
+        alternative = None if what_if is None else context.engine.targets(what_if)
         if batch.chunked and fmt not in ("csv", "parquet"):
             raise click.UsageError(
                 f"{fmt} output cannot be written chunk by chunk: write csv or parquet, or read "
@@ -461,7 +556,7 @@ def score(
             )
         with _Progress(quiet, batch) as progress:
             batch.progress = progress.to
-            manifest = _write_run(batch, fmt, output, progress, options)
+            manifest = _write_run(batch, fmt, output, progress, options, alternative)
         _write_manifest(manifest, fmt, output, manifest_path)
     except U4SSCError as error:
         raise _fail(error) from error
@@ -470,27 +565,56 @@ def score(
 
 
 def _write_run(
-    batch: Any, fmt: str, output: Path | None, progress: _Progress, options: dict[str, Any]
+    batch: Any,
+    fmt: str,
+    output: Path | None,
+    progress: _Progress,
+    options: dict[str, Any],
+    what_if: Any = None,
 ) -> dict[str, Any]:
-    """Score and write: the whole table at once, or chunk after chunk; return the manifest."""
+    """Score and write: the whole table at once, or chunk after chunk; return the manifest.
+
+    With ``what_if`` (a target set), write the roll-ups under both sets side by side.
+    """
     from u4ssc.writers import open_sink, render, table
 
     shaping = {k: options[k] for k in ("level", "shape", "tier", "include_local")}
+    alternative: dict[str, Any] = {}
+
+    def tabulate(result: Any) -> Any:
+        if what_if is None:
+            return table(result, **shaping)
+        from u4ssc.core.scoring import LEVELS as ALL_LEVELS
+        from u4ssc.core.whatif import compare
+
+        rescored = batch.engine.rescore(result, what_if)
+        alternative["targets"] = rescored.manifest["targets"]
+        level = shaping["level"]
+        levels = ALL_LEVELS[::-1] if level == "kpi" else (level,)
+        tier, local = shaping["tier"], shaping["include_local"]
+        return compare(result, rescored, levels, tier=tier, include_local=local)
+
+    def finished() -> dict[str, Any]:
+        manifest = dict(batch.manifest(**options))
+        if alternative:
+            manifest["what_if_targets"] = alternative["targets"]
+        return manifest
+
     with _Destination(output) as stream:
         if not batch.chunked:
             result = next(iter(batch.results()))
             progress.long_run(len(result))
-            frame = table(result, **shaping)
+            frame = tabulate(result)
             progress.step(90, "writing")
-            manifest = batch.manifest(**options)
+            manifest = finished()
             stream.write(render(frame, fmt, manifest))
             progress.step(100, "done")
             return manifest
         sink = open_sink(fmt, stream)
         for result in batch.results():
-            sink.write(table(result, **shaping))
+            sink.write(tabulate(result))
         sink.close()
-    return dict(batch.manifest(**options))
+    return finished()
 
 
 class _Destination:
@@ -975,8 +1099,8 @@ def _run(action: Callable[[], T]) -> T:
 
 def _city_periods(command: Callable[..., None]) -> Callable[..., None]:
     """Give a command INPUT, --city, --year and the scoring options of 'score' (--decimal,
-    --targets, --include-local, --indicators); call it with the city-periods they select
-    (scored, with input problems summarised on stderr)."""
+    --targets, --include-local, --indicators, --peer-targets ...); call it with the
+    city-periods they select (scored, with input problems summarised on stderr)."""
 
     @functools.wraps(command)
     @pass_context
@@ -989,13 +1113,19 @@ def _city_periods(command: Callable[..., None]) -> Callable[..., None]:
         targets_path: Path | None,
         include_local: bool,
         indicator_tables: tuple[Path, ...],
+        peer_file: str | None,
+        peer_percentile: float | None,
+        peer_min: int | None,
         **options: Any,
     ) -> None:
         from u4ssc.report import city_periods
 
         context.add_tables(indicator_tables)
+        peers = _peer_rule(peer_file, peer_percentile, peer_min)
         result = _run(
-            lambda: context.engine.score(input_path, decimal=decimal, targets=targets_path)
+            lambda: context.engine.score(
+                input_path, decimal=decimal, targets=targets_path, peers=peers
+            )
         )
         periods = _run(
             lambda: city_periods(result, city=city, year=year, include_local=include_local)
@@ -1003,7 +1133,7 @@ def _city_periods(command: Callable[..., None]) -> Callable[..., None]:
         _report_problems(result.problems)
         command(periods, **options)
 
-    for decorator in reversed((INPUT, *CITY_YEAR, *SCORING)):
+    for decorator in reversed((INPUT, *CITY_YEAR, *SCORING, *PEER_OPTIONS)):
         run = decorator(run)
     return run
 

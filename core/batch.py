@@ -22,7 +22,7 @@ from inspect import signature
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import InputProblem, ValidationError
+from .errors import InputProblem, UsageError, ValidationError
 from .inputs import KeyLedger, Prepared, require_city_years
 from .model import canonical_key
 from .readers import (
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .engine import Engine
+    from .peers import PeerRule, PeerTargets
     from .scoring import Bands
     from .targets import TargetSet
 
@@ -78,6 +79,8 @@ class Batch:
     strict: bool = False
     targets: TargetSet | str | os.PathLike[str] | None = None
     bands: Bands | None = None
+    #: Derive peer targets (opt-in): from the whole input, or from the rule's file.
+    peers: PeerRule | None = None
     progress: Progress | None = None
     problems: list[InputProblem] = field(default_factory=list, init=False)
     inputs: list[dict[str, Any]] = field(default_factory=list, init=False)
@@ -130,6 +133,8 @@ class Batch:
             "targets": self.targets,
             "bands": self.bands,
         }
+        if self.peers is not None:
+            options["peers"] = self.peers
         if self.progress is not None and "progress" in signature(self.engine.score).parameters:
             options["progress"] = self.progress
         return options
@@ -140,7 +145,7 @@ class Batch:
         """Every input problem, without scoring (chunk by chunk for large files)."""
         if not self.chunked:
             options = self._score_options()
-            for unused in ("strict", "targets", "bands", "progress"):
+            for unused in ("strict", "targets", "bands", "peers", "progress"):
                 options.pop(unused, None)
             self.problems = self.engine.validate(list(self.paths), **options)
             return self.problems
@@ -148,10 +153,29 @@ class Batch:
             pass
         return self.problems
 
+    def _chunk_peers(self) -> PeerTargets | None:
+        """Peer targets for every chunk alike: derived once from the peer file. Peers from the
+        input itself need every row at once, which a chunked run never holds: refused."""
+        if self.peers is None:
+            return None
+        if self.peers.file is None:
+            raise UsageError(
+                "peer targets from the input need all its rows at once, but the input is read "
+                "in chunks: read it whole with --chunk-rows 0, or give a file of peer cities "
+                "(--peer-targets FILE)"
+            )
+        return self.engine.peer_targets(self.peers)
+
     def _chunks(self) -> Iterator[Result]:
+        peers = self._chunk_peers()
         for prepared, notes in self._prepared_parts():
             result = self.engine.score_prepared(
-                prepared, notes, strict=self.strict, targets=self.targets, bands=self.bands
+                prepared,
+                notes,
+                strict=self.strict,
+                targets=self.targets,
+                bands=self.bands,
+                peers=peers,
             )
             self._add(result)
             yield result

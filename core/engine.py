@@ -22,7 +22,7 @@ import numpy as np
 
 from .catalogue import Catalogue, Output
 from .coverage import Needs
-from .errors import DataError, InputProblem, ValidationError
+from .errors import DataError, InputProblem, UsageError, ValidationError
 from .evaluate import Plan, evaluate, run_checks
 from .graph import IndicatorGraph
 from .indicator_tables import IndicatorTable
@@ -35,6 +35,7 @@ from .inputs import (
     prepare_record,
     require_city_years,
 )
+from .peers import PeerRule, PeerTargets, derive_peer_targets
 from .plugins import INDICATORS_ENV, PluginInfo, env_list, load_plugins
 from .provenance import trace
 from .readers import InputFile, ReadOptions, read_input
@@ -202,6 +203,7 @@ class Engine:
         bands: Bands | None = None,
         progress: Callable[[int, int], None] | None = None,
         indicators: Iterable[str] | None = None,
+        peers: PeerRule | PeerTargets | None = None,
     ) -> Result:
         """Score a table of cities: one row per city and year (wide) or one per value (long).
 
@@ -221,6 +223,9 @@ class Engine:
         :param bands: band edges and the lower-is-better rule (default: U4SSC's).
         :param progress: called as ``progress(done, total)`` as the indicators are evaluated.
         :param indicators: KPI codes (or ids) to score; only they and what they need are evaluated.
+        :param peers: derive peer targets for the values without a target (opt-in): a
+            :class:`PeerRule` (peers from the rows scored, or from its ``file``), or peer targets
+            already derived (:meth:`peer_targets`).
         """
         self._subset(indicators)  # an unknown KPI code fails before any file is read
         target_set = self.targets(targets)
@@ -235,6 +240,7 @@ class Engine:
             bands=bands,
             progress=progress,
             indicators=indicators,
+            peers=peers,
         )
         result.manifest["options"] = _options(read, layout, strict)
         if files:
@@ -299,6 +305,7 @@ class Engine:
         targets: TargetSet | str | os.PathLike[str] | None = None,
         bands: Bands | None = None,
         indicators: Iterable[str] | None = None,
+        peers: PeerRule | PeerTargets | None = None,
     ) -> Result:
         """Score one city from a mapping of data item names (or KPI ids) to values.
 
@@ -308,7 +315,13 @@ class Engine:
         notes = NoteTable()
         prepared = prepare_record(record, self.matcher, notes, decimal=decimal)
         return self.score_prepared(
-            prepared, notes, strict=strict, targets=targets, bands=bands, indicators=indicators
+            prepared,
+            notes,
+            strict=strict,
+            targets=targets,
+            bands=bands,
+            indicators=indicators,
+            peers=peers,
         )
 
     def score_prepared(
@@ -321,6 +334,7 @@ class Engine:
         bands: Bands | None = None,
         progress: Callable[[int, int], None] | None = None,
         indicators: Iterable[str] | None = None,
+        peers: PeerRule | PeerTargets | None = None,
     ) -> Result:
         """Score rows already prepared by :meth:`prepare` (or :meth:`prepare_part`).
 
@@ -347,11 +361,27 @@ class Engine:
             marked = np.flatnonzero(prepared.row_notes)
             evaluation.invalidate_rows(marked, prepared.row_notes[marked])
         broken = run_checks(self.catalogue, evaluation, prepared.inputs, prepared.n)
+        found = None
+        if isinstance(peers, PeerTargets):
+            found = peers
+        elif peers is not None and peers.file is not None:
+            found = self.peer_targets(peers)
+        elif peers is not None:
+            found = derive_peer_targets(
+                outputs,
+                evaluation.values,
+                evaluation.status,
+                prepared.city,
+                prepared.year,
+                peers,
+                "the rows scored",
+            )
+        scored_with = target_set if found is None else found.apply(target_set, self.catalogue)
         scores = score_matrix(
             outputs,
             evaluation.values,
             evaluation.status,
-            self._benchmarks(plan, outputs, target_set),
+            self._benchmarks(plan, outputs, scored_with),
             bands,
         )
         provenance = trace(
@@ -380,7 +410,40 @@ class Engine:
             origin=origin,
             inputs=prepared.inputs,
             needs=self._needs(plan),
+        ).with_peers(found, target_set)
+
+    def peer_targets(self, rule: PeerRule, data: Data | None = None) -> PeerTargets:
+        """Derive peer targets once, from ``data`` or else the rule's ``file``, to score other
+        inputs with (``score(..., peers=found)``), e.g. each chunk of a large file."""
+        source = data if data is not None else rule.file
+        if source is None:
+            raise UsageError("peer targets need peers: give a peer file or the data to derive from")
+        if isinstance(source, (str, os.PathLike)) and not Path(source).is_file():
+            raise DataError(f"peer file {str(source)!r} does not exist")
+        peers = self.score(source)
+        paths = input_paths(source)
+        origin = ", ".join(Path(p).name for p in paths) if paths else "the peer data given"
+        return derive_peer_targets(
+            peers.outputs,
+            peers.columns,
+            peers.statuses,
+            peers.city,
+            peers.year,
+            rule,
+            origin,
         )
+
+    def rescore(self, result: Result, targets: TargetSet | str | os.PathLike[str]) -> Result:
+        """``result`` scored against another target set (the same values; the peer targets of
+        ``result``, if any, fill the gaps of the new set too): for what-if comparisons."""
+        target_set = self.targets(targets)
+        found = result.peer_targets
+        scored_with = target_set if found is None else found.apply(target_set, self.catalogue)
+        benchmarks = Benchmarks.of(result.outputs, scored_with)
+        scores = score_matrix(
+            result.outputs, result.columns, result.statuses, benchmarks, result.scores.bands
+        )
+        return result.rescored(scores).with_peers(found, target_set)
 
     def validate(
         self,

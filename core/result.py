@@ -6,6 +6,7 @@ asked, so scoring a million city-years does not build a hundred million Python o
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,9 @@ from .values import NoteTable
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from .peers import PeerTargets
+    from .targets import TargetSet
 
 __all__ = ["ConsistencyWarning", "Origin", "Result"]
 
@@ -165,6 +169,27 @@ class Result:
         }
         self.manifest["status_counts"] = self.status_counts()
         self.manifest["problems"] = problem_counts(problems)
+        #: The peer targets derived for this result (``None`` unless asked for).
+        self.peer_targets: PeerTargets | None = None
+
+    def with_peers(self, found: PeerTargets | None, before: TargetSet) -> Result:
+        """Record the peer targets scored with (``before``: the target set they filled)."""
+        self.peer_targets = found
+        if found is not None:
+            self.manifest["targets"] = {**self.manifest["targets"], "peer": found.describe(before)}
+        return self
+
+    def rescored(self, scores: Scores) -> Result:
+        """The same rows and values with other scores (another target set)."""
+        twin = copy.copy(self)
+        twin.scores = scores
+        twin.manifest = {**self.manifest, "targets": scores.target_set}
+        return twin
+
+    @property
+    def columns(self) -> Sequence[npt.NDArray[np.float64]]:
+        """The values of each output, one array per output (as scored)."""
+        return self._values
 
     def __len__(self) -> int:
         return len(self.city)

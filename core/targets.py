@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["KINDS", "Target", "TargetSet"]
 
 #: The kinds of target, as printed.
-KINDS = ("official", "reference", "none", "local", "user")
+KINDS = ("official", "reference", "none", "local", "user", "peer")
 #: Directions a target may give; ``yes/no`` means yes meets the target.
 DIRECTIONS = ("higher", "lower", "approach", "yes/no", "none")
 
@@ -46,7 +46,7 @@ class Target:
     :param direction: ``higher``, ``lower``, ``approach`` or ``yes/no``; empty to use the KPI's.
     :param kind: ``official`` (printed by U4SSC), ``reference`` (an SDG, WHO or ITU value
         standing in), ``none`` (published as "no benchmark"), ``local`` (a city's) or ``user``
-        (from a file).
+        (from a file), ``peer`` (derived from peer cities, :mod:`.peers`).
     :param source: where the value comes from.
     :param note: anything a reader should know.
     """
