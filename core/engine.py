@@ -293,7 +293,8 @@ class Engine:
             )
         except DataError as error:
             raise DataError(f"{info.name}: {error}") from None
-        prepared.from_file(info.name, first_row)
+        prepared.problems += info.problems
+        prepared.from_file(info.name, first_row, info.cells)
         return prepared
 
     def score_one(

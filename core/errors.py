@@ -192,6 +192,8 @@ class InputProblem:
     :ivar severity: ``error`` (the cell is invalid) or ``warning`` (reported, still used).
     :ivar file: the input file the row belongs to, when the input came from files (rows count
         from the first row under that file's header).
+    :ivar cell: the spreadsheet cell the problem is in, e.g. ``Inputs!D39``, when the file is a
+        data-collection workbook (its rows are not the table's rows).
     """
 
     row: int | None
@@ -201,12 +203,16 @@ class InputProblem:
     message: str
     severity: str = "error"
     file: str | None = None
+    cell: str | None = None
 
     @property
     def where(self) -> str:
-        """Where the problem is, as printed: ``a.csv, row 3, column 'households'``."""
+        """Where the problem is, as printed: ``a.csv, row 3, column 'households'``, or
+        ``aster.xlsx, cell Inputs!D39, column 'households'`` in a data-collection workbook."""
         parts = [self.file] if self.file else []
-        if self.row is not None:
+        if self.cell is not None:
+            parts.append(f"cell {self.cell}")
+        elif self.row is not None:
             parts.append(f"row {self.row + 1}")
         if self.column is not None:
             parts.append(f"column {self.column!r}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -107,16 +107,25 @@ class Prepared:
         """The input row of each prepared row."""
         return self.origin_row if self.origin_row is not None else np.arange(self.n)
 
-    def from_file(self, name: str, first_row: int = 0) -> None:
+    def from_file(
+        self, name: str, first_row: int = 0, cells: Mapping[str, Sequence[str]] | None = None
+    ) -> None:
         """Say that every row and problem comes from the file ``name``, from its ``first_row``.
 
         :param first_row: where this part starts in its file (a chunk of a large file).
+        :param cells: per column of the table (``value`` for an item's), the spreadsheet cell of
+            each row (:attr:`u4ssc.core.readers.InputFile.cells`): problems then name their cell.
         """
         self.files = [name]
         self.origin_file = np.zeros(self.n, np.int32)
         self.origin_row = self.rows() + first_row
         self.problems = [
-            dataclasses.replace(p, file=name, row=None if p.row is None else p.row + first_row)
+            dataclasses.replace(
+                p,
+                file=name,
+                row=None if p.row is None else p.row + first_row,
+                cell=_cell_of(p, first_row, cells),
+            )
             for p in self.problems
         ]
 
@@ -207,6 +216,18 @@ class ColumnMatcher:
 
 
 # -- one record -----------------------------------------------------------------------------------
+
+
+def _cell_of(
+    problem: InputProblem, first_row: int, cells: Mapping[str, Sequence[str]] | None
+) -> str | None:
+    """The spreadsheet cell of a problem, when its file says where its rows are."""
+    if cells is None or problem.row is None:
+        return problem.cell
+    column = str(problem.column or "").strip().lower()
+    found = cells.get(column, cells.get("value", ()))
+    at = problem.row + first_row
+    return found[at] if 0 <= at < len(found) else problem.cell
 
 
 def prepare_record(

@@ -24,11 +24,11 @@ import os
 import re
 import warnings
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from .errors import DataError
+from .errors import DataError, InputProblem
 from .model import canonical_key
 from .values import UnsavedFormula, guess_decimal
 
@@ -42,7 +42,9 @@ __all__ = [
     "ROW_DEFECTS",
     "WORKBOOK_CITY",
     "WORKBOOK_EXTRAS",
+    "WORKBOOK_FORMULAS",
     "WORKBOOK_ID",
+    "WORKBOOK_LOOKUP",
     "WORKBOOK_SHEET",
     "WORKBOOK_VALUE",
     "WORKBOOK_YEAR",
@@ -52,6 +54,8 @@ __all__ = [
     "csv_chunks",
     "decode_file",
     "file_format",
+    "formula_fingerprint",
+    "percent_format",
     "read_input",
     "read_table",
 ]
@@ -138,6 +142,12 @@ class InputFile:
     delimiter: str | None = None
     decimal: str = "."
     sheet: str | None = None
+    #: Per column of the table read (``value``, ``city``, ``quality``, ...), the spreadsheet cell
+    #: of each row (``Inputs!D39``): set for a data-collection workbook, whose table rows are not
+    #: its sheet's rows, so that messages name the cell a user sees.
+    cells: dict[str, list[str]] | None = None
+    #: Problems with the file as a whole, found while reading it (a workbook's replaced formulas).
+    problems: list[InputProblem] = field(default_factory=list)
 
     def describe(self) -> dict[str, Any]:
         """The file as recorded in a manifest: name, format, size, hash and how it was read."""
@@ -209,6 +219,17 @@ WORKBOOK_VALUE = "value"
 WORKBOOK_EXTRAS = {"source": "source", "data quality": "quality", "comment": "comment"}
 #: How many rows from the top the header row may be.
 _WORKBOOK_HEADER_ROWS = 30
+#: The hidden sheet where the template finds each input by id, and lists the fingerprint of
+#: every formula it wrote on the KPIs sheet (headers of those two columns, in its first row).
+WORKBOOK_LOOKUP = "Lookup"
+WORKBOOK_FORMULAS = ("formula cell", "formula fingerprint")
+
+
+def formula_fingerprint(formula: object) -> str:
+    """A short fingerprint of a cell's formula, as the template wrote it: what ``u4ssc score``
+    compares to tell a formula typed over (spreadsheets' ``_xlfn.`` prefixes and case aside)."""
+    text = re.sub(r"_xl(?:fn|ws)\.", "", str(formula)).upper()
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def read_table(
@@ -696,6 +717,8 @@ def _read_xlsx(info: InputFile, data: bytes, options: ReadOptions) -> pd.DataFra
             )
             if found is not None:
                 info.sheet = WORKBOOK_SHEET
+                info.cells = found.attrs.pop("cells")
+                info.problems = _workbook_checks(data, found, info.cells)
                 return found
         sheet = _sheet(info, book, options.sheet)
         info.sheet = sheet.title
@@ -742,18 +765,142 @@ def _workbook_inputs(rows: list[tuple[Any, ...]]) -> pd.DataFrame | None:
         for r in range(header)
         if width > 1 and labels[r][0] in (WORKBOOK_CITY, WORKBOOK_YEAR)
     }
+    from openpyxl.utils import get_column_letter
+
     at = heads.index(WORKBOOK_ID)
-    body = [r for r in grid[header + 1 :] if isinstance(r[at], str) and r[at].strip()]
+    lines = [
+        i
+        for i in range(header + 1, len(grid))
+        if isinstance(grid[i][at], str) and grid[i][at].strip()
+    ]
+    body = [grid[i] for i in lines]
     table: dict[str, list[Any]] = {
         "city": [keys.get(WORKBOOK_CITY)] * len(body),
         "year": [keys.get(WORKBOOK_YEAR)] * len(body),
         "item": [r[at].strip() for r in body],
         "value": [r[heads.index(WORKBOOK_VALUE)] for r in body],
     }
-    for head, column in WORKBOOK_EXTRAS.items():
+    # The sheet's own cells (rows count from 1), for messages: the key cells for city and year.
+    key_cell = {
+        labels[r][0]: f"{WORKBOOK_SHEET}!B{r + 1}"
+        for r in range(header)
+        if labels[r][0] in (WORKBOOK_CITY, WORKBOOK_YEAR)
+    }
+    cells = {
+        "city": [key_cell.get(WORKBOOK_CITY, "")] * len(body),
+        "year": [key_cell.get(WORKBOOK_YEAR, "")] * len(body),
+    }
+    for head, column in {WORKBOOK_VALUE: "value", **WORKBOOK_EXTRAS}.items():
         if head in heads:
             table[column] = [r[heads.index(head)] for r in body]
-    return pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in table.items()})
+            letter = get_column_letter(heads.index(head) + 1)
+            cells[column] = [f"{WORKBOOK_SHEET}!{letter}{i + 1}" for i in lines]
+    frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in table.items()})
+    frame.attrs["cells"] = cells
+    return frame
+
+
+def percent_format(number_format: object) -> bool:
+    """Whether a cell's number format shows its number as a percentage (``0.0%``, not ``"%"``
+    in quotes): such a cell holding 0.97 shows, and means, 97 %."""
+    text = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", str(number_format or ""))
+    return "%" in text
+
+
+def _workbook_checks(
+    data: bytes, found: pd.DataFrame, cells: dict[str, list[str]]
+) -> list[InputProblem]:
+    """What the cells' values alone do not tell, read from the workbook's formulas and formats:
+    a number in a %-formatted value cell is read as what it shows (0.97 as 97, in ``found``),
+    and each replaced KPIs formula is reported (:func:`_replaced_formulas`)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        _percent_cells(book[WORKBOOK_SHEET], found, cells.get("value", []))
+        return _replaced_formulas(book, found, cells)
+    finally:
+        book.close()
+
+
+def _percent_cells(sheet: Any, found: pd.DataFrame, value_cells: list[str]) -> None:
+    """Scale the numbers of %-formatted value cells by 100, in place."""
+    import pandas as pd
+    from openpyxl.utils import coordinate_to_tuple
+
+    where = [coordinate_to_tuple(c.split("!", 1)[1]) for c in value_cells]
+    if not where:
+        return
+    column = where[0][1]
+    shown = set()
+    for line in sheet.iter_rows(min_col=column, max_col=column):
+        for cell in line:
+            value = getattr(cell, "value", None)
+            number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if number and percent_format(getattr(cell, "number_format", None)):
+                shown.add(cell.row)
+    values = found["value"].to_numpy(dtype=object, copy=True)
+    for i, (row, _) in enumerate(where):
+        value = values[i]
+        if row in shown and isinstance(value, (int, float)) and not isinstance(value, bool):
+            values[i] = value * 100
+    found["value"] = pd.Series(values, dtype=object)
+
+
+def _replaced_formulas(
+    book: Any, found: pd.DataFrame, cells: dict[str, list[str]]
+) -> list[InputProblem]:
+    """A warning for each formula the template wrote (fingerprints on the Lookup sheet) that is
+    no longer there: a value or ``NR`` typed over a KPI, which the workbook would then show
+    instead of what it computes from the inputs."""
+    from openpyxl.utils import coordinate_to_tuple
+
+    if WORKBOOK_LOOKUP not in book.sheetnames:
+        return []
+    rows = list(book[WORKBOOK_LOOKUP].iter_rows(values_only=True))
+    head = [str(c).strip().lower() if c is not None else "" for c in (rows[0] if rows else ())]
+    if not set(WORKBOOK_FORMULAS) <= set(head):
+        return []
+    at, fp = (head.index(h) for h in WORKBOOK_FORMULAS)
+    wanted: dict[str, dict[tuple[int, int], str]] = {}
+    for r in rows[1:]:
+        if len(r) > max(at, fp) and isinstance(r[at], str) and "!" in r[at]:
+            sheet, cell = r[at].rsplit("!", 1)
+            wanted.setdefault(sheet.strip("'"), {})[coordinate_to_tuple(cell)] = str(r[fp])
+    final = dict(zip(found["item"], cells.get("value", []), strict=False))
+    problems = []
+    for sheet, prints in wanted.items():
+        if sheet not in book.sheetnames:
+            continue
+        grid = list(book[sheet].iter_rows(values_only=True))
+        for (row, column), expected in sorted(prints.items()):
+            line = grid[row - 1] if row <= len(grid) else ()
+            got = line[column - 1] if column <= len(line) else None
+            if formula_fingerprint(got) == expected:
+                continue
+            kpi = line[0] if line else None
+            where = final.get(str(kpi), "the final-values section of the Inputs sheet")
+            problems.append(
+                InputProblem(
+                    None,
+                    None,
+                    None if got is None else str(got),
+                    "formula",
+                    f"the workbook's formula here was replaced by {got!r}, so the workbook "
+                    f"shows that for {kpi} instead of what its inputs give; u4ssc scores the "
+                    f"inputs. Type a city's own final value in {where} instead, and restore "
+                    "the formula (copy it from a fresh u4ssc template)",
+                    severity="warning",
+                    cell=f"{sheet}!{_cell_name(row, column)}",
+                )
+            )
+    return problems
+
+
+def _cell_name(row: int, column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(column)}{row}"
 
 
 def _sheet(info: InputFile, book: Any, sheet: str | int | None) -> Any:

@@ -11,7 +11,10 @@ spreadsheet, without Python:
 - **KPIs**: every KPI and data point, computed by formulas traced from the indicator functions
   themselves (:mod:`u4ssc.excel_addin.trace`), with the engine's statuses (``NR`` when an input is
   missing), % of target, points and band.
-- **Targets**: the engine's target set, editable; the KPIs sheet scores against it.
+- **Targets**: the engine's target set (or ``--targets``); the KPIs sheet scores against it.
+
+Every sheet is protected without a password: only the input cells take typing, and
+``u4ssc score`` warns about any KPIs formula typed over (fingerprints on the hidden Lookup sheet).
 - **Categories**, **Sub-dimensions**, **Dimensions**: the roll-ups, with coverage.
 
 ``u4ssc score OUT.xlsx`` reads the Inputs sheet back (see :mod:`u4ssc.core.readers`), so the
@@ -32,10 +35,13 @@ from u4ssc.core.catalogue import Output
 from u4ssc.core.provenance import QUALITY_LEVELS
 from u4ssc.core.readers import (
     WORKBOOK_CITY,
+    WORKBOOK_FORMULAS,
     WORKBOOK_ID,
+    WORKBOOK_LOOKUP,
     WORKBOOK_SHEET,
     WORKBOOK_VALUE,
     WORKBOOK_YEAR,
+    formula_fingerprint,
 )
 from u4ssc.core.result import NO_BENCHMARK
 from u4ssc.core.scoring import COVERAGE, OFFICIAL_DIMENSIONS, Bands, benchmark_of, direction_of
@@ -58,7 +64,7 @@ __all__ = ["DATA_QUALITY_LEVELS", "TemplateReport", "build_workbook", "write_tem
 #: the drop-down offers exactly what the reader accepts).
 DATA_QUALITY_LEVELS = QUALITY_LEVELS
 
-KPIS, TARGETS, LISTS = "KPIs", "Targets", "Lists"
+KPIS, TARGETS, LISTS, LOOKUP = "KPIs", "Targets", "Lists", WORKBOOK_LOOKUP
 ROLLUP_SHEETS = {
     "category": "Categories",
     "subdimension": "Sub-dimensions",
@@ -127,6 +133,14 @@ ROLLUP_HEADERS = (
 _INPUT_HEADER_ROW, _KPI_HEADER_ROW, _TARGET_HEADER_ROW, _ROLLUP_HEADER_ROW = 5, 4, 4, 4
 #: Short texts the value column shows for statuses without a number (status code 2 to 5).
 _SHORT = tuple(STATUS_SHORT[Status(code)] for code in range(Status.NOT_REPORTED, Status.ERROR + 1))
+#: How a share typed as a percentage shows: 97 % (stored as 0.97, read as 97).
+PERCENT_FORMAT = "0.0#%"
+_PROMPTS = {
+    "plain": "A number in the unit shown; NR if not reported; N/A: reason if not applicable.",
+    "count": "A whole number; NR if not reported; N/A: reason if not applicable.",
+    "percent": "A percentage: type 97 % (or 97 in this %-formatted cell); NR if not reported; "
+    "N/A: reason if not applicable.",
+}
 _BAND_COLOURS = ("F8696B", "FFD966", "B7E1A1", "63BE7B")  # 1 to 4 points
 _INPUT_FILL, _HELPER_FONT, _HEADER_FILL = "FFF2CC", "808080", "D9E1F2"
 _WORD_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"
@@ -178,6 +192,7 @@ class _Columns:
 INPUT = _Columns(INPUT_HEADERS)
 KPI = _Columns(KPI_HEADERS)
 TARGET = _Columns(TARGET_HEADERS)
+LOOKUP_COLUMNS = _Columns((WORKBOOK_ID, "row", "number", "status code"))
 ROLLUP = _Columns(ROLLUP_HEADERS)
 
 
@@ -187,6 +202,7 @@ class _Layout:
 
     item_row: dict[str, int]
     reported_row: dict[str, int]
+    lookup_row: dict[str, int]
     kpi_row: dict[str, int]
     target_row: dict[str, int]
     names: dict[str, str]
@@ -203,9 +219,15 @@ class _Layout:
         reported_row = {output_id: section + 1 + i for i, output_id in enumerate(ids)}
         kpi_row = {output_id: _KPI_HEADER_ROW + 1 + i for i, output_id in enumerate(ids)}
         target_row = {output_id: _TARGET_HEADER_ROW + 1 + i for i, output_id in enumerate(ids)}
+        lookup_row = {key: 2 + i for i, key in enumerate([*items, *ids])}
         names = _defined_names(items)
         last = section + len(ids)
-        return cls(item_row, reported_row, kpi_row, target_row, names, section, last)
+        return cls(item_row, reported_row, lookup_row, kpi_row, target_row, names, section, last)
+
+    def found(self, key: str, header: str) -> str:
+        """The Lookup sheet's cell holding the ``number`` or ``status code`` of the Inputs row
+        whose id is ``key`` (a data item, or a KPI id for its reported final value)."""
+        return LOOKUP_COLUMNS.cell(header, self.lookup_row[key], LOOKUP)
 
 
 def write_template(
@@ -213,16 +235,23 @@ def write_template(
     engine: Engine | None = None,
     targets: TargetSet | str | os.PathLike[str] | None = None,
 ) -> TemplateReport:
-    """Write the data-collection workbook of ``engine`` (the default engine) to ``path``.
+    """Write the data-collection workbook of ``engine`` (the default engine) to ``path``; two
+    runs with the same engine and targets write byte-identical files.
 
     :param targets: the targets of the Targets sheet: a :class:`TargetSet`, or the path of a
         target CSV laid over the engine's (as ``u4ssc score --targets``); the engine's by default.
     """
+    import io
+
     from u4ssc.core import default_engine
+    from u4ssc.writers import _fixed_zip
 
     workbook, report = build_workbook(engine or default_engine(), targets)
     report.path = Path(path)
-    workbook.save(report.path)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    # Fixed zip timestamps and document dates: the same engine writes the same bytes.
+    report.path.write_bytes(_fixed_zip(buffer.getvalue()))
     return report
 
 
@@ -243,13 +272,16 @@ def build_workbook(
     about.title = "About"
     report = TemplateReport(len(layout.item_row), len(engine.outputs))
     _write_lists(workbook.create_sheet(LISTS))
+    _write_lookup(workbook.create_sheet(LOOKUP), layout)
     _write_inputs(workbook.create_sheet(WORKBOOK_SHEET, 1), engine, layout)
     _write_kpis(workbook.create_sheet(KPIS, 2), engine, layout, report)
     _write_targets(workbook.create_sheet(TARGETS, 3), engine, layout, target_set)
     for position, (level, title) in enumerate(ROLLUP_SHEETS.items(), start=4):
         _write_rollup(workbook.create_sheet(title, position), engine, layout, level)
     _write_about(about, engine, report, target_set)
+    _fingerprint_formulas(workbook[LOOKUP], workbook[KPIS])
     _define_names(workbook, layout)
+    _protect(workbook)
     workbook.calculation = CalcProperties(fullCalcOnLoad=True)
     return workbook, report
 
@@ -268,7 +300,7 @@ def _define_names(workbook: Workbook, layout: _Layout) -> None:
     from openpyxl.workbook.defined_name import DefinedName
 
     for item, name in layout.names.items():
-        ref = INPUT.cell("number", layout.item_row[item], WORKBOOK_SHEET)
+        ref = layout.found(item, "number")
         workbook.defined_names[name] = DefinedName(name, attr_text=ref)
 
 
@@ -288,9 +320,11 @@ def _write_inputs(ws: Worksheet, engine: Engine, layout: _Layout) -> None:
         "computed: they read each value the way u4ssc does."
     )
     _header(ws, _INPUT_HEADER_ROW, INPUT_HEADERS)
+    kinds: dict[str, list[int]] = {}  # the rows of each kind of value check
     for name, item in engine.catalogue.items.items():
         text = f"{item.title}: {item.description}"
         _input_row(ws, layout.item_row[name], item.name, text, item)
+        kinds.setdefault(_check_kind(item), []).append(layout.item_row[name])
     ws.cell(
         layout.section_row,
         2,
@@ -301,7 +335,30 @@ def _write_inputs(ws: Worksheet, engine: Engine, layout: _Layout) -> None:
         reported = engine.matcher.reported[output.id]
         text = f"Final value of {output.name}, reported directly"
         _input_row(ws, layout.reported_row[output.id], output.id, text, reported)
-    _style_inputs(ws, layout)
+        kinds.setdefault(_check_kind(reported), []).append(layout.reported_row[output.id])
+    _style_inputs(ws, layout, kinds)
+
+
+def _runs(column: str, rows: Iterable[int]) -> str:
+    """Rows of one column as few ranges as can be: ``D6:D9 D12 D15:D20``, first row first."""
+    ordered, runs = sorted(rows), []
+    start = end = ordered[0]
+    for row in [*ordered[1:], None]:
+        if row is not None and row == end + 1:
+            end = row
+            continue
+        runs.append(f"{column}{start}" if start == end else f"{column}{start}:{column}{end}")
+        if row is not None:
+            start = end = row
+    return " ".join(runs)
+
+
+def _check_kind(item: DataItem) -> str:
+    """Which value check a cell gets: ``percent`` (a share, typed as a percentage), ``count``
+    (whole numbers only) or ``plain``."""
+    if item.unit.startswith("%"):
+        return "percent"
+    return "count" if item.kind == Kind.COUNT else "plain"
 
 
 def _input_row(ws: Worksheet, row: int, identifier: str, text: str, item: DataItem) -> None:
@@ -352,10 +409,10 @@ def _input_status(row: int) -> str:
     """
     value, kind = _ref(INPUT, WORKBOOK_VALUE, row), _ref(INPUT, "kind", row)
     low, high = _ref(INPUT, "minimum", row), _ref(INPUT, "maximum", row)
-    text = _text_of(value)
+    text, number = _text_of(value), _scaled(value)
     yes_no = f'{kind}="{Kind.YES_NO}"'
     in_bounds = (
-        f'AND(OR({low}="",{value}>={low}),OR({high}="",{value}<={high}),'
+        f'AND(OR({low}="",{number}>={low}),OR({high}="",{number}<={high}),'
         f"OR(NOT({yes_no}),{value}=0,{value}=1))"
     )
     return (
@@ -372,45 +429,62 @@ def _input_number(row: int) -> str:
     """The usable number of one input cell, or empty text."""
     value, status = _ref(INPUT, WORKBOOK_VALUE, row), _ref(INPUT, "status code", row)
     return (
-        f"IF({status}=0,IF(ISLOGICAL({value}),IF({value},1,0),IF(ISNUMBER({value}),{value},"
+        f"IF({status}=0,IF(ISLOGICAL({value}),IF({value},1,0),IF(ISNUMBER({value}),{_scaled(value)},"
         f'IF({_any_of(_text_of(value), YES_TEXTS)},1,0))),"")'
     )
 
 
-def _value_check(row: int) -> str:
+def _value_check(row: int, check: str) -> str:
     """A data-validation rule for a value cell (spreadsheets allow 255 characters): a number
-    within bounds, yes or no, empty, NR or N/A. The status column has the full rules."""
+    within bounds (a whole one for a count; a percentage read as what it shows), yes or no,
+    empty, NR or N/A. The status column has the full rules."""
     value, kind = _ref(INPUT, WORKBOOK_VALUE, row), _ref(INPUT, "kind", row)
     low, high = _ref(INPUT, "minimum", row), _ref(INPUT, "maximum", row)
     text = f"UPPER(TRIM({value}))"
+    number = f"{value}*100" if check == "percent" else value
+    whole = f",INT({value})={value}" if check == "count" else ""
     return (
-        f'OR(AND(ISNUMBER({value}),OR({low}="",{value}>={low}),OR({high}="",{value}<={high})),'
+        f'OR(AND(ISNUMBER({value}),OR({low}="",{number}>={low}),OR({high}="",{number}<={high})'
+        f"{whole}),"
         f'{text}="",{text}="NR",LEFT({text},3)="N/A",'
         f'AND({kind}="{Kind.YES_NO}",OR({text}="YES",{text}="NO")))'
     )
+
+
+def _scaled(value: str) -> str:
+    """The number a value cell means: 0.97 in a cell formatted as a percentage is 97 (what it
+    shows, ``97 %``), as :func:`u4ssc.core.readers.percent_format` reads it."""
+    return f'IF(LEFT(CELL("format",{value}),1)="P",{value}*100,{value})'
 
 
 def _input_labels() -> list[str]:
     return ["ok", "", *(Status(code).label for code in range(Status.NOT_REPORTED, Status.ERROR))]
 
 
-def _style_inputs(ws: Worksheet, layout: _Layout) -> None:
+def _style_inputs(ws: Worksheet, layout: _Layout, kinds: Mapping[str, list[int]]) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     first, last = _INPUT_HEADER_ROW + 1, layout.last_input_row
     _style(ws, ["B2:B3", f"{INPUT[WORKBOOK_VALUE]}{first}:{INPUT['comment']}{last}"], _INPUT)
     _style(ws, [f"{INPUT['kind']}{first}:{INPUT['status']}{last}"], _HELPER)
+    column = INPUT[WORKBOOK_VALUE]
+    for row in kinds.get("percent", []):
+        ws[f"{column}{row}"].number_format = PERCENT_FORMAT
     checks = [
         DataValidation(
             type="custom",
-            formula1=_value_check(first),
-            sqref=f"{INPUT[WORKBOOK_VALUE]}{first}:{INPUT[WORKBOOK_VALUE]}{last}",
+            formula1=_value_check(min(rows), check),
+            sqref=_runs(column, rows),
             errorTitle="Not a value u4ssc can read",
-            error="Type a number within the minimum and maximum (yes or no for a yes/no item), "
-            "leave the cell empty or type NR when not reported, or N/A: reason.",
+            error="Type a number within the minimum and maximum (a whole number for a count, "
+            "yes or no for a yes/no item), leave the cell empty or type NR when not reported, "
+            "or N/A: reason.",
             promptTitle="Value",
-            prompt="A number in the unit shown; NR if not reported; N/A: reason if not applicable.",
-        ),
+            prompt=_PROMPTS[check],
+        )
+        for check, rows in kinds.items()
+    ]
+    checks += [
         DataValidation(
             type="whole",
             operator="between",
@@ -486,7 +560,7 @@ def _dependency_codes(engine: Engine, step: Step, j: int, layout: _Layout) -> li
     for i in step.uses[j]:
         source = step.sources[i]
         if step.from_item[i]:
-            cells.append(INPUT.cell("status code", layout.item_row[source], WORKBOOK_SHEET))
+            cells.append(layout.found(source, "status code"))
         else:
             cells += [
                 KPI.cell("status code", layout.kpi_row[o.id], KPIS)
@@ -504,8 +578,8 @@ def _kpi_row(
     ind = output.indicator
     code, target = _ref(KPI, "status code", row), _ref(KPI, "target", row)
     formula_value, direction = _ref(KPI, "formula value", row), _ref(KPI, "direction", row)
-    reported = INPUT.cell("status code", layout.reported_row[output.id], WORKBOOK_SHEET)
-    reported_number = INPUT.cell("number", layout.reported_row[output.id], WORKBOOK_SHEET)
+    reported = layout.found(output.id, "status code")
+    reported_number = layout.found(output.id, "number")
     computed = f"IF(ISNUMBER({formula_value}),{Status.COMPUTED:d},{Status.ERROR:d})"
     if deps:
         worst = f"MAX({','.join(deps)})"
@@ -619,8 +693,9 @@ def _write_targets(ws: Worksheet, engine: Engine, layout: _Layout, target_set: T
 
     ws["A1"] = "Targets the KPIs sheet scores against"
     ws["A2"] = (
-        f"Target set {target_set.name} (fingerprint {target_set.fingerprint}). Change a target "
-        "here and the KPIs sheet follows; u4ssc score uses its own target set (--targets FILE)."
+        f"Target set {target_set.name} (fingerprint {target_set.fingerprint}). To score against "
+        "your own targets, write the workbook with u4ssc template --targets FILE and score it with "
+        "u4ssc score --targets FILE: the sheet is locked so that the two cannot drift apart."
     )
     _header(ws, _TARGET_HEADER_ROW, TARGET_HEADERS)
     for output in engine.outputs:
@@ -647,7 +722,6 @@ def _write_targets(ws: Worksheet, engine: Engine, layout: _Layout, target_set: T
         showErrorMessage=True,
     )
     ws.add_data_validation(check)
-    _style(ws, [f"{TARGET['target']}{first}:{TARGET['direction']}{last}"], _INPUT)
     _widths(ws, {"A": 30, "B": 46, "C": 22, "G": 60, "H": 40})
     ws.freeze_panes = f"B{first}"
 
@@ -742,6 +816,51 @@ def _write_about(
     ws.column_dimensions["A"].width = 110
 
 
+def _write_lookup(ws: Worksheet, layout: _Layout) -> None:
+    """Where each id's row is on the Inputs sheet now, found by its id (MATCH), with its number
+    and status code: the KPIs read their inputs here, so sorting, filtering or inserting rows
+    of the Inputs sheet changes nothing. An id whose row was deleted reads as not reported."""
+    col = LOOKUP_COLUMNS
+    for column, header in enumerate(col.headers, start=1):
+        ws.cell(1, column, header)
+    ids = f"{WORKBOOK_SHEET}!${INPUT[WORKBOOK_ID]}:${INPUT[WORKBOOK_ID]}"
+    for key, row in layout.lookup_row.items():
+        at = _ref(col, "row", row)
+        ws[_ref(col, WORKBOOK_ID, row)] = key
+        ws[at] = f"=MATCH({_ref(col, WORKBOOK_ID, row)},{ids},0)"
+        for header, missing in (("number", '""'), ("status code", f"{Status.NOT_REPORTED:d}")):
+            column = f"{WORKBOOK_SHEET}!${INPUT[header]}:${INPUT[header]}"
+            ws[_ref(col, header, row)] = f"=IFERROR(INDEX({column},{at}),{missing})"
+    ws.sheet_state = "hidden"
+
+
+def _fingerprint_formulas(lookup: Worksheet, kpis: Worksheet) -> None:
+    """List every formula of the KPIs sheet with its fingerprint: ``u4ssc score`` reports any
+    that was typed over (:func:`u4ssc.core.readers.formula_fingerprint`)."""
+    column = len(LOOKUP_COLUMNS.headers) + 2
+    for offset, header in enumerate(WORKBOOK_FORMULAS):
+        lookup.cell(1, column + offset, header)
+    row = 1
+    for line in kpis.iter_rows(min_row=_KPI_HEADER_ROW + 1):
+        for cell in line:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                row += 1
+                lookup.cell(row, column, f"{KPIS}!{cell.coordinate}")
+                lookup.cell(row, column + 1, formula_fingerprint(cell.value))
+
+
+def _protect(workbook: Workbook) -> None:
+    """Protect every sheet, without a password: only the cells styled as inputs (the city, year,
+    values, years, sources, data quality and comments) take typing; formulas, targets and the
+    structure are locked. Sorting, filtering and resizing stay allowed (Review > Unprotect
+    Sheet lifts it; no password is asked)."""
+    for ws in workbook.worksheets:
+        protection = ws.protection
+        protection.sheet = True
+        protection.sort = protection.autoFilter = False
+        protection.formatColumns = protection.formatRows = False
+
+
 def _write_lists(ws: Worksheet) -> None:
     ws["A1"], ws["B1"] = "data quality", "direction"
     for row, level in enumerate(DATA_QUALITY_LEVELS, start=2):
@@ -757,10 +876,14 @@ def _write_lists(ws: Worksheet) -> None:
 def _register_styles(workbook: Workbook) -> None:
     """The cell styles, registered once: assigning a style by name is cheap, building one per
     cell is not."""
-    from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
+    from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill, Protection
 
     for style in (
-        NamedStyle(_INPUT, fill=PatternFill("solid", fgColor=_INPUT_FILL)),
+        NamedStyle(
+            _INPUT,
+            fill=PatternFill("solid", fgColor=_INPUT_FILL),
+            protection=Protection(locked=False),
+        ),
         NamedStyle(_HELPER, font=Font(color=_HELPER_FONT)),
         NamedStyle(_TEXT, alignment=Alignment(wrap_text=True, vertical="top")),
         NamedStyle(_HEADER, font=Font(bold=True), fill=PatternFill("solid", fgColor=_HEADER_FILL)),

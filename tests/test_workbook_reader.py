@@ -29,7 +29,8 @@ def filled(tmp_path_factory) -> Path:
         "population": ("N/A", None, None, None),
         "commuters_para_transport": ("N/A: no para-transport", None, None, None),
         "urban_plan_compact": ("yes", None, None, None),
-        "EC: ICT: ICT: 2C": (48.5, "operator survey", "personal estimate", None),
+        # 48.5 % typed into its %-formatted cell: Excel stores 0.485.
+        "EC: ICT: ICT: 2C": (0.485, "operator survey", "personal estimate", None),
     }
     for name, (value, source, quality, comment) in typed.items():
         for column, cell in zip((4, 6, 7, 8), (value, source, quality, comment), strict=True):

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 import math
+import random
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -97,6 +99,58 @@ def _fill(engine: Engine, path: Path, city: str, year: int, values: dict[str, An
     return Case(engine, path, untranslated)
 
 
+def _reorder(case: Case, path: Path, order: Callable[[list[int], Any], list[int]]) -> Case:
+    """The filled workbook of ``case`` with the rows of its Inputs table reordered as a
+    spreadsheet sort moves them: each row's formulas follow it, their references shifted."""
+    from openpyxl.formula.translate import Translator
+
+    workbook = openpyxl.load_workbook(case.filled)
+    sheet = workbook["Inputs"]
+    rows = list(range(6, sheet.max_row + 1))
+    cells = {r: [(c.coordinate, c.value) for c in sheet[r]] for r in rows}
+    for new, old in zip(rows, order(rows, sheet), strict=True):
+        for column, (origin, value) in enumerate(cells[old], start=1):
+            if isinstance(value, str) and value.startswith("="):
+                target = sheet.cell(new, column).coordinate
+                value = Translator(value, origin=origin).translate_formula(target)
+            sheet.cell(new, column).value = value
+    workbook.save(path)
+    return Case(case.engine, path, case.untranslated)
+
+
+def _typed_over(case: Case, path: Path) -> Case:
+    """The filled workbook of ``case`` with a number and ``NR`` typed over two KPI formulas."""
+    workbook = openpyxl.load_workbook(case.filled)
+    kpis = workbook["KPIs"]
+    rows = {kpis.cell(r, 1).value: r for r in range(5, kpis.max_row + 1)}
+    kpis[f"H{rows['EC: ICT: ICT: 1C']}"] = 45
+    kpis[f"H{rows['EN: EN: WS: 2C']}"] = "NR"
+    workbook.save(path)
+    return Case(case.engine, path, case.untranslated)
+
+
+def _percentages(case: Case, path: Path) -> Case:
+    """Final values typed as Excel stores them: "97 %" in a %-formatted cell is 0.97; 45 in a
+    cell whose format a paste replaced (General) is 45."""
+    workbook = openpyxl.load_workbook(case.filled)
+    sheet = workbook["Inputs"]
+    rows = {sheet.cell(r, 1).value: r for r in range(6, sheet.max_row + 1)}
+    assert sheet[f"D{rows['EC: ICT: ICT: 1C']}"].number_format.endswith("%")
+    sheet[f"D{rows['EC: ICT: ICT: 1C']}"] = 0.97
+    plain = sheet[f"D{rows['EC: ICT: ICT: 2C']}"]
+    plain.value, plain.number_format = 45, "General"
+    workbook.save(path)
+    return Case(case.engine, path, case.untranslated)
+
+
+def _shuffled(rows: list[int], sheet: Any) -> list[int]:
+    return random.Random(14).sample(rows, len(rows))
+
+
+def _by_description(rows: list[int], sheet: Any) -> list[int]:
+    return sorted(rows, key=lambda r: str(sheet.cell(r, 2).value))
+
+
 def _recalculate(cases: dict[str, Case], work: Path) -> None:
     """Open and save every workbook once in LibreOffice: it recalculates them on load."""
     profile = work / "profile"
@@ -166,6 +220,11 @@ def cases(tmp_path_factory) -> dict[str, Case]:
             {"a": -2.0, "b": 0.0, "c": 5.0, "flag": "no", "share": "NR"},
         ),
     }
+    # Sorting or shuffling the Inputs rows changes nothing: each KPI finds its inputs by id.
+    found["shuffled"] = _reorder(found["awkward"], work / "shuffled.xlsx", _shuffled)
+    found["sorted"] = _reorder(found["brindle"], work / "sorted.xlsx", _by_description)
+    found["typed"] = _typed_over(found["brindle"], work / "typed.xlsx")
+    found["percent"] = _percentages(found["brindle"], work / "percent.xlsx")
     _recalculate(found, work)
     return found
 
@@ -183,7 +242,18 @@ def _same_number(got: Any, expected: float | None) -> bool:
 
 
 @pytest.mark.parametrize(
-    "name", ["brindle", "dunmere", "awkward", "local", "arithmetic", "arithmetic-gaps"]
+    "name",
+    [
+        "brindle",
+        "dunmere",
+        "awkward",
+        "local",
+        "arithmetic",
+        "arithmetic-gaps",
+        "shuffled",
+        "sorted",
+        "percent",
+    ],
 )
 def test_the_workbook_computes_what_u4ssc_score_computes(cases, name):
     case = cases[name]
@@ -206,7 +276,9 @@ def test_the_workbook_computes_what_u4ssc_score_computes(cases, name):
         assert (got["band"] or "") == expected["band"], where
 
 
-@pytest.mark.parametrize("name", ["brindle", "awkward", "local", "arithmetic-gaps"])
+@pytest.mark.parametrize(
+    "name", ["brindle", "awkward", "local", "arithmetic-gaps", "shuffled", "sorted"]
+)
 def test_the_workbook_rolls_up_like_u4ssc(cases, name):
     case = cases[name]
     result = case.result
@@ -225,6 +297,45 @@ def test_the_workbook_rolls_up_like_u4ssc(cases, name):
             assert _same_number(got["%"], exp["pct"]), where
             assert got["band"] == exp["band"], where
             assert _same_number(got["coverage %"], exp["coverage_pct"]), where
+
+
+def test_the_reordered_workbooks_are_really_reordered(cases):
+    """The shuffled and sorted cases moved the rows (else they would prove nothing)."""
+    for name, source in (("shuffled", "awkward"), ("sorted", "brindle")):
+        moved = openpyxl.load_workbook(cases[name].filled)["Inputs"]
+        first = openpyxl.load_workbook(cases[source].filled)["Inputs"]
+        ids = [c.value for c in moved["A"][5:]]
+        before = [c.value for c in first["A"][5:]]
+        assert sorted(ids, key=str) == sorted(before, key=str), name
+        assert sum(a == b for a, b in zip(ids, before, strict=True)) < len(ids) / 10, name
+
+
+def test_97_percent_typed_is_97_percent_in_the_workbook_and_the_engine(cases):
+    kpis = {row["id"]: row for row in _table(cases["percent"].workbook["KPIs"], 4)}
+    scored = {r["code"]: r for r in cases["percent"].scored if not r["data_point"]}
+    for code, shown in (("EC: ICT: ICT: 1C", 97.0), ("EC: ICT: ICT: 2C", 45.0)):
+        assert kpis[code]["status"] == scored[code]["status"] == "reported"
+        assert math.isclose(kpis[code]["value"], shown, rel_tol=1e-12), kpis[code]
+        assert math.isclose(scored[code]["value"], shown, rel_tol=1e-12), scored[code]
+
+
+def test_score_reports_kpi_formulas_typed_over_in_a_saved_workbook(cases):
+    """Typed over, then saved by a spreadsheet: u4ssc score names the two cells (and raises no
+    false alarm on a workbook the spreadsheet saved untouched)."""
+
+    def replaced(path: Path) -> list[str]:
+        found = CliRunner().invoke(cli, ["score", str(path), "--format", "json"])
+        assert found.exit_code == 0, found.output
+        return [line for line in found.stderr.splitlines() if "formula here was replaced" in line]
+
+    typed = replaced(cases["typed"].recalculated)
+    kpis = {row["id"]: row for row in _table(cases["typed"].workbook["KPIs"], 4)}
+    assert kpis["EC: ICT: ICT: 1C"]["value"] == 45  # what the workbook now shows
+    assert len(typed) == 2, typed
+    assert "KPIs!H5: " in typed[0]
+    assert "replaced by 45" in typed[0]
+    assert "replaced by 'NR'" in typed[1]
+    assert replaced(cases["brindle"].recalculated) == []
 
 
 def test_the_awkward_inputs_are_really_awkward(cases):

@@ -54,8 +54,10 @@ def test_the_sheets_and_their_order(official):
         "Sub-dimensions",
         "Dimensions",
         "Lists",
+        "Lookup",
     ]
     assert workbook["Lists"].sheet_state == "hidden"
+    assert workbook["Lookup"].sheet_state == "hidden"
     assert workbook.calculation.fullCalcOnLoad is True
     assert workbook["Inputs"].freeze_panes == "B6"
     assert workbook["KPIs"].freeze_panes == "C5"
@@ -88,13 +90,20 @@ def test_the_status_formula_reads_the_parser_s_texts(official):
     assert '"no"' in formula
 
 
-def test_every_data_item_has_a_workbook_name_for_its_number(official):
+def test_every_data_item_has_a_workbook_name_for_its_number_found_by_id(official):
+    """Each name points at the Lookup cell that finds the item's row by its id (MATCH), never
+    at a fixed Inputs cell that a sort would move."""
     engine, workbook, _ = official
+    lookup = workbook["Lookup"]
     for name in engine.catalogue.items:
         defined = workbook.defined_names[name]
         sheet, cell = defined.attr_text.split("!")
-        assert sheet == "Inputs"
-        assert workbook["Inputs"][cell.replace("$", "")].column_letter == "L"  # number
+        assert sheet == "Lookup"
+        row = lookup[cell.replace("$", "")].row
+        assert lookup[cell.replace("$", "")].column_letter == "C"  # number
+        assert lookup[f"A{row}"].value == name
+        assert lookup[f"C{row}"].value == f'=IFERROR(INDEX(Inputs!$L:$L,B{row}),"")'
+    assert not any("Inputs!$" in str(d.attr_text) for d in workbook.defined_names.values())
 
 
 def test_kpi_formulas_are_traced_from_the_indicator_functions(official):
@@ -111,10 +120,10 @@ def test_kpi_formulas_are_traced_from_the_indicator_functions(official):
     assert rows["EC: ICT: ICT: 4C: 4G"]["formula value"] == "=population_covered_4g/population*100"
     assert all(r["formula value"] != "=NA()" for r in rows.values())
     # A data point depends only on its own inputs: the 3G point never waits for 4G.
-    inputs = {r[0].value: r[0].row for r in workbook["Inputs"].iter_rows(min_row=6)}
-    cells = set(re.findall(r"Inputs!\$M\$(\d+)", rows["EC: ICT: ICT: 4C: 3G"]["status code"]))
+    lookup = {r[0].value: r[0].row for r in workbook["Lookup"].iter_rows(min_row=2)}
+    cells = set(re.findall(r"Lookup!\$D\$(\d+)", rows["EC: ICT: ICT: 4C: 3G"]["status code"]))
     expected = {"EC: ICT: ICT: 4C: 3G", "population_covered_3g", "population"}
-    assert cells == {str(inputs[name]) for name in expected}
+    assert cells == {str(lookup[name]) for name in expected}
 
 
 def test_targets_and_directions_are_the_engine_s(official):
@@ -164,10 +173,21 @@ def test_validation_and_formatting_are_in_place(official):
     inputs = workbook["Inputs"]
     checks = inputs.data_validations.dataValidation
     kinds = sorted(check.type for check in checks)
-    assert kinds == ["custom", "list", "whole"]
-    custom = next(check for check in checks if check.type == "custom")
-    assert len(custom.formula1) <= 255  # the spreadsheet limit
-    assert str(custom.sqref).startswith("D6:D")
+    assert kinds == ["custom", "custom", "custom", "list", "whole"]
+    custom = [check for check in checks if check.type == "custom"]
+    assert all(len(check.formula1) <= 255 for check in custom)  # the spreadsheet limit
+    assert str(custom[0].sqref).startswith("D6:D")
+    # Every value cell has exactly one check; counts take whole numbers only; a share is
+    # checked as the percentage it shows.
+    cells = [c for check in custom for r in check.sqref.ranges for c in r.cells]
+    assert len(cells) == len(set(cells)) == inputs.max_row - 6
+    by_prompt = {check.prompt.split(";")[0]: check for check in custom}
+    assert "INT(D6)=D6" in by_prompt["A whole number"].formula1
+    percent = by_prompt["A percentage: type 97 % (or 97 in this %-formatted cell)"]
+    first = min(r.min_row for r in percent.sqref.ranges)
+    assert f"D{first}*100<=" in percent.formula1
+    assert inputs[f"D{first}"].number_format == "0.0#%"
+    assert inputs["D6"].number_format == "General"  # population: a count
     levels = [workbook["Lists"].cell(r, 1).value for r in range(2, 8)]
     assert tuple(levels) == DATA_QUALITY_LEVELS
     assert len(workbook["KPIs"].conditional_formatting) >= 2
@@ -188,7 +208,9 @@ def test_a_formula_without_spreadsheet_form_is_reported_and_marked():
     row = next(c.row for c in workbook["KPIs"]["A"] if c.value == "AR: OP: MX: 7A")
     assert "no spreadsheet form" in workbook["KPIs"][f"H{row}"].comment.text
     assert rows["AR: OP: MX: 5A"]["formula value"] == "=KPIs!$H$5/100+KPIs!$H$9*share/100"
-    assert workbook.defined_names["u4ssc_c"].attr_text == "Inputs!$L$8"  # "c" reads like a cell
+    assert workbook.defined_names["u4ssc_c"].attr_text == "Lookup!$C$4"  # "c" reads like a cell
+    assert workbook["Lookup"]["A4"].value == "c"
+    assert workbook["Lookup"]["B4"].value == "=MATCH(A4,Inputs!$A:$A,0)"
 
 
 def test_targets_and_local_indicators_from_files(tmp_path):
@@ -235,3 +257,98 @@ def test_the_template_command(tmp_path):
     assert missing.exit_code == 1
     assert "cannot write" in missing.output
     assert "Traceback" not in missing.output
+
+
+def test_score_messages_name_the_sheet_cell_of_a_workbook(tmp_path):
+    """A problem in a filled workbook names the cell the user sees (``Inputs!D97``), not the
+    row of the table read from it."""
+    path = tmp_path / "filled.xlsx"
+    write_template(path)
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Inputs"]
+    sheet["B2"], sheet["B3"] = "Aster", 2024
+    rows = {sheet.cell(r, 1).value: r for r in range(6, sheet.max_row + 1)}
+    sheet.cell(rows["households"], 4, "many")
+    sheet.cell(rows["population"], 4, 1000)
+    sheet.cell(rows["population"], 7, "excellent")  # not a data-quality level
+    workbook.save(path)
+    found = CliRunner().invoke(cli, ["score", str(path), "--format", "json"])
+    assert f"cell Inputs!D{rows['households']}, column 'households'" in found.stderr
+    assert f"cell Inputs!G{rows['population']}, column 'quality'" in found.stderr
+    assert f"row {rows['households'] - 5}" not in found.stderr
+
+
+def test_two_template_runs_write_the_same_bytes(tmp_path):
+    """Fixed zip timestamps and document dates: the workbook is reproducible, like score's
+    outputs (the runs are a second apart, so a clock in the file would show)."""
+    import time
+    import zipfile
+
+    runner = CliRunner()
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    assert runner.invoke(cli, ["template", str(first)]).exit_code == 0
+    time.sleep(1.1)
+    assert runner.invoke(cli, ["template", str(second)]).exit_code == 0
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as archive:
+        assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert b"2000-01-01T00:00:00Z" in archive.read("docProps/core.xml")
+
+
+def test_sheets_are_protected_and_only_input_cells_take_typing(official):
+    _, workbook, _ = official
+    for ws in workbook.worksheets:
+        assert ws.protection.sheet, ws.title
+        assert not ws.protection.password, ws.title  # no password: documented in docs/excel.md
+        assert ws.protection.sort is False  # sorting stays allowed
+    inputs, kpis = workbook["Inputs"], workbook["KPIs"]
+    for cell in ("B2", "B3", "D6", "E6", "F6", "G6", "H6"):
+        assert inputs[cell].protection.locked is False, cell
+    for cell in ("A6", "C6", "L6", "M6", "N6"):
+        assert inputs[cell].protection.locked is not False, cell
+    assert all(c.protection.locked is not False for line in kpis["A5:R116"] for c in line)
+    assert workbook["Targets"]["D5"].protection.locked is not False
+
+
+def test_score_warns_about_a_kpi_formula_typed_over(tmp_path):
+    path = tmp_path / "typed.xlsx"
+    write_template(path)
+    workbook = openpyxl.load_workbook(path)
+    kpis = workbook["KPIs"]
+    rows = {kpis.cell(r, 1).value: r for r in range(5, kpis.max_row + 1)}
+    kpis[f"H{rows['EC: ICT: ICT: 1C']}"] = 45
+    kpis[f"I{rows['EC: ICT: ICT: 3C']}"] = "NR"
+    kpis[f"R{rows['EC: ICT: ICT: 3C']}"] = "=1+1"  # another formula is no formula of u4ssc
+    workbook.save(path)
+    inputs = workbook["Inputs"]
+    final = next(
+        r for r in range(6, inputs.max_row + 1) if inputs.cell(r, 1).value == "EC: ICT: ICT: 1C"
+    )
+    found = CliRunner().invoke(cli, ["score", str(path), "--format", "json"])
+    replaced = [line for line in found.stderr.splitlines() if "formula here was replaced" in line]
+    assert len(replaced) == 3, found.stderr
+    assert f"cell KPIs!H{rows['EC: ICT: ICT: 1C']}: " in replaced[0]
+    assert f"final value in Inputs!D{final} instead" in replaced[0]
+    assert "replaced by 'NR'" in replaced[1]
+    assert "replaced by '=1+1'" in replaced[2]
+    clean = tmp_path / "clean.xlsx"
+    write_template(clean)
+    untouched = CliRunner().invoke(cli, ["score", str(clean), "--format", "json"])
+    assert "formula here was replaced" not in untouched.stderr
+
+
+def test_score_reads_a_percent_formatted_cell_as_what_it_shows(tmp_path):
+    path = tmp_path / "percent.xlsx"
+    write_template(path)
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Inputs"]
+    sheet["B2"], sheet["B3"] = "Aster", 2024
+    rows = {sheet.cell(r, 1).value: r for r in range(6, sheet.max_row + 1)}
+    sheet[f"D{rows['EC: ICT: ICT: 1C']}"] = 0.97  # "97 %" as Excel stores it
+    sheet[f"D{rows['EC: ICT: ICT: 2C']}"] = 45
+    sheet[f"D{rows['EC: ICT: ICT: 2C']}"].number_format = "General"
+    workbook.save(path)
+    records = default_engine().score(path).records()
+    values = {r["code"]: r["value"] for r in records if not r["data_point"]}
+    assert values["EC: ICT: ICT: 1C"] == pytest.approx(97.0)
+    assert values["EC: ICT: ICT: 2C"] == 45.0
