@@ -70,8 +70,113 @@ def run_u4ssc(engine: Engine, frame: pd.DataFrame) -> Any:
     return result
 
 
-def run_numpy(engine: Engine, frame: pd.DataFrame) -> np.ndarray:
-    """(b) Bounds, formulas, % of target, points and roll-ups, hand-written in numpy."""
+def run_numpy(engine: Engine, frame: pd.DataFrame) -> tuple[np.ndarray, list[Any]]:
+    """(b') The tuned baseline: the engine's work hand-written as well as numpy allows.
+
+    The same bounds on every data item, the same formulas (the plugins' own functions, plain
+    numpy), % of target by direction, the same points (U4SSC's band edges, compared at 9
+    decimals as the engine does) and the four roll-up levels with their scored counts; no
+    statuses, reasons, validation report or consistency checks. Each output is scored straight
+    into its int8 row, comparisons write in place, and the roll-ups add one output at a time into
+    int16: no int64 temporaries, no fancy-index gathers of rows.
+
+    :return: the points (outputs × rows) and, per roll-up group in the engine's order, its
+        level, key, points, scored count and band points.
+    """
+    n = len(frame)
+    edges = [e - 0.5e-9 for e in engine.bands.edges]
+    arrays: dict[str, Any] = {}
+    outside = np.empty(n, bool)
+    for name, item in engine.catalogue.items.items():
+        values = frame[name].to_numpy()
+        np.less(values, item.lower, out=outside)
+        if math.isfinite(item.upper):
+            outside |= values > item.upper
+        if outside.any():
+            values = values.copy()
+            values[outside] = np.nan
+        arrays[name] = values
+    outputs: list[Any] = [None] * len(engine.outputs)  # in catalogue order, as engine.outputs
+    points = np.zeros((len(engine.outputs), n), dtype=np.int8)
+    reached = np.empty(n, bool)
+    with np.errstate(all="ignore"):
+        for step in engine.plan.steps:  # in dependency order
+            ind = step.indicator
+            args = {p: arrays[s] for p, s in zip(step.params, step.sources, strict=True)}
+            got = ind.func(**args)
+            arrays[ind.id] = got
+            for key, row in zip(step.keys, step.rows, strict=True):
+                outputs[row] = np.asarray(got if key is None else got[key], dtype=np.float64)
+        for i, (v, output) in enumerate(zip(outputs, engine.outputs, strict=True)):
+            target = engine.target_set.get(output.id)
+            if target is None or target.value is None or target.kind == "none":
+                continue
+            t = target.value
+            direction = target.direction or output.direction
+            if output.unit.lower() in ("yes/no", "yes or no") and not target.direction:
+                direction = "yes/no"
+            if direction == "higher":
+                pct = v / t
+                pct *= 100.0
+            elif direction == "lower":
+                pct = t / v
+                pct *= 100.0
+                pct[v <= 0] = 100.0
+            elif direction == "approach":
+                high = np.maximum(v, t)
+                pct = np.minimum(v, t)
+                pct /= high
+                pct *= 100.0
+                pct[high == 0] = 100.0
+            else:
+                pct = v * 100.0 if t >= 0.5 else (1.0 - v) * 100.0
+            pct[np.isinf(pct)] = np.nan
+            row = points[i]
+            np.greater_equal(pct, -np.inf, out=reached)  # 1 point for any number, 0 for NaN
+            row += reached.view(np.int8)
+            for edge in edges:
+                row += np.greater_equal(pct, edge, out=reached).view(np.int8)
+    categories: dict[tuple[str, str, str], list[int]] = {}
+    for i, output in enumerate(engine.outputs):
+        ind = output.indicator
+        categories.setdefault((ind.dimension, ind.subdimension, ind.category), []).append(i)
+    sums = {}
+    for key, rows in categories.items():
+        total, count = np.zeros(n, np.int16), np.zeros(n, np.int16)
+        for i in rows:
+            total += points[i]
+            count += np.greater(points[i], 0, out=reached)
+        sums[key] = (total, count)
+    official = {"Economy", "Environment", "Society and Culture"}
+    pct = np.empty(n)
+    rollups = []
+    for level, size in zip(LEVELS, (3, 2, 1, 0), strict=True):
+        groups: dict[tuple[str, ...], list[Any]] = {}
+        for key, pair in sums.items():
+            if size == 0 and key[0] not in official:
+                continue
+            groups.setdefault(key[:size], []).append(pair)
+        for group, pairs in groups.items():
+            total, count = pairs[0]
+            if len(pairs) > 1:
+                total, count = total.copy(), count.copy()
+                for more_total, more_count in pairs[1:]:
+                    total += more_total
+                    count += more_count
+            with np.errstate(all="ignore"):
+                np.multiply(total, 25.0, out=pct)
+                pct /= count
+            band = np.greater_equal(pct, -np.inf, out=reached).view(np.int8).copy()
+            for edge in edges:
+                band += np.greater_equal(pct, edge, out=reached).view(np.int8)
+            rollups.append((level, group, total, count, band))
+    return points, rollups
+
+
+def run_numpy_untuned(engine: Engine, frame: pd.DataFrame) -> np.ndarray:
+    """(b0) The baseline this benchmark compared against before issue 15, kept for reference:
+    the same work written plainly (int64 temporaries, rows gathered by fancy indexing), about
+    2.5 times slower than (b'). Not used for any goal."""
     arrays: dict[str, Any] = {}
     for name, item in engine.catalogue.items.items():
         values = frame[name].to_numpy()
