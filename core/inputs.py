@@ -488,16 +488,24 @@ def _add_column(
 def _check_bounds(item: DataItem, column: Column, notes: NoteTable) -> Column:
     """Validate bounds with pandera; out-of-bounds cells become invalid, with the reason.
 
+    The schema's own check (:func:`_outside`, one numpy comparison) runs first: when every cell
+    is within bounds pandera has nothing to report, so it is neither run nor imported (for a
+    12-row file its import costs more than everything else). Only a column with a cell out of
+    bounds goes through ``schema.validate``, which names the failing rows.
+
     Returns the column, or a new one when some cell is out of bounds (its values may be the
     caller's own DataFrame column, which is never written to).
     """
-    schema = _bounds_schema(item.name, item.lower, item.upper)
-    if schema is None:
+    lower, upper = item.lower, item.upper
+    if not (math.isfinite(lower) or math.isfinite(upper)):
+        return column
+    values = column.values
+    if not _outside(values, lower, upper).any():
         return column
     import pandas as pd
     import pandera.pandas as pa
 
-    values = column.values
+    schema = _bounds_schema(item.name, lower, upper)
     try:
         # Nothing is coerced, so validating in place copies nothing (pandera copies otherwise).
         schema.validate(pd.Series(values, name=item.name, copy=False), lazy=True, inplace=True)
@@ -514,30 +522,31 @@ def _check_bounds(item: DataItem, column: Column, notes: NoteTable) -> Column:
     return column
 
 
+def _outside(values: npt.NDArray[np.float64], lower: float, upper: float) -> npt.NDArray[np.bool_]:
+    """Per cell, whether it is out of bounds (a missing value never is): the bounds rule of
+    :func:`_bounds_schema`, compared in numpy (pandas' boolean operators cost more)."""
+    outside = values < lower
+    if math.isfinite(upper):
+        outside |= values > upper
+    return outside
+
+
 @lru_cache(maxsize=4096)
 def _bounds_schema(name: str, lower: float, upper: float) -> Any:
-    """The pandera schema of one data item's bounds (``None`` when it has none).
+    """The pandera schema of one data item's bounds (only for items with a finite bound).
 
     One vectorised check with ``ignore_na=False`` (a missing value is never out of bounds):
     pandera's built-in ``ge``/``le`` first drop the missing values, which copies every column and
-    costs eight times as much on a million rows. The check compares in numpy (pandas' boolean
-    operators cost more than the comparisons), with the upper bound only when there is one; it
-    answers a plain ``True`` when every value is within bounds, and the mask only when pandera
-    needs it to find the failing rows. No dtype is declared: the values are always the parser's
-    float64 column, and pandera's dtype check would cost more than the bounds check on a short
-    table.
+    costs eight times as much on a million rows. The check is :func:`_outside`; it answers a
+    plain ``True`` when every value is within bounds, and the mask only when pandera needs it to
+    find the failing rows. No dtype is declared: the values are always the parser's float64
+    column, and pandera's dtype check would cost more than the bounds check on a short table.
     """
     import pandas as pd
     import pandera.pandas as pa
 
-    if not (math.isfinite(lower) or math.isfinite(upper)):
-        return None
-
     def within(series: pd.Series) -> pd.Series | bool:
-        values = series.to_numpy()
-        outside = values < lower
-        if math.isfinite(upper):
-            outside |= values > upper
+        outside = _outside(series.to_numpy(), lower, upper)
         if not outside.any():
             return True
         return pd.Series(~outside, index=series.index, copy=False)
@@ -661,11 +670,14 @@ def _check_keys(
     float. Only when some are equal are their rows grouped by city and year to be reported.
     """
     import pandas as pd
-    import pandera.pandas as pa
 
     codes = _key_codes(city_codes, prepared.year)
     broken = np.flatnonzero(bad >= 0)  # a bad year is reported already: never a duplicate
     codes[broken] = -1 - broken
+    if pd.unique(codes).size == codes.size:  # every key once: the schema has nothing to report
+        return
+    import pandera.pandas as pa
+
     keys = pd.Series(codes, name="city and year")
     try:
         _key_schema().validate(keys, lazy=True, inplace=True)
