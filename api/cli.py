@@ -45,9 +45,14 @@ class Context:
     """What every command shares: the options of the group and the engine, built on first use."""
 
     def __init__(self, plugins_dirs: Sequence[Path], indicator_tables: Sequence[Path] = ()) -> None:
-        self.plugins_dirs = plugins_dirs
+        self.plugins_dirs = list(plugins_dirs)
         self.indicator_tables = list(indicator_tables)
         self._engine: Engine | None = None
+
+    def add_plugins_dirs(self, directories: Iterable[Path]) -> None:
+        """Load the plugin files of these directories too (a command's own ``--plugins-dir``)."""
+        assert self._engine is None, "plugin directories must be added before the engine is built"
+        self.plugins_dirs += directories
 
     def add_tables(self, tables: Iterable[Path]) -> None:
         """Load these indicator tables too (a command's own ``--indicators``)."""
@@ -66,6 +71,8 @@ class Context:
                 )
             except U4SSCError as error:
                 raise _fail(error) from error
+            for warning in self._engine.warnings:
+                click.echo(f"warning: {warning}", err=True)
         return self._engine
 
 
@@ -90,16 +97,93 @@ FORMAT = click.option(
     help="Output format.",
 )
 
+#: --peer-targets [FILE], --peer-percentile, --peer-min: opt-in peer targets (docs/scoring.md).
+PEER_OPTIONS = (
+    click.option(
+        "--peer-targets",
+        "peer_file",
+        is_flag=False,
+        flag_value="",
+        default=None,
+        metavar="[FILE]",
+        help="Give each value without a target a peer target: a percentile of the latest values "
+        "of the cities in the input, or in FILE (a file of peer cities). Put it after INPUT "
+        "when it has no FILE.",
+    ),
+    click.option(
+        "--peer-percentile",
+        type=click.FloatRange(50, 100),
+        default=None,
+        help="The peers' percentile that is 100 %% of target for higher-is-better values; "
+        "lower-is-better use 100 minus it. Default 90.",
+    ),
+    click.option(
+        "--peer-min",
+        type=click.IntRange(min=2),
+        default=None,
+        help="How many distinct cities must report a value for it to get a peer target. "
+        "Default 10.",
+    ),
+)
+
+
+def peer_options(func: Any) -> Any:
+    """The peer-target options, handed to the command as one ``peers`` (a PeerRule or None)."""
+
+    @functools.wraps(func)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        kwargs["peers"] = _peer_rule(
+            kwargs.pop("peer_file"), kwargs.pop("peer_percentile"), kwargs.pop("peer_min")
+        )
+        return func(*args, **kwargs)
+
+    for option in reversed(PEER_OPTIONS):
+        command = option(command)
+    return command
+
+
+def _peer_rule(file: str | None, percentile: float | None, minimum: int | None) -> Any:
+    if file is None:
+        if percentile is not None or minimum is not None:
+            raise click.UsageError("--peer-percentile and --peer-min need --peer-targets")
+        return None
+    from u4ssc.core.peers import PeerRule
+
+    chosen: dict[str, Any] = {"file": Path(file) if file else None}
+    if percentile is not None:
+        chosen["percentile"] = percentile
+    if minimum is not None:
+        chosen["min_peers"] = minimum
+    return PeerRule(**chosen)
+
+
+PLUGINS_DIR_HELP = (
+    "Load one-off plugin files (*.py) from this directory. Repeatable. "
+    "Also read from U4SSC_PLUGINS_DIR."
+)
+PLUGINS_DIR_TYPE = click.Path(exists=True, file_okay=False, path_type=Path)
+
+
+def _add_plugins_dirs(ctx: click.Context, param: click.Parameter, value: tuple[Path, ...]) -> None:
+    if value:
+        ctx.find_object(Context).add_plugins_dirs(value)  # type: ignore[union-attr]
+
+
+#: ``--plugins-dir`` after a command that loads plugins, the same as before the command.
+PLUGINS_DIR = click.option(
+    "--plugins-dir",
+    multiple=True,
+    type=PLUGINS_DIR_TYPE,
+    expose_value=False,
+    callback=_add_plugins_dirs,
+    help=PLUGINS_DIR_HELP,
+)
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="u4ssc", prog_name="u4ssc")
 @click.option(
-    "--plugins-dir",
-    "plugins_dirs",
-    multiple=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Load one-off plugin files (*.py) from this directory. Repeatable. "
-    "Also read from U4SSC_PLUGINS_DIR.",
+    "--plugins-dir", "plugins_dirs", multiple=True, type=PLUGINS_DIR_TYPE, help=PLUGINS_DIR_HELP
 )
 @INDICATORS
 @click.pass_context
@@ -122,6 +206,7 @@ def cli(
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
+@PLUGINS_DIR
 @pass_context
 def plugins(context: Context, fmt: str) -> None:
     """List the loaded plugins, their versions and what each registered."""
@@ -156,6 +241,7 @@ def plugins(context: Context, fmt: str) -> None:
 
 @cli.command()
 @FORMAT
+@PLUGINS_DIR
 @click.option("--dimension", help="Only this dimension (name or code: Economy, EC, ...).")
 @click.option("--tier", type=click.Choice(["core", "advanced"]), help="Only core or advanced KPIs.")
 @click.option("--category", help="Only this category (case-insensitive).")
@@ -184,6 +270,7 @@ def indicators(
 
 @cli.command()
 @FORMAT
+@PLUGINS_DIR
 @pass_context
 def inputs(context: Context, fmt: str) -> None:
     """List the raw data items a city reports, with units, bounds and descriptions."""
@@ -198,14 +285,27 @@ def inputs(context: Context, fmt: str) -> None:
 
 @cli.command()
 @click.argument("code")
+@PLUGINS_DIR
+@click.option(
+    "--targets",
+    "targets_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV of targets laid over the default set (as for 'score').",
+)
+@peer_options
 @pass_context
-def explain(context: Context, code: str) -> None:
-    """Explain one KPI: definition, formula, inputs, the tree of what it needs, metadata."""
+def explain(context: Context, code: str, targets_path: Path | None, peers: Any) -> None:
+    """Explain one KPI: definition, formula, inputs, the tree of what it needs, metadata, and
+    its benchmark (with --peer-targets FILE, the peer target FILE's cities give it)."""
     from u4ssc.core import U4SSCError
     from u4ssc.core.listing import explain_text
 
+    if peers is not None and peers.file is None:
+        raise click.UsageError("explain scores no input: give the peers' file, --peer-targets FILE")
     try:
-        click.echo(explain_text(context.engine, code))
+        engine = context.engine
+        found = None if peers is None else engine.peer_targets(peers)
+        click.echo(explain_text(engine, code, targets=engine.targets(targets_path), peers=found))
     except U4SSCError as error:
         raise _fail(error) from error
 
@@ -220,6 +320,7 @@ def explain(context: Context, code: str) -> None:
     show_default=True,
     help="Graphviz DOT, Mermaid flowchart, or JSON nodes and edges.",
 )
+@PLUGINS_DIR
 @pass_context
 def graph(context: Context, code: str | None, fmt: str) -> None:
     """Print the dependency graph of every indicator, or the lineage of one KPI (CODE)."""
@@ -387,8 +488,18 @@ def reader_options(func: Any) -> Any:
 @click.option(
     "--include-local", is_flag=True, help="Count local (city) indicators in the overall score."
 )
+@peer_options
+@click.option(
+    "--what-if",
+    "what_if",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV of other targets (laid over the default set, as --targets): write the roll-up "
+    "scores and bands under both target sets side by side, with the difference "
+    "(all levels, or the one --level names).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @INDICATORS
+@PLUGINS_DIR
 @pass_context
 def score(
     context: Context,
@@ -402,6 +513,8 @@ def score(
     level: str,
     tier: str,
     include_local: bool,
+    peers: Any,
+    what_if: Path | None,
     quiet: bool,
     indicator_tables: tuple[Path, ...],
 ) -> None:
@@ -409,8 +522,9 @@ def score(
 
     Writes one row per city, year and KPI value with its status, reason, target, % of target,
     points, band, source and quality (or, with --shape wide, one row per city and year; with
-    --level, the roll-up scores with their coverage), and a run manifest. Input problems are
-    summarised on stderr; invalid cells become 'invalid' values unless --strict.
+    --level, the roll-up scores with their coverage; with --what-if, the roll-ups under two
+    target sets side by side), and a run manifest. Input problems are summarised on stderr;
+    invalid cells become 'invalid' values unless --strict.
     """
     from u4ssc.core import U4SSCError
     from u4ssc.writers import output_format
@@ -420,9 +534,21 @@ def score(
         raise click.UsageError(f"{fmt} output is binary: give a file to write with -o")
     options = {"format": fmt, "shape": shape, "level": level, "tier": tier}
     options["include_local"] = include_local
+    if peers is not None:
+        options["peer_targets"] = {
+            "file": None if peers.file is None else str(peers.file),
+            "percentile": peers.percentile,
+            "min_peers": peers.min_peers,
+        }
+    if what_if is not None:
+        if shape == "wide":
+            raise click.UsageError("--what-if writes a long table: drop --shape wide")
+        options["what_if"] = str(what_if)
     context.add_tables(indicator_tables)
-    batch = reading.batch(context.engine, strict=strict, targets=targets_path)
+    batch = reading.batch(context.engine, strict=strict, targets=targets_path, peers=peers)
     try:
+        # Read before scoring: a broken file fails at once, and chunks share the one set.
+        alternative = None if what_if is None else context.engine.targets(what_if)
         if batch.chunked and fmt not in ("csv", "parquet"):
             raise click.UsageError(
                 f"{fmt} output cannot be written chunk by chunk: write csv or parquet, or read "
@@ -430,7 +556,7 @@ def score(
             )
         with _Progress(quiet, batch) as progress:
             batch.progress = progress.to
-            manifest = _write_run(batch, fmt, output, progress, options)
+            manifest = _write_run(batch, fmt, output, progress, options, alternative)
         _write_manifest(manifest, fmt, output, manifest_path)
     except U4SSCError as error:
         raise _fail(error) from error
@@ -439,27 +565,56 @@ def score(
 
 
 def _write_run(
-    batch: Any, fmt: str, output: Path | None, progress: _Progress, options: dict[str, Any]
+    batch: Any,
+    fmt: str,
+    output: Path | None,
+    progress: _Progress,
+    options: dict[str, Any],
+    what_if: Any = None,
 ) -> dict[str, Any]:
-    """Score and write: the whole table at once, or chunk after chunk; return the manifest."""
+    """Score and write: the whole table at once, or chunk after chunk; return the manifest.
+
+    With ``what_if`` (a target set), write the roll-ups under both sets side by side.
+    """
     from u4ssc.writers import open_sink, render, table
 
     shaping = {k: options[k] for k in ("level", "shape", "tier", "include_local")}
+    alternative: dict[str, Any] = {}
+
+    def tabulate(result: Any) -> Any:
+        if what_if is None:
+            return table(result, **shaping)
+        from u4ssc.core.scoring import LEVELS as ALL_LEVELS
+        from u4ssc.core.whatif import compare
+
+        rescored = batch.engine.rescore(result, what_if)
+        alternative["targets"] = rescored.manifest["targets"]
+        level = shaping["level"]
+        levels = ALL_LEVELS[::-1] if level == "kpi" else (level,)
+        tier, local = shaping["tier"], shaping["include_local"]
+        return compare(result, rescored, levels, tier=tier, include_local=local)
+
+    def finished() -> dict[str, Any]:
+        manifest = dict(batch.manifest(**options))
+        if alternative:
+            manifest["what_if_targets"] = alternative["targets"]
+        return manifest
+
     with _Destination(output) as stream:
         if not batch.chunked:
             result = next(iter(batch.results()))
             progress.long_run(len(result))
-            frame = table(result, **shaping)
+            frame = tabulate(result)
             progress.step(90, "writing")
-            manifest = batch.manifest(**options)
+            manifest = finished()
             stream.write(render(frame, fmt, manifest))
             progress.step(100, "done")
             return manifest
         sink = open_sink(fmt, stream)
         for result in batch.results():
-            sink.write(table(result, **shaping))
+            sink.write(tabulate(result))
         sink.close()
-    return dict(batch.manifest(**options))
+    return finished()
 
 
 class _Destination:
@@ -579,6 +734,203 @@ class _Progress:
             self._move(position, label)
 
 
+# -- coverage and trends --------------------------------------------------------------------------
+
+#: Tables of 'u4ssc coverage', as Coverage.frame names them.
+COVERAGE_TABLES = {"kpi": "per KPI value", "input": "per input", "gain": "per city-year"}
+
+
+def _table_output(func: Any) -> Any:
+    """-o, --format and --targets for the commands that write one analysis table (coverage,
+    trends); the inputs are read whole (a city's years must be seen together)."""
+    options = [
+        click.option(
+            "-o",
+            "--output",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Write here instead of the terminal.",
+        ),
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(["table", *OUTPUT_FORMATS]),
+            default=None,
+            help="Output format (default: from the output suffix; a table on the terminal).",
+        ),
+        click.option(
+            "--targets",
+            "targets_path",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="CSV of targets laid over the default set (as for 'score').",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _scored(context: Context, reading: Reading, targets_path: Path | None) -> Any:
+    """Score the inputs whole, input problems summarised on stderr; return the result and the
+    run manifest."""
+    from u4ssc.core import U4SSCError
+
+    if reading.chunk_rows:
+        raise click.UsageError(
+            "this command needs every row at once: leave out --chunk-rows (or give 0)"
+        )
+    whole = Reading(**{**reading.__dict__, "chunk_rows": 0})
+    batch = whole.batch(context.engine, targets=targets_path)
+    try:
+        result = next(iter(batch.results()))
+    except U4SSCError as error:
+        raise _fail(error) from error
+    finally:
+        _report_problems(batch.problems)
+    return result, batch
+
+
+def _write_analysis(
+    frame: Any,
+    fmt: str | None,
+    output: Path | None,
+    manifest: dict[str, Any],
+    columns: Sequence[str] | None = None,
+) -> None:
+    """Write one analysis table: to the terminal as a table, else through the writers."""
+    from u4ssc.core import U4SSCError
+    from u4ssc.writers import output_format, render
+
+    if fmt == "table" or (fmt is None and output is None):
+        if output is not None:
+            raise click.UsageError("--format table is for the terminal: leave out -o")
+        click.echo(_frame_table(frame, columns))
+        return
+    fmt = output_format(fmt, output)
+    if fmt in BINARY_FORMATS and output is None:
+        raise click.UsageError(f"{fmt} output is binary: give a file to write with -o")
+    try:
+        with _Destination(output) as stream:
+            stream.write(render(frame, fmt, manifest))
+    except U4SSCError as error:
+        raise _fail(error) from error
+
+
+#: Columns shown on the terminal (files get every column).
+TERMINAL_COLUMNS = {
+    "trends": (
+        "city",
+        "year",
+        "code",
+        "data_point",
+        "value",
+        "target",
+        "change",
+        "change_since_first",
+        "movement",
+        "year_to_target",
+        "progress",
+    ),
+    # The per-KPI table without its name, total and several_missing columns.
+    "kpi": (
+        *("code", "data_point", "target_kind", "scored", "no_benchmark", "not_reported"),
+        *("not_applicable", "invalid", "error", "coverage_pct", "missing_inputs"),
+    ),
+}
+
+
+def _frame_table(frame: Any, columns: Sequence[str] | None = None) -> str:
+    """A DataFrame as the terminal table of the listings: numbers to 4 significant digits,
+    blanks for missing cells."""
+
+    def cell(value: Any) -> Any:
+        if value is None or value != value:
+            return ""
+        return f"{value:.4g}" if isinstance(value, float) else value
+
+    shown = frame[list(columns)] if columns else frame
+    rows = [
+        {str(k): cell(v) for k, v in row.items()} for row in shown.astype(object).to_dict("records")
+    ]
+    return _table(rows) if rows else "(none)"
+
+
+@cli.command()
+@reader_options
+@_table_output
+@click.option(
+    "--table",
+    "which",
+    type=click.Choice(list(COVERAGE_TABLES)),
+    default=None,
+    help="kpi: why each KPI value is not scored; input: the inputs missing most often; gain: "
+    "per city-year, the values reporting each input would gain (default: all three on the "
+    "terminal, kpi in a file).",
+)
+@pass_context
+def coverage(
+    context: Context,
+    reading: Reading,
+    output: Path | None,
+    fmt: str | None,
+    targets_path: Path | None,
+    which: str | None,
+) -> None:
+    """Say why values are not scored and which inputs would fill the gaps, for INPUT files.
+
+    Per KPI value: how many city-years are scored, have no benchmark, are not reported, not
+    applicable, invalid or an error, and the inputs it misses most. Per input: how often it is
+    missing and how many values it blocks. Per city-year and input: the values reporting that
+    input alone would gain (a value missing several inputs counts as 'shared' for each).
+    """
+    result, batch = _scored(context, reading, targets_path)
+    found = result.coverage()
+    if which is None and output is None and fmt in (None, "table"):
+        for name, title in COVERAGE_TABLES.items():
+            click.echo(f"Coverage {title}:")
+            click.echo(_frame_table(found.frame(name), TERMINAL_COLUMNS.get(name)))
+            click.echo("")
+        return
+    which = which or "kpi"
+    manifest = batch.manifest(command="coverage", table=which)
+    _write_analysis(found.frame(which), fmt, output, manifest, TERMINAL_COLUMNS.get(which))
+
+
+@cli.command()
+@reader_options
+@_table_output
+@click.option(
+    "--latest", is_flag=True, help="Only each city's last year (its last step and whole span)."
+)
+@click.option(
+    "--stable",
+    "stable_pct",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    help="A value that changed by at most this % of its previous value is 'stable'.",
+)
+@pass_context
+def trends(
+    context: Context,
+    reading: Reading,
+    output: Path | None,
+    fmt: str | None,
+    targets_path: Path | None,
+    latest: bool,
+    stable_pct: float,
+) -> None:
+    """Show each city's progress KPI by KPI across the years of INPUT files.
+
+    One row per city, year and KPI value: the change from the previous year and since the
+    first, whether it moved towards or away from its target (by the KPI's direction), the year
+    it would reach the target at its last pace, and a progress status with its reason.
+    """
+    result, batch = _scored(context, reading, targets_path)
+    frame = result.trends(stable_pct=stable_pct).to_frame(latest=latest)
+    manifest = batch.manifest(command="trends", latest=latest, stable_pct=stable_pct)
+    _write_analysis(frame, fmt, output, manifest, TERMINAL_COLUMNS["trends"])
+
+
 @cli.command()
 @reader_options
 @click.option(
@@ -589,6 +941,7 @@ class _Progress:
     show_default=True,
     help="text: one line per problem; json: every problem with its fields.",
 )
+@PLUGINS_DIR
 @pass_context
 def validate(context: Context, reading: Reading, fmt: str) -> None:
     """Check INPUT files without scoring them: list every problem.
@@ -632,6 +985,7 @@ def validate(context: Context, reading: Reading, fmt: str) -> None:
     help="CSV of targets laid over the default set, for the Targets sheet (as for 'score').",
 )
 @INDICATORS
+@PLUGINS_DIR
 @pass_context
 def template(
     context: Context,
@@ -686,10 +1040,17 @@ def new_plugin(name: str, directory: Path) -> None:
     from u4ssc.scaffold import create_plugin_package, plugin_names
 
     try:
+        names = plugin_names(name)
         written = create_plugin_package(name, directory)
     except U4SSCError as error:
         raise _fail(error) from error
-    root = directory / plugin_names(name).dist
+    if names.transliterated:
+        click.echo(
+            f"note: {name!r} written in ASCII letters, as package names must be: package "
+            f"{names.dist}, module {names.module}, code {names.code!r} (titles say {names.city})",
+            err=True,
+        )
+    root = directory / names.dist
     for path in written:
         click.echo(f"wrote {path}")
     click.echo(f'next: cd {root} && pip install -e ".[test]" && pytest')
@@ -720,6 +1081,7 @@ SCORING = (
         "--include-local", is_flag=True, help="Count local (city) indicators in the overall score."
     ),
     INDICATORS,
+    PLUGINS_DIR,
 )
 
 
@@ -737,8 +1099,8 @@ def _run(action: Callable[[], T]) -> T:
 
 def _city_periods(command: Callable[..., None]) -> Callable[..., None]:
     """Give a command INPUT, --city, --year and the scoring options of 'score' (--decimal,
-    --targets, --include-local, --indicators); call it with the city-periods they select
-    (scored, with input problems summarised on stderr)."""
+    --targets, --include-local, --indicators, --peer-targets ...); call it with the
+    city-periods they select (scored, with input problems summarised on stderr)."""
 
     @functools.wraps(command)
     @pass_context
@@ -751,13 +1113,19 @@ def _city_periods(command: Callable[..., None]) -> Callable[..., None]:
         targets_path: Path | None,
         include_local: bool,
         indicator_tables: tuple[Path, ...],
+        peer_file: str | None,
+        peer_percentile: float | None,
+        peer_min: int | None,
         **options: Any,
     ) -> None:
         from u4ssc.report import city_periods
 
         context.add_tables(indicator_tables)
+        peers = _peer_rule(peer_file, peer_percentile, peer_min)
         result = _run(
-            lambda: context.engine.score(input_path, decimal=decimal, targets=targets_path)
+            lambda: context.engine.score(
+                input_path, decimal=decimal, targets=targets_path, peers=peers
+            )
         )
         periods = _run(
             lambda: city_periods(result, city=city, year=year, include_local=include_local)
@@ -765,7 +1133,7 @@ def _city_periods(command: Callable[..., None]) -> Callable[..., None]:
         _report_problems(result.problems)
         command(periods, **options)
 
-    for decorator in reversed((INPUT, *CITY_YEAR, *SCORING)):
+    for decorator in reversed((INPUT, *CITY_YEAR, *SCORING, *PEER_OPTIONS)):
         run = decorator(run)
     return run
 

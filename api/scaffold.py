@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import keyword
 import re
+import unicodedata
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from importlib.resources import files
@@ -19,12 +20,20 @@ from string import Template
 
 from u4ssc.core.errors import UsageError
 
-__all__ = ["PluginNames", "create_plugin_package", "plugin_names"]
+__all__ = ["PluginNames", "ascii_name", "create_plugin_package", "plugin_names"]
 
 #: Words dropped from a package name to get the city's name ("aster-kpis" is about "Aster").
 _NOT_CITY = {"kpi", "kpis", "u4ssc", "plugin", "plugins", "indicators", "local"}
 _TEMPLATES = "templates/plugin"
 _SUFFIX = ".tmpl"
+#: Latin letters that Unicode does not decompose into a base letter and a mark (NFKD).
+_LATIN = str.maketrans(
+    {
+        "ß": "ss", "ẞ": "SS", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O",
+        "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th",
+        "ħ": "h", "Ħ": "H", "ı": "i", "ŀ": "l", "Ŀ": "L", "ŧ": "t", "Ŧ": "T",
+    }
+)  # fmt: skip
 #: Template file names that become dot files (package data keeps no dot files reliably).
 _DOT_FILES = {"gitignore": ".gitignore"}
 
@@ -35,24 +44,55 @@ class PluginNames:
 
     :ivar dist: the distribution name, as on PyPI (``aster-kpis``).
     :ivar module: the import name, also the plugin's name in u4ssc (``aster_kpis``).
-    :ivar city: the city's name, for titles (``Aster``).
+    :ivar city: the city's name, for titles, as typed (``Aster``, ``München``).
     :ivar code: the code of the example indicator (``ASTER: TREES: 1``).
+    :ivar transliterated: letters had to be written in ASCII (``münchen`` became ``munchen``).
     """
 
     dist: str
     module: str
     city: str
     code: str
+    transliterated: bool = False
+
+
+def ascii_name(text: str) -> str:
+    """``text`` in ASCII letters: accents dropped (NFKD), ß, æ, ø, ł and the like spelt out.
+
+    :raises UsageError: a character has no ASCII spelling (Chinese, Arabic, Cyrillic ...); the
+        message names the characters and asks for a name in Latin letters.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LATIN)).translate(_LATIN)
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
+    foreign = sorted({c for c in kept if not c.isascii() and c.isalnum()}, key=kept.index)
+    if foreign:
+        raise UsageError(
+            f"{text!r} cannot name a Python package: {', '.join(map(repr, foreign))} "
+            "cannot be written in ASCII letters. Give the name in Latin letters (e.g. "
+            "tokyo-kpis); the city's own spelling can go in the package's README and titles"
+        )
+    return kept
 
 
 def plugin_names(name: str) -> PluginNames:
     """Derive the package, module, city and code names from what the user typed.
 
-    :raises UsageError: the name is not usable as a package name.
+    Letters with accents and the like are written in ASCII (``münchen-kpis`` gives the package
+    ``munchen-kpis``, module ``munchen_kpis``); the city keeps its spelling in titles.
+
+    :raises UsageError: the name is not usable as a package name, or has letters with no ASCII
+        spelling.
     """
-    dist = re.sub(r"[^a-z0-9]+", "-", name.strip().lower()).strip("-")
+    typed = unicodedata.normalize("NFKC", name.strip())  # ligatures and wide forms as letters
+    latin = ascii_name(typed)
+    dist = re.sub(r"[^a-z0-9]+", "-", latin.lower()).strip("-")
     module = dist.replace("-", "_")
-    if not re.fullmatch(r"[a-z][a-z0-9_]*", module) or keyword.iskeyword(module):
+    if keyword.iskeyword(module):
+        raise UsageError(
+            f"{name!r} cannot name a Python package: {module} is a Python keyword; add a "
+            f"word, e.g. {module}-kpis"
+        )
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", module):
         raise UsageError(
             f"{name!r} cannot name a Python package: use letters, digits and dashes, starting "
             "with a letter, e.g. aster-kpis"
@@ -62,9 +102,14 @@ def plugin_names(name: str) -> PluginNames:
             "the package cannot be named u4ssc: name it after the city, e.g. aster-kpis"
         )
     words = [w for w in dist.split("-") if w not in _NOT_CITY] or dist.split("-")
-    city = " ".join(word.capitalize() for word in words)
+    typed_words = [w for w in re.split(r"[\W_]+", typed) if w]
+    if len(typed_words) == len(dist.split("-")):  # the same words, in the city's own spelling
+        kept = [t for t, w in zip(typed_words, dist.split("-"), strict=True) if w in words]
+        city = " ".join(word[:1].upper() + word[1:].lower() for word in kept)
+    else:
+        city = " ".join(word.capitalize() for word in words)
     code = f"{''.join(words).upper()}: TREES: 1"
-    return PluginNames(dist, module, city, code)
+    return PluginNames(dist, module, city, code, transliterated=latin != typed)
 
 
 def create_plugin_package(name: str, directory: str | Path = ".") -> list[Path]:

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from .engine import Engine, default_engine
     from .expressions import Formula, parse_formula
     from .indicator_tables import IndicatorTable, read_indicator_table
+    from .peers import PeerRule
     from .result import Result
     from .scoring import Bands
     from .status import Status
@@ -72,6 +73,7 @@ __all__ = [
     "InputProblem",
     "Kind",
     "OutputError",
+    "PeerRule",
     "PluginError",
     "Result",
     "Status",
@@ -106,6 +108,7 @@ _LAZY = {
     "Result": ".result",
     "Status": ".status",
     "Bands": ".scoring",
+    "PeerRule": ".peers",
     "Target": ".targets",
     "TargetSet": ".targets",
     "Formula": ".expressions",

@@ -22,10 +22,18 @@ from inspect import signature
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import InputProblem, ValidationError
-from .inputs import KeyLedger, Prepared
+from .errors import InputProblem, UsageError, ValidationError
+from .inputs import KeyLedger, Prepared, require_city_years
 from .model import canonical_key
-from .readers import InputFile, ReadOptions, csv_chunks, file_format, read_input
+from .readers import (
+    ROW_DEFECTS,
+    InputFile,
+    ReadOptions,
+    csv_chunks,
+    file_format,
+    read_input,
+    row_defects,
+)
 from .result import Result, problem_counts
 from .status import LABELS
 from .values import NoteTable
@@ -34,6 +42,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .engine import Engine
+    from .peers import PeerRule, PeerTargets
     from .scoring import Bands
     from .targets import TargetSet
 
@@ -70,6 +79,8 @@ class Batch:
     strict: bool = False
     targets: TargetSet | str | os.PathLike[str] | None = None
     bands: Bands | None = None
+    #: Derive peer targets (opt-in): from the whole input, or from the rule's file.
+    peers: PeerRule | None = None
     progress: Progress | None = None
     problems: list[InputProblem] = field(default_factory=list, init=False)
     inputs: list[dict[str, Any]] = field(default_factory=list, init=False)
@@ -122,6 +133,8 @@ class Batch:
             "targets": self.targets,
             "bands": self.bands,
         }
+        if self.peers is not None:
+            options["peers"] = self.peers
         if self.progress is not None and "progress" in signature(self.engine.score).parameters:
             options["progress"] = self.progress
         return options
@@ -132,7 +145,7 @@ class Batch:
         """Every input problem, without scoring (chunk by chunk for large files)."""
         if not self.chunked:
             options = self._score_options()
-            for unused in ("strict", "targets", "bands", "progress"):
+            for unused in ("strict", "targets", "bands", "peers", "progress"):
                 options.pop(unused, None)
             self.problems = self.engine.validate(list(self.paths), **options)
             return self.problems
@@ -140,10 +153,29 @@ class Batch:
             pass
         return self.problems
 
+    def _chunk_peers(self) -> PeerTargets | None:
+        """Peer targets for every chunk alike: derived once from the peer file. Peers from the
+        input itself need every row at once, which a chunked run never holds: refused."""
+        if self.peers is None:
+            return None
+        if self.peers.file is None:
+            raise UsageError(
+                "peer targets from the input need all its rows at once, but the input is read "
+                "in chunks: read it whole with --chunk-rows 0, or give a file of peer cities "
+                "(--peer-targets FILE)"
+            )
+        return self.engine.peer_targets(self.peers)
+
     def _chunks(self) -> Iterator[Result]:
+        peers = self._chunk_peers()
         for prepared, notes in self._prepared_parts():
             result = self.engine.score_prepared(
-                prepared, notes, strict=self.strict, targets=self.targets, bands=self.bands
+                prepared,
+                notes,
+                strict=self.strict,
+                targets=self.targets,
+                bands=self.bands,
+                peers=peers,
             )
             self._add(result)
             yield result
@@ -154,7 +186,7 @@ class Batch:
         seen: set[tuple[Any, ...]] = set()
         done, total = 0, self.total_bytes
         for path in self.paths:
-            size = 0
+            size, rows, named = 0, 0, 0
             for info, frame, first_row, position in self._parts(path):
                 notes = NoteTable()
                 prepared = self.engine.prepare_part(
@@ -166,7 +198,9 @@ class Batch:
                 if self.progress is not None:
                     self.progress(done + position, total)
                 size = info.size
+                rows, named = rows + len(frame), named + int((prepared.city != "").sum())
                 yield prepared, notes
+            require_city_years(str(path), rows, named)
             done += size
         late = ledger.problems(chunked=True)
         self.problems += late
@@ -281,13 +315,27 @@ def _regrouped(chunks: Iterator[pd.DataFrame], layout: str) -> Iterator[pd.DataF
             yield chunk
             continue
         if held is not None:
+            defects = {**row_defects(held), **_shifted(row_defects(chunk), len(held))}
             chunk = pd.concat([held, chunk], ignore_index=True)
+            chunk.attrs = {ROW_DEFECTS: defects} if defects else {}
         cut = _last_group_start(chunk, keys)
-        held = chunk.iloc[cut:].reset_index(drop=True)
+        held = _rows(chunk, cut, len(chunk))
         if cut:
-            yield chunk.iloc[:cut].reset_index(drop=True)
+            yield _rows(chunk, 0, cut)
     if held is not None and len(held):
         yield held
+
+
+def _shifted(defects: dict[int, str], by: int) -> dict[int, str]:
+    return {row + by: text for row, text in defects.items()}
+
+
+def _rows(frame: pd.DataFrame, start: int, stop: int) -> pd.DataFrame:
+    """Rows ``start`` to ``stop`` of a chunk, renumbered from 0, with their broken rows."""
+    part = frame.iloc[start:stop].reset_index(drop=True)
+    defects = {r: t for r, t in _shifted(row_defects(frame), -start).items() if 0 <= r < len(part)}
+    part.attrs = {ROW_DEFECTS: defects} if defects else {}
+    return part
 
 
 def _long_keys(chunk: pd.DataFrame, layout: str) -> list[Any]:

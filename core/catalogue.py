@@ -92,6 +92,8 @@ class Catalogue:
     problems: list[GraphProblem] = field(default_factory=list)
     #: old indicator id -> id of the indicator that replaced it
     aliases: dict[str, str] = field(default_factory=dict)
+    #: canonical code key -> id of the indicator with that code, to find clashes in one look-up
+    _by_code: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def build(cls, manager: pluggy.PluginManager, plugins: list[PluginInfo]) -> Catalogue:
@@ -151,25 +153,23 @@ class Catalogue:
                 f"{new.code} declares a data point key twice: {keys}",
                 hook="u4ssc_indicators",
             )
-        clash = next(
-            (
-                old
-                for old in self.indicators.values()
-                if canonical_key(old.code) == canonical_key(new.code) or old.id == new.id
-            ),
-            None,
-        )
+        clash = self._clash(new)
         same_code = clash is not None and canonical_key(clash.code) == canonical_key(new.code)
         if clash is None:
             self.indicators[new.id] = new
+            self._by_code[canonical_key(new.code)] = new.id
         elif same_code and new.replaces != clash.replaces:
             # Exactly one of the two says it replaces the other: the replacement wins, whichever
             # plugin loaded first, and takes the replaced indicator's place in catalogue order.
             winner, loser = (new, clash) if new.replaces else (clash, new)
-            self.indicators = {
-                (winner.id if key == clash.id else key): (winner if key == clash.id else ind)
-                for key, ind in self.indicators.items()
-            }
+            if winner.id == clash.id:
+                self.indicators[clash.id] = winner
+            else:
+                self.indicators = {
+                    (winner.id if key == clash.id else key): (winner if key == clash.id else ind)
+                    for key, ind in self.indicators.items()
+                }
+            self._by_code[canonical_key(winner.code)] = winner.id
             self.aliases[loser.id] = winner.id
             self.replacements.append(
                 Replacement(winner.code, loser.plugin, loser.id, winner.plugin, winner.id)
@@ -178,6 +178,18 @@ class Catalogue:
             what = "code" if same_code else "name"
             name = new.code if same_code else new.id
             self.problems.append(_duplicate(f"indicator {what}", name, clash.plugin, plugin))
+
+    def _clash(self, new: Indicator) -> Indicator | None:
+        """The first indicator, in catalogue order, with ``new``'s code or id (two look-ups)."""
+        by_code = self._by_code.get(canonical_key(new.code))
+        found = [i for i in (by_code, new.id) if i is not None and i in self.indicators]
+        if len(found) == 2 and found[0] != found[1]:
+            order = {found[0]: 0, found[1]: 0}
+            for position, key in enumerate(self.indicators):  # rare: both a code and an id clash
+                if key in order:
+                    order[key] = position
+            found.sort(key=order.__getitem__)
+        return self.indicators[found[0]] if found else None
 
     def _check_names(self) -> None:
         for name in self.items.keys() & self.indicators.keys():
@@ -191,8 +203,9 @@ class Catalogue:
                     plugins=(item.plugin, ind.plugin),
                 )
             )
+        replacing = {r.id for r in self.replacements}
         for ind in self.indicators.values():
-            if ind.replaces and not any(r.id == ind.id for r in self.replacements):
+            if ind.replaces and ind.id not in replacing:
                 self.problems.append(
                     GraphProblem(
                         "unknown",

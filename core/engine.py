@@ -18,8 +18,11 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
+import numpy as np
+
 from .catalogue import Catalogue, Output
-from .errors import DataError, InputProblem, ValidationError
+from .coverage import Needs
+from .errors import DataError, InputProblem, UsageError, ValidationError
 from .evaluate import Plan, evaluate, run_checks
 from .graph import IndicatorGraph
 from .indicator_tables import IndicatorTable
@@ -30,7 +33,9 @@ from .inputs import (
     merge_prepared,
     prepare_frame,
     prepare_record,
+    require_city_years,
 )
+from .peers import PeerRule, PeerTargets, derive_peer_targets
 from .plugins import INDICATORS_ENV, PluginInfo, env_list, load_plugins
 from .provenance import trace
 from .readers import InputFile, ReadOptions, read_input
@@ -99,7 +104,14 @@ class Engine:
         self.target_set = defaults
         self.bands = Bands()
         self._manifest: dict[str, Any] | None = None
+        self._needs_cache: dict[tuple[str, ...], Needs] = {}
         self._benchmark_cache: dict[tuple[tuple[str, ...], tuple[str, ...]], Benchmarks] = {}
+
+    @property
+    def warnings(self) -> list[str]:
+        """What looks wrong with the plugins but does not stop a run (e.g. a ``u4ssc_*``
+        function without ``@hookimpl``); the CLI prints each on stderr."""
+        return [warning for plugin in self.plugins for warning in plugin.warnings]
 
     def _subset(self, indicators: Iterable[str] | None) -> tuple[Plan, list[Output]]:
         """The plan and outputs for some KPIs (codes or ids) and what they need; all by default."""
@@ -121,6 +133,13 @@ class Engine:
         found = self._benchmark_cache.get(key)
         if found is None:
             found = self._benchmark_cache[key] = Benchmarks.of(outputs, target_set)
+        return found
+
+    def _needs(self, plan: Plan) -> Needs:
+        """What each output of ``plan`` needs, found once per plan."""
+        found = self._needs_cache.get(plan.ids)
+        if found is None:
+            found = self._needs_cache[plan.ids] = Needs.of(plan, self.graph)
         return found
 
     def targets(self, targets: TargetSet | str | os.PathLike[str] | None = None) -> TargetSet:
@@ -184,6 +203,7 @@ class Engine:
         bands: Bands | None = None,
         progress: Callable[[int, int], None] | None = None,
         indicators: Iterable[str] | None = None,
+        peers: PeerRule | PeerTargets | None = None,
     ) -> Result:
         """Score a table of cities: one row per city and year (wide) or one per value (long).
 
@@ -203,6 +223,9 @@ class Engine:
         :param bands: band edges and the lower-is-better rule (default: U4SSC's).
         :param progress: called as ``progress(done, total)`` as the indicators are evaluated.
         :param indicators: KPI codes (or ids) to score; only they and what they need are evaluated.
+        :param peers: derive peer targets for the values without a target (opt-in): a
+            :class:`PeerRule` (peers from the rows scored, or from its ``file``), or peer targets
+            already derived (:meth:`peer_targets`).
         """
         self._subset(indicators)  # an unknown KPI code fails before any file is read
         target_set = self.targets(targets)
@@ -217,6 +240,7 @@ class Engine:
             bands=bands,
             progress=progress,
             indicators=indicators,
+            peers=peers,
         )
         result.manifest["options"] = _options(read, layout, strict)
         if files:
@@ -246,6 +270,7 @@ class Engine:
         for path in paths:
             info, frame = read_input(path, read, name=str(path))
             parts.append(self.prepare_part(frame, notes, info, layout=layout))
+            require_city_years(info.name, len(frame), int((parts[-1].city != "").sum()))
             ledger.add(parts[-1], info.name)
             files.append(info)
         prepared = merge_prepared(parts)
@@ -281,6 +306,7 @@ class Engine:
         targets: TargetSet | str | os.PathLike[str] | None = None,
         bands: Bands | None = None,
         indicators: Iterable[str] | None = None,
+        peers: PeerRule | PeerTargets | None = None,
     ) -> Result:
         """Score one city from a mapping of data item names (or KPI ids) to values.
 
@@ -290,7 +316,13 @@ class Engine:
         notes = NoteTable()
         prepared = prepare_record(record, self.matcher, notes, decimal=decimal)
         return self.score_prepared(
-            prepared, notes, strict=strict, targets=targets, bands=bands, indicators=indicators
+            prepared,
+            notes,
+            strict=strict,
+            targets=targets,
+            bands=bands,
+            indicators=indicators,
+            peers=peers,
         )
 
     def score_prepared(
@@ -303,6 +335,7 @@ class Engine:
         bands: Bands | None = None,
         progress: Callable[[int, int], None] | None = None,
         indicators: Iterable[str] | None = None,
+        peers: PeerRule | PeerTargets | None = None,
     ) -> Result:
         """Score rows already prepared by :meth:`prepare` (or :meth:`prepare_part`).
 
@@ -325,12 +358,31 @@ class Engine:
             prepared.n,
             progress,
         )
+        if prepared.row_notes is not None:
+            marked = np.flatnonzero(prepared.row_notes)
+            evaluation.invalidate_rows(marked, prepared.row_notes[marked])
         broken = run_checks(self.catalogue, evaluation, prepared.inputs, prepared.n)
+        found = None
+        if isinstance(peers, PeerTargets):
+            found = peers
+        elif peers is not None and peers.file is not None:
+            found = self.peer_targets(peers)
+        elif peers is not None:
+            found = derive_peer_targets(
+                outputs,
+                evaluation.values,
+                evaluation.status,
+                prepared.city,
+                prepared.year,
+                peers,
+                "the rows scored",
+            )
+        scored_with = target_set if found is None else found.apply(target_set, self.catalogue)
         scores = score_matrix(
             outputs,
             evaluation.values,
             evaluation.status,
-            self._benchmarks(plan, outputs, target_set),
+            self._benchmarks(plan, outputs, scored_with),
             bands,
         )
         provenance = trace(
@@ -357,7 +409,42 @@ class Engine:
             aliases=self.catalogue.aliases,
             provenance=provenance,
             origin=origin,
+            inputs=prepared.inputs,
+            needs=self._needs(plan),
+        ).with_peers(found, target_set)
+
+    def peer_targets(self, rule: PeerRule, data: Data | None = None) -> PeerTargets:
+        """Derive peer targets once, from ``data`` or else the rule's ``file``, to score other
+        inputs with (``score(..., peers=found)``), e.g. each chunk of a large file."""
+        source = data if data is not None else rule.file
+        if source is None:
+            raise UsageError("peer targets need peers: give a peer file or the data to derive from")
+        if isinstance(source, (str, os.PathLike)) and not Path(source).is_file():
+            raise DataError(f"peer file {str(source)!r} does not exist")
+        peers = self.score(source)
+        paths = input_paths(source)
+        origin = ", ".join(Path(p).name for p in paths) if paths else "the peer data given"
+        return derive_peer_targets(
+            peers.outputs,
+            peers.columns,
+            peers.statuses,
+            peers.city,
+            peers.year,
+            rule,
+            origin,
         )
+
+    def rescore(self, result: Result, targets: TargetSet | str | os.PathLike[str]) -> Result:
+        """``result`` scored against another target set (the same values; the peer targets of
+        ``result``, if any, fill the gaps of the new set too): for what-if comparisons."""
+        target_set = self.targets(targets)
+        found = result.peer_targets
+        scored_with = target_set if found is None else found.apply(target_set, self.catalogue)
+        benchmarks = Benchmarks.of(result.outputs, scored_with)
+        scores = score_matrix(
+            result.outputs, result.columns, result.statuses, benchmarks, result.scores.bands
+        )
+        return result.rescored(scores).with_peers(found, target_set)
 
     def validate(
         self,

@@ -105,6 +105,14 @@ class Reasons:
         rows = np.flatnonzero(codes)
         self._rows[output], self._codes[output] = rows, codes[rows]
 
+    def overlay(self, output: int, rows: Rows, codes: NoteCodes) -> None:
+        """Set the note codes of ``rows`` (ascending, unique) of one output, keeping the rest."""
+        keep = ~np.isin(self._rows[output], rows)
+        merged = np.concatenate([self._rows[output][keep], rows])
+        order = np.argsort(merged, kind="stable")
+        self._rows[output] = merged[order]
+        self._codes[output] = np.concatenate([self._codes[output][keep], codes])[order]
+
     def row(self, output: int) -> NoteCodes:
         """The note codes of one output, every row."""
         out = np.zeros(self.shape[1], np.int32)
@@ -215,6 +223,21 @@ class Evaluation:
     reasons: Reasons
     returned: dict[str, Any]
     counts: npt.NDArray[np.int64]
+
+    def invalidate_rows(self, rows: Rows, codes: NoteCodes) -> None:
+        """Make every value of ``rows`` (ascending, unique) invalid with the note ``codes``: the
+        row itself is broken (no city, a year that is not one, missing cells), so no number of it
+        may be scored as if it were sound."""
+        if rows.size == 0:
+            return
+        self.counts -= np.bincount(self.status[:, rows].ravel(), minlength=len(Status))
+        self.counts[Status.INVALID] += self.status.shape[0] * rows.size
+        self.status[:, rows] = _INVALID
+        for i, values in enumerate(self.values):
+            values = values.copy()
+            values[rows] = np.nan
+            self.values[i] = values
+            self.reasons.overlay(i, rows, codes)
 
 
 def evaluate(

@@ -160,9 +160,11 @@ class IndicatorTable:
             names a multi-value KPI, or a row's code or id is taken by another plugin (or says
             ``replaces`` with nothing to replace); every problem with its row.
         """
+        ours = {r.id for r in self.rows} | self.broken_ids
+        clashes = _Clashes(self.name, catalogue)
         problems = [
             *self.problems,
-            *(p for row in self.rows for p in self._row_problems(row, catalogue)),
+            *(p for row in self.rows for p in self._row_problems(row, catalogue, ours, clashes)),
         ]
         if problems:
             raise FormulaError(sorted(problems, key=lambda p: p.row or 0))
@@ -170,9 +172,9 @@ class IndicatorTable:
     def _at(self, row: _Row, column: str, message: str, **extra: Any) -> FormulaProblem:
         return FormulaProblem(message, source=self.source, row=row.row, column=column, **extra)
 
-    def _row_problems(self, row: _Row, catalogue: Catalogue) -> Iterable[FormulaProblem]:
-        ours = {r.id for r in self.rows} | self.broken_ids
-        known = [*catalogue.items, *catalogue.indicators, *ours]
+    def _row_problems(
+        self, row: _Row, catalogue: Catalogue, ours: set[str], clashes: _Clashes
+    ) -> Iterable[FormulaProblem]:
         text = row.formula.text
         for name, offset in zip(row.formula.names, row.formula.offsets, strict=True):
             if name in ours or name in catalogue.items:
@@ -185,6 +187,7 @@ class IndicatorTable:
                 )
                 yield self._at(row, "formula", message, formula=text, offset=offset, names=(name,))
             elif found is None:
+                known = [*catalogue.items, *catalogue.indicators, *ours]
                 close = tuple(difflib.get_close_matches(name, known, n=3, cutoff=0.6))
                 hint = (
                     f"; did you mean {' or '.join(map(repr, close))}?"
@@ -195,32 +198,30 @@ class IndicatorTable:
                 yield self._at(
                     row, "formula", message, formula=text, offset=offset, suggestions=close
                 )
-        yield from self._clashes(row, catalogue)
+        yield from self._clashes(row, catalogue, clashes)
 
-    def _clashes(self, row: _Row, catalogue: Catalogue) -> Iterable[FormulaProblem]:
+    def _clashes(
+        self, row: _Row, catalogue: Catalogue, clashes: _Clashes
+    ) -> Iterable[FormulaProblem]:
         """The catalogue's duplicates that involve this row, said in the table's own terms."""
-        for problem in catalogue.problems:
-            others = [p for p in problem.plugins if p != self.name]
-            if problem.kind != "duplicate" or self.name not in problem.plugins or not others:
-                continue
-            name = problem.names[0]
+        for name, other in clashes.involving(row):
             if name == row.id:
                 what = "a data item" if name in catalogue.items else "an indicator"
                 yield self._at(
                     row,
                     "id",
-                    f"the id {row.id!r} is already {what} of plugin {others[0]!r}: give this "
+                    f"the id {row.id!r} is already {what} of plugin {other!r}: give this "
                     "row another id (the id column)",
                 )
-            elif canonical_key(name) == canonical_key(row.code):
+            else:
                 yield self._at(
                     row,
                     "code",
-                    f"the code {row.code!r} is already defined by plugin {others[0]!r}: give "
+                    f"the code {row.code!r} is already defined by plugin {other!r}: give "
                     "this row another code, or write yes in its replaces column to replace that "
                     "plugin's formula on purpose",
                 )
-        replaced = any(r.plugin == self.name and r.id == row.id for r in catalogue.replacements)
+        replaced = row.id in clashes.replaced
         if row.replaces and not replaced:
             yield self._at(
                 row,
@@ -228,6 +229,30 @@ class IndicatorTable:
                 f"replaces is yes, but no other plugin defines the code {row.code!r}: fix the "
                 "code, or leave replaces empty",
             )
+
+
+class _Clashes:
+    """The catalogue's duplicates and replacements that involve one table, indexed once.
+
+    :ivar replaced: ids of the table's rows that replace another plugin's indicator.
+    """
+
+    def __init__(self, table: str, catalogue: Catalogue) -> None:
+        #: name -> (position, name, the first other plugin), and the same by canonical key
+        self._by_name: dict[str, list[tuple[int, str, str]]] = {}
+        self._by_key: dict[str, list[tuple[int, str, str]]] = {}
+        for position, problem in enumerate(catalogue.problems):
+            others = [p for p in problem.plugins if p != table]
+            if problem.kind == "duplicate" and table in problem.plugins and others:
+                entry = (position, problem.names[0], others[0])
+                self._by_name.setdefault(entry[1], []).append(entry)
+                self._by_key.setdefault(canonical_key(entry[1]), []).append(entry)
+        self.replaced = {r.id for r in catalogue.replacements if r.plugin == table}
+
+    def involving(self, row: _Row) -> list[tuple[str, str]]:
+        """``(duplicate name, other plugin)`` for the duplicates of the row's id or code."""
+        found = {*self._by_name.get(row.id, ()), *self._by_key.get(canonical_key(row.code), ())}
+        return [(name, other) for _, name, other in sorted(found)]
 
 
 # -- reading ---------------------------------------------------------------------------------------
@@ -264,9 +289,39 @@ def read_indicator_table(
         frame = read_table(path, sheet=sheet)
         header = [str(c) for c in frame.columns]
         records = [dict(zip(header, row, strict=True)) for row in frame.itertuples(False)]
+        _typed_formulas(path, sheet, header, records)
     return indicator_table(
         records, name=name or path.stem, source=path.name, columns=header, defer=defer
     )
+
+
+def _typed_formulas(
+    path: Path, sheet: str | int | None, header: list[str], records: list[dict[str, object]]
+) -> None:
+    """Put the text of formulas typed as Excel formulas (``=a / b * 1000``) in ``records``.
+
+    Excel stores what follows ``=`` as a formula of its own, whose saved result is ``#NAME?``
+    (or nothing, for a workbook no spreadsheet has calculated): the table's formula is that text.
+    """
+    from openpyxl import load_workbook
+
+    from .readers import _open_info, _sheet, _xlsx_rows
+
+    column = next((h for h in header if _column_key(h) == "formula"), None)
+    if column is None or path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return
+    book = load_workbook(path, read_only=True, data_only=False)
+    try:
+        rows = _xlsx_rows(_open_info(path, None), _sheet(_open_info(path, None), book, sheet))
+    finally:
+        book.close()
+    at = header.index(column)
+    if len(rows) - 1 != len(records):
+        return  # rows of nothing but uncalculated formulas: their texts cannot be placed
+    for record, row in zip(records, rows[1:], strict=True):
+        cell = row[at] if at < len(row) else None
+        if isinstance(cell, str) and cell.startswith("="):
+            record[column] = cell[1:]
 
 
 def _csv_records(path: Path) -> tuple[list[str], list[dict[str, object]]]:

@@ -23,8 +23,17 @@ from .errors import DataError, InputProblem
 from .evaluate import Column
 from .model import DataItem, Kind, canonical_key
 from .provenance import QUALITY_LEVELS, Provenance, quality_codes, source_codes
+from .readers import row_defects
 from .status import Status
-from .values import NoteTable, cell_keys, parse_cell, plain_number, read_column
+from .values import (
+    NAN_NOTE,
+    NoteTable,
+    cell_keys,
+    parse_cell,
+    plain_number,
+    quoted,
+    read_column,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,6 +46,7 @@ __all__ = [
     "merge_prepared",
     "prepare_frame",
     "prepare_record",
+    "require_city_years",
 ]
 
 CITY = "city"
@@ -66,6 +76,9 @@ class Prepared:
     :ivar origin_file: per row, the position in ``files`` of its file (when read from files).
     :ivar input_provenance: sources and quality levels of input cells, by data item name.
     :ivar override_provenance: the same for reported final values, by output id.
+    :ivar row_notes: per row, the note code of what breaks the row itself (no city, a year that
+        is not one, missing cells), 0 for a sound row; ``None`` when every row is sound. Every
+        value of a broken row is scored ``invalid`` with that note as its reason.
     """
 
     n: int
@@ -79,6 +92,16 @@ class Prepared:
     files: list[str] = field(default_factory=list)
     input_provenance: dict[str, Provenance] = field(default_factory=dict)
     override_provenance: dict[str, Provenance] = field(default_factory=dict)
+    row_notes: npt.NDArray[np.int32] | None = None
+
+    def mark_rows(self, rows: npt.NDArray[np.intp], note: str, notes: NoteTable) -> None:
+        """Say that ``rows`` are broken, for the reason ``note`` (the first reason wins)."""
+        if rows.size == 0:
+            return
+        if self.row_notes is None:
+            self.row_notes = np.zeros(self.n, np.int32)
+        fresh = rows[self.row_notes[rows] == 0]
+        self.row_notes[fresh] = notes.code(note)
 
     def rows(self) -> npt.NDArray[np.intp]:
         """The input row of each prepared row."""
@@ -213,6 +236,7 @@ def prepare_record(
     """Prepare one city's values (item name or KPI id -> value), without building a DataFrame."""
     city: object = ""
     year: float = math.nan
+    broken = ""
     problems: list[InputProblem] = []
     # Numbers and blanks need no status or note (a blank, NaN, is not reported); other cells
     # (not applicable, invalid) keep theirs.
@@ -228,7 +252,7 @@ def prepare_record(
             elif target == CITY:
                 city = "" if raw is None else raw
             else:
-                year = _year(raw, 0, problems)
+                year, broken = _year(raw, 0, problems)
             continue
         number = plain_number(raw, item)
         if number is not None and item.lower <= number <= item.upper:
@@ -241,7 +265,9 @@ def prepare_record(
             violation = item.violation(value)
             if violation is not None:
                 status, note, value = Status.INVALID, violation, math.nan
-        if status <= Status.NOT_REPORTED:
+        if note == NAN_NOTE:
+            problems.append(_cell_problem(0, str(column), raw, note, "warning"))
+        elif status <= Status.NOT_REPORTED:
             plain.append(slot)
             numbers.append(value)
             continue
@@ -259,39 +285,70 @@ def prepare_record(
         col = Column(np.array([value]), np.array([code], np.int8), np.array([note_code], np.int32))
         (inputs if is_item else overrides)[name] = col
     if city in (None, "") or (isinstance(city, float) and math.isnan(city)):
-        problems.append(_no_city(0))
+        # One record is one city: nothing can be confused, so its values are still scored.
+        problems.append(_no_city(0, "warning"))
         city = ""
-    return Prepared(
+    prepared = Prepared(
         1, np.array([str(city)], dtype=object), np.array([year]), inputs, overrides, problems
     )
+    if broken:
+        prepared.mark_rows(np.zeros(1, np.intp), broken, notes)
+    return prepared
 
 
-def _year(raw: object, row: int, problems: list[InputProblem]) -> float:
+def _year(raw: object, row: int, problems: list[InputProblem]) -> tuple[float, str]:
+    """The year of a cell (NaN when blank), and the message when it is not a year ("" if it is)."""
     cell = parse_cell(raw, None)
-    if cell.status == Status.NOT_REPORTED:
-        return math.nan
+    if cell.status == Status.NOT_REPORTED and cell.note != NAN_NOTE:
+        return math.nan, ""
     value = cell.value
     if cell.status != Status.COMPUTED or value != int(value) or not 1000 <= value <= 9999:
-        problems.append(
-            InputProblem(
-                row, YEAR, _text(raw), "year", f"year {_text(raw)!r} is not a 4-digit year"
-            )
+        message = (
+            f"year {quoted(_text(raw), 40)} is not a 4-digit year: type the year as four digits "
+            "(e.g. 2024); until then no value of this row is scored"
         )
-        return math.nan
-    return value
+        problems.append(InputProblem(row, YEAR, _text(raw), "year", message))
+        return math.nan, message
+    return value, ""
 
 
 def _text(raw: object) -> str:
     return "" if raw is None else str(raw)
 
 
-def _cell_problem(row: int, column: str, raw: object, note: str) -> InputProblem:
-    return InputProblem(row, column, _text(raw), "value", f"{note}")
+def _cell_problem(
+    row: int, column: str, raw: object, note: str, severity: str = "error"
+) -> InputProblem:
+    return InputProblem(row, column, _text(raw), "value", f"{note}", severity)
 
 
-def _no_city(row: int) -> InputProblem:
-    return InputProblem(
-        row, CITY, None, "key", "row has no city name: fill the city column", severity="warning"
+#: The reason of every value of a row without a city, and its problem.
+NO_CITY = (
+    "the row has no city name: fill the city column; until then no value of this row is scored"
+)
+
+
+def _no_city(row: int, severity: str = "error") -> InputProblem:
+    message = NO_CITY if severity == "error" else "no city name given: fill the city column"
+    return InputProblem(row, CITY, None, "key", message, severity=severity)
+
+
+def require_city_years(name: str, rows: int, named: int) -> None:
+    """Refuse a file in which no row names a city: there is nothing to score.
+
+    :param rows: the rows read from the file; ``named``: how many of them name a city.
+    :raises DataError: ``named`` is 0.
+    """
+    if named:
+        return
+    if rows == 0:
+        raise DataError(
+            f"{name} has no rows under its header: no city-year was found; add one row per "
+            "city and year"
+        )
+    raise DataError(
+        f"no row of {name} names a city ({rows} row(s) read): no city-year was found; fill "
+        "the city column (in the data-collection workbook: the City cell of the Inputs sheet)"
     )
 
 
@@ -361,12 +418,15 @@ def _prepare_wide(
     n = len(frame)
     problems: list[InputProblem] = []
     city, city_codes = _cities(frame[columns["CITY"]], problems)
-    year = (
-        _years(_cells(frame[columns["YEAR"]]), problems)
-        if "YEAR" in columns
-        else np.full(n, np.nan)
-    )
+    bad, messages = np.full(n, -1, np.intp), list[str]()
+    year = np.full(n, np.nan)
+    if "YEAR" in columns:
+        year, bad, messages = _years(_cells(frame[columns["YEAR"]]), problems)
+        problems += _no_years(city, year, bad, np.arange(n))
     prepared = Prepared(n, city, year, problems=problems)
+    _mark_defects(prepared, frame, np.arange(n), notes)
+    prepared.mark_rows(np.flatnonzero(city == ""), NO_CITY, notes)
+    _mark_years(prepared, np.arange(n), bad, messages, notes)
     given: dict[str, str] = {}
     for column in frame.columns:
         what, target = matcher.match(str(column))
@@ -378,7 +438,7 @@ def _prepare_wide(
         item, reported = matcher.read_as(what, target)
         _once(given, reported or item.name, str(column))
         _add_column(prepared, str(column), frame[column].to_numpy(), item, reported, notes, decimal)
-    _check_keys(prepared, city_codes)
+    _check_keys(prepared, city_codes, bad)
     return prepared
 
 
@@ -404,11 +464,19 @@ def _add_column(
     parsed = Column(*read_column(raw, item, notes, decimal=decimal, units=units))
     col = _check_bounds(item, parsed, notes)
     if col.status is not None:  # some cell is not a plain number or blank
-        invalid = np.flatnonzero(col.status == Status.INVALID)
-        texts = [notes.text(int(c)) for c in col.full_notes()[invalid]]
+        told = col.status == Status.INVALID
+        told |= col.full_notes() == notes.find(NAN_NOTE)
+        shown = np.flatnonzero(told)
+        texts = [notes.text(int(c)) for c in col.full_notes()[shown]]
         prepared.problems += [
-            _cell_problem(int(row_of[r]) if row_of is not None else int(r), column, cell, text)
-            for r, cell, text in zip(invalid, raw[invalid], texts, strict=True)
+            _cell_problem(
+                int(row_of[r]) if row_of is not None else int(r),
+                column,
+                cell,
+                text,
+                "warning" if text == NAN_NOTE else "error",
+            )
+            for r, cell, text in zip(shown, raw[shown], texts, strict=True)
         ]
     if reported is None:
         prepared.inputs[item.name] = col
@@ -420,16 +488,24 @@ def _add_column(
 def _check_bounds(item: DataItem, column: Column, notes: NoteTable) -> Column:
     """Validate bounds with pandera; out-of-bounds cells become invalid, with the reason.
 
+    The schema's own check (:func:`_outside`, one numpy comparison) runs first: when every cell
+    is within bounds pandera has nothing to report, so it is neither run nor imported (for a
+    12-row file its import costs more than everything else). Only a column with a cell out of
+    bounds goes through ``schema.validate``, which names the failing rows.
+
     Returns the column, or a new one when some cell is out of bounds (its values may be the
     caller's own DataFrame column, which is never written to).
     """
-    schema = _bounds_schema(item.name, item.lower, item.upper)
-    if schema is None:
+    lower, upper = item.lower, item.upper
+    if not (math.isfinite(lower) or math.isfinite(upper)):
+        return column
+    values = column.values
+    if not _outside(values, lower, upper).any():
         return column
     import pandas as pd
     import pandera.pandas as pa
 
-    values = column.values
+    schema = _bounds_schema(item.name, lower, upper)
     try:
         # Nothing is coerced, so validating in place copies nothing (pandera copies otherwise).
         schema.validate(pd.Series(values, name=item.name, copy=False), lazy=True, inplace=True)
@@ -446,30 +522,31 @@ def _check_bounds(item: DataItem, column: Column, notes: NoteTable) -> Column:
     return column
 
 
+def _outside(values: npt.NDArray[np.float64], lower: float, upper: float) -> npt.NDArray[np.bool_]:
+    """Per cell, whether it is out of bounds (a missing value never is): the bounds rule of
+    :func:`_bounds_schema`, compared in numpy (pandas' boolean operators cost more)."""
+    outside = values < lower
+    if math.isfinite(upper):
+        outside |= values > upper
+    return outside
+
+
 @lru_cache(maxsize=4096)
 def _bounds_schema(name: str, lower: float, upper: float) -> Any:
-    """The pandera schema of one data item's bounds (``None`` when it has none).
+    """The pandera schema of one data item's bounds (only for items with a finite bound).
 
     One vectorised check with ``ignore_na=False`` (a missing value is never out of bounds):
     pandera's built-in ``ge``/``le`` first drop the missing values, which copies every column and
-    costs eight times as much on a million rows. The check compares in numpy (pandas' boolean
-    operators cost more than the comparisons), with the upper bound only when there is one; it
-    answers a plain ``True`` when every value is within bounds, and the mask only when pandera
-    needs it to find the failing rows. No dtype is declared: the values are always the parser's
-    float64 column, and pandera's dtype check would cost more than the bounds check on a short
-    table.
+    costs eight times as much on a million rows. The check is :func:`_outside`; it answers a
+    plain ``True`` when every value is within bounds, and the mask only when pandera needs it to
+    find the failing rows. No dtype is declared: the values are always the parser's float64
+    column, and pandera's dtype check would cost more than the bounds check on a short table.
     """
     import pandas as pd
     import pandera.pandas as pa
 
-    if not (math.isfinite(lower) or math.isfinite(upper)):
-        return None
-
     def within(series: pd.Series) -> pd.Series | bool:
-        values = series.to_numpy()
-        outside = values < lower
-        if math.isfinite(upper):
-            outside |= values > upper
+        outside = _outside(series.to_numpy(), lower, upper)
         if not outside.any():
             return True
         return pd.Series(~outside, index=series.index, copy=False)
@@ -508,11 +585,17 @@ def _cells(column: pd.Series) -> npt.NDArray[Any]:
     return column.to_numpy(dtype=object)
 
 
-def _years(raw: npt.NDArray[Any], problems: list[InputProblem]) -> npt.NDArray[np.float64]:
+def _years(
+    raw: npt.NDArray[Any], problems: list[InputProblem]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.intp], list[str]]:
     """The year of each row, NaN when missing or not a 4-digit year (reported).
 
     Each distinct cell is parsed once; numbers are told apart as numbers, not as a million
     Python objects.
+
+    :return: the years; per row, which distinct bad year it holds (-1 for none), so that two
+        rows with different bad years are never taken for one city-year; and, per bad year,
+        the message that says so.
     """
     import pandas as pd
 
@@ -525,14 +608,41 @@ def _years(raw: npt.NDArray[Any], problems: list[InputProblem]) -> npt.NDArray[n
     parsed = []
     for value in uniques:
         local: list[InputProblem] = []
-        parsed.append(_year(value, 0, local))
+        parsed.append(_year(value, 0, local)[0])
         found.append(local)
     table = np.array([*parsed, math.nan], dtype=np.float64)
-    bad = {i for i, local in enumerate(found) if local}
-    for row in np.flatnonzero(np.isin(codes, list(bad))):
+    bad = [i for i, local in enumerate(found) if local]
+    which = np.full(len(found) + 1, -1, np.intp)
+    which[bad] = np.arange(len(bad))
+    for row in np.flatnonzero(np.isin(codes, bad)):
         problem = found[codes[row]][0]
         problems.append(InputProblem(int(row), YEAR, problem.value, problem.rule, problem.message))
-    return table[codes]
+    return table[codes], which[codes], [found[i][0].message for i in bad]
+
+
+def _no_years(
+    city: npt.NDArray[np.object_],
+    year: npt.NDArray[np.float64],
+    bad: Any,
+    origin: npt.NDArray[np.intp],
+) -> list[InputProblem]:
+    """A warning for each row with a city whose year cell is blank (the row is scored without
+    a year, so two years of one city would be taken for one)."""
+    blank = np.flatnonzero((city != "") & np.isnan(year) & (np.asarray(bad) < 0))
+    message = "no year given: fill the year column (the row is scored without a year)"
+    return [InputProblem(int(origin[r]), YEAR, None, "year", message, "warning") for r in blank]
+
+
+def _mark_years(
+    prepared: Prepared,
+    rows: npt.NDArray[np.intp],
+    bad: npt.NDArray[np.intp],
+    messages: list[str],
+    notes: NoteTable,
+) -> None:
+    """Mark the prepared ``rows`` whose year ``bad`` is not a year (-1: a sound year)."""
+    for i, message in enumerate(messages):
+        prepared.mark_rows(rows[bad == i], message, notes)
 
 
 def _key_codes(
@@ -550,7 +660,9 @@ def _key_schema() -> Any:
     return pa.SeriesSchema(unique=True, report_duplicates="all", name="city and year")
 
 
-def _check_keys(prepared: Prepared, city_codes: npt.NDArray[np.intp]) -> None:
+def _check_keys(
+    prepared: Prepared, city_codes: npt.NDArray[np.intp], bad: npt.NDArray[np.intp]
+) -> None:
     """Report rows sharing a (city, year): the uniqueness rule of a pandera schema.
 
     Rows are compared by one integer each, city code and year (4 digits, or 0 when missing):
@@ -558,9 +670,15 @@ def _check_keys(prepared: Prepared, city_codes: npt.NDArray[np.intp]) -> None:
     float. Only when some are equal are their rows grouped by city and year to be reported.
     """
     import pandas as pd
+
+    codes = _key_codes(city_codes, prepared.year)
+    broken = np.flatnonzero(bad >= 0)  # a bad year is reported already: never a duplicate
+    codes[broken] = -1 - broken
+    if pd.unique(codes).size == codes.size:  # every key once: the schema has nothing to report
+        return
     import pandera.pandas as pa
 
-    keys = pd.Series(_key_codes(city_codes, prepared.year), name="city and year")
+    keys = pd.Series(codes, name="city and year")
     try:
         _key_schema().validate(keys, lazy=True, inplace=True)
         return
@@ -602,8 +720,8 @@ def _prepare_long(
         else np.full(len(frame), None, dtype=object)
     )
     cities, _ = _cities(pd.Series(city_raw, dtype=object), [])
-    years = _years(year_raw, problems)
-    codes, uniques = pd.factorize(pd.MultiIndex.from_arrays([cities, years]))
+    years, bad, messages = _years(year_raw, problems)
+    codes, uniques = pd.factorize(pd.MultiIndex.from_arrays([cities, years, bad]))
     n = len(uniques)
     first_row = np.full(n, -1, dtype=np.intp)
     first_row[codes[::-1]] = np.arange(len(codes))[::-1]
@@ -614,7 +732,15 @@ def _prepare_long(
         problems=problems,
         origin_row=first_row,
     )
-    problems += [_no_city(int(first_row[r])) for r in np.flatnonzero(prepared.city == "")]
+    if "YEAR" in columns:
+        problems += _no_years(prepared.city, prepared.year, uniques.get_level_values(2), first_row)
+    nameless = np.flatnonzero(prepared.city == "")
+    problems += [_no_city(int(first_row[r])) for r in nameless]
+    prepared.mark_rows(nameless, NO_CITY, notes)
+    _mark_years(
+        prepared, np.arange(n), np.asarray(uniques.get_level_values(2), np.intp), messages, notes
+    )
+    _mark_defects(prepared, frame, np.asarray(codes, np.intp), notes)
     items = frame[columns[canonical_key(_LONG_ITEM)]].astype(str).str.strip().to_numpy()
     values = frame[columns[canonical_key(_LONG_VALUE)]].to_numpy(dtype=object)
     units = _optional(frame, columns, _LONG_UNIT)
@@ -668,6 +794,16 @@ def _prepare_long(
             store = prepared.input_provenance if reported is None else prepared.override_provenance
             store[reported or item.name] = found
     return prepared
+
+
+def _mark_defects(
+    prepared: Prepared, frame: pd.DataFrame, slot: npt.NDArray[np.intp], notes: NoteTable
+) -> None:
+    """Report the rows a reader found broken (:data:`~.readers.ROW_DEFECTS`) and mark the
+    prepared rows they went into (``slot``: the prepared row of each input row)."""
+    for row, message in sorted(row_defects(frame).items()):
+        prepared.problems.append(InputProblem(row, None, None, "cells", message))
+        prepared.mark_rows(slot[row : row + 1], message, notes)
 
 
 def _optional(frame: pd.DataFrame, columns: dict[str, Any], name: str) -> npt.NDArray[Any] | None:
@@ -741,6 +877,10 @@ def merge_prepared(parts: list[Prepared]) -> Prepared:
         origin_file=np.concatenate([np.full(p.n, i, np.int32) for i, p in enumerate(parts)]),
         files=files,
     )
+    if any(p.row_notes is not None for p in parts):
+        merged.row_notes = np.concatenate(
+            [np.zeros(p.n, np.int32) if p.row_notes is None else p.row_notes for p in parts]
+        )
     for name in dict.fromkeys(k for p in parts for k in p.inputs):
         merged.inputs[name] = _concat_columns([p.inputs.get(name) for p in parts], parts)
     for name in dict.fromkeys(k for p in parts for k in p.overrides):
@@ -794,7 +934,10 @@ class KeyLedger:
         self._files.append(file)
         factor, uniques = pd.factorize(pd.Series(prepared.city, dtype=object))
         table = np.array([self._city_code(str(u)) for u in uniques] + [0], dtype=np.int64)
-        self._keys.append(_key_codes(table[np.asarray(factor)], prepared.year))
+        keys = _key_codes(table[np.asarray(factor)], prepared.year)
+        if prepared.row_notes is not None:  # a broken row is reported already: no duplicate
+            keys[prepared.row_notes != 0] = self._city_code("") * 10_000
+        self._keys.append(keys)
         self._parts.append(np.full(prepared.n, part, np.int32))
         self._rows.append(prepared.rows().astype(np.int64))
 

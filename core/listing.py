@@ -17,6 +17,8 @@ from .scoring import benchmark_of, cut_offs, direction_of
 
 if TYPE_CHECKING:
     from .engine import Engine
+    from .peers import PeerTargets
+    from .targets import TargetSet
 
 __all__ = ["explain_text", "indicator_row", "indicator_rows", "input_rows"]
 
@@ -110,8 +112,15 @@ def input_rows(engine: Engine) -> list[dict[str, Any]]:
     return rows
 
 
-def explain_text(engine: Engine, code: str) -> str:
-    """A readable explanation of one KPI: definition, formula source, inputs, lineage, metadata."""
+def explain_text(
+    engine: Engine,
+    code: str,
+    *,
+    targets: TargetSet | None = None,
+    peers: PeerTargets | None = None,
+) -> str:
+    """A readable explanation of one KPI: definition, formula source, inputs, lineage, metadata,
+    and its benchmark in ``targets`` (default: the engine's), gaps filled by ``peers``."""
     ind = engine.catalogue.find_indicator(code)
     row = indicator_row(engine, ind)
     lines = [f"{ind.code}  {ind.name}", ""]
@@ -141,8 +150,13 @@ def explain_text(engine: Engine, code: str) -> str:
         lines.append("data points:")
         lines += [f"    {p['id']}  ({p['unit']}, {p['direction']})" for p in row["data_points"]]
     lines += ["", "Benchmark:"]
+    target_set = targets or engine.target_set
+    scored_with = target_set if peers is None else peers.apply(target_set, engine.catalogue)
     for output in outputs_of(ind):
-        lines += ["    " + line for line in _benchmark_lines(engine, output)]
+        lines += ["    " + line for line in _benchmark_lines(engine, output, scored_with)]
+        refused = None if peers is None else peers.found.get(output.id)
+        if refused is not None and refused.value is None and target_set.get(output.id) is None:
+            lines.append(f"        peer rule: no target: {refused.reason}")
     replaced = [r for r in engine.catalogue.replacements if r.id == ind.id]
     origin = f"{ind.plugin}"
     if replaced:
@@ -151,9 +165,9 @@ def explain_text(engine: Engine, code: str) -> str:
     return "\n".join(lines)
 
 
-def _benchmark_lines(engine: Engine, output: Output) -> list[str]:
+def _benchmark_lines(engine: Engine, output: Output, target_set: TargetSet) -> list[str]:
     """Target, its kind and source, and the band cut-offs in the value's own unit."""
-    target = engine.target_set.get(output.id)
+    target = target_set.get(output.id)
     head = f"{output.id}: "
     if target is None:
         return [head + "no target in the target set: reported, not benchmarked"]

@@ -68,6 +68,31 @@ def canonical_key(text: str) -> str:
     return re.sub(r"[^0-9A-Z]", "", text.upper())
 
 
+def parameter_names(func: Callable[..., Any], what: str) -> tuple[str, ...]:
+    """The names of ``func``'s parameters: each names one input, passed by that name.
+
+    :raises TypeError: a parameter is ``*args``, ``**kwargs`` or positional-only: u4ssc cannot
+        tell which inputs it wants, or cannot pass them by name.
+    """
+    names = []
+    for parameter in inspect.signature(func).parameters.values():
+        if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+            stars = "*" if parameter.kind is parameter.VAR_POSITIONAL else "**"
+            raise TypeError(
+                f"{what} ({func.__name__}) takes {stars}{parameter.name}, but u4ssc passes each "
+                "input by the name of its own parameter: replace "
+                f"{stars}{parameter.name} with one named parameter per data item or indicator "
+                "it uses"
+            )
+        if parameter.kind is parameter.POSITIONAL_ONLY:
+            raise TypeError(
+                f"{what} ({func.__name__}) has the positional-only parameter {parameter.name!r}, "
+                "but u4ssc passes each input by name: remove the / from its parameters"
+            )
+        names.append(parameter.name)
+    return tuple(names)
+
+
 class Kind(StrEnum):
     """What a raw data item measures; it sets the default bounds and how cells are read."""
 
@@ -222,7 +247,7 @@ class Indicator:
 
     def __post_init__(self) -> None:
         if not self.inputs:
-            object.__setattr__(self, "inputs", tuple(inspect.signature(self.func).parameters))
+            object.__setattr__(self, "inputs", parameter_names(self.func, f"indicator {self.code}"))
 
     @property
     def id(self) -> str:
@@ -352,7 +377,7 @@ class Check:
 
     def __post_init__(self) -> None:
         if not self.inputs:
-            object.__setattr__(self, "inputs", tuple(inspect.signature(self.func).parameters))
+            object.__setattr__(self, "inputs", parameter_names(self.func, "check"))
 
     @property
     def id(self) -> str:

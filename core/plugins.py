@@ -14,6 +14,7 @@ Plugins come from four places, in this order:
 
 from __future__ import annotations
 
+import difflib
 import importlib.util
 import os
 import sys
@@ -30,7 +31,14 @@ from . import hookspecs
 from .errors import PluginError, U4SSCError
 from .hookspecs import PROJECT
 
-__all__ = ["BLOCK_ENV", "INDICATORS_ENV", "PLUGINS_DIR_ENV", "PluginInfo", "load_plugins"]
+__all__ = [
+    "BLOCK_ENV",
+    "INDICATORS_ENV",
+    "PLUGINS_DIR_ENV",
+    "PluginInfo",
+    "load_plugins",
+    "skip_hint",
+]
 
 PLUGINS_DIR_ENV = "U4SSC_PLUGINS_DIR"
 INDICATORS_ENV = "U4SSC_INDICATORS"
@@ -46,6 +54,8 @@ class PluginInfo:
     :ivar origin: where it came from (distribution or path).
     :ivar registered: counts of what it registered, by kind (``indicators``, ``data items`` ...).
     :ivar replaces: codes of official indicators this plugin deliberately replaces.
+    :ivar warnings: what looks wrong but does not stop the run, e.g. a ``u4ssc_*`` function
+        without ``@hookimpl`` (one sentence each, naming the plugin and the fix).
     """
 
     name: str
@@ -54,15 +64,12 @@ class PluginInfo:
     plugin: object = field(repr=False)
     registered: dict[str, int] = field(default_factory=dict)
     replaces: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def hooks(self) -> list[str]:
-        """Names of the hooks this plugin implements."""
-        return sorted(
-            name
-            for name in dir(self.plugin)
-            if name.startswith(f"{PROJECT}_") and callable(getattr(self.plugin, name))
-        )
+        """Names of the hooks this plugin implements (functions marked with ``@hookimpl``)."""
+        return sorted(name for name, marked in _hook_functions(self.plugin) if marked)
 
 
 def env_list(name: str, separator: str) -> list[str]:
@@ -99,8 +106,14 @@ def load_plugins(
     def add(name: str, version: str, origin: str, load: Any) -> None:
         if name in blocked:
             return
-        if any(info.name == name for info in infos):
-            raise PluginError(name, f"two plugins are named {name!r} ({origin} and another)")
+        first = next((info for info in infos if info.name == name), None)
+        if first is not None:
+            raise PluginError(
+                name,
+                f"two plugins are named {name!r}: {first.origin} and {origin}. Rename one of "
+                "them (a plugin file is named after the file, an installed plugin after its "
+                f"entry point), or skip both with {BLOCK_ENV}={name}",
+            )
         try:
             plugin = load()
         except U4SSCError:
@@ -109,13 +122,27 @@ def load_plugins(
             raise PluginError(
                 name,
                 f"failed to load from {origin}: {type(error).__name__}: {error}. "
-                f"Fix or uninstall it, or skip it with {BLOCK_ENV}={name}",
+                f"Fix or uninstall it, or {skip_hint(name)}",
             ) from error
+        hooks = _hook_names()
+        for function, marked in _hook_functions(plugin):
+            if marked and function not in hooks:
+                raise PluginError(
+                    name,
+                    f"{function} (in {origin}) is not a u4ssc hook{_did_you_mean(function)}. "
+                    f"Rename it (the hooks are {', '.join(hooks)}), or {skip_hint(name)}",
+                )
         try:
             manager.register(plugin, name=name)
         except pluggy.PluginValidationError as error:
-            raise PluginError(name, str(error)) from error
-        infos.append(PluginInfo(name, version, origin, plugin))
+            raise PluginError(name, f"{error}. Fix it, or {skip_hint(name)}") from error
+        info = PluginInfo(name, version, origin, plugin, warnings=_unmarked(name, origin, plugin))
+        if not info.hooks and not info.warnings:
+            info.warnings.append(
+                f"plugin {name!r} ({origin}) implements no u4ssc hook, so it adds nothing: mark "
+                "its hook functions with @hookimpl (from u4ssc.core import hookimpl)"
+            )
+        infos.append(info)
 
     if entry_point_group is not None:
         for ep in sorted(entry_points(group=entry_point_group), key=lambda ep: ep.name):
@@ -146,13 +173,55 @@ def load_plugins(
     except pluggy.PluginValidationError as error:
         plugin_name = manager.get_name(error.plugin) or "?"
         raise PluginError(
-            plugin_name, f"{error} (u4ssc hooks are: {', '.join(_hook_names())})"
+            plugin_name,
+            f"{error} (u4ssc hooks are: {', '.join(_hook_names())}). Fix it, or "
+            f"{skip_hint(plugin_name)}",
         ) from error
     return manager, infos
 
 
+def skip_hint(name: str) -> str:
+    """How to run without plugin ``name``: the end of every message that blames a plugin."""
+    return f"skip it with {BLOCK_ENV}={name}"
+
+
 def _hook_names() -> list[str]:
     return sorted(n for n in dir(hookspecs) if n.startswith(f"{PROJECT}_"))
+
+
+def _hook_functions(plugin: object) -> list[tuple[str, bool]]:
+    """``(name, marked with @hookimpl)`` for each ``u4ssc_*`` function of a plugin."""
+    marker = f"{PROJECT}_impl"  # the attribute pluggy's HookimplMarker sets on a function
+    found = []
+    for name in dir(plugin):
+        if name.startswith(f"{PROJECT}_"):
+            function = getattr(plugin, name, None)
+            if callable(function):
+                found.append((name, getattr(function, marker, None) is not None))
+    return found
+
+
+def _did_you_mean(name: str) -> str:
+    close = difflib.get_close_matches(name, _hook_names(), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _unmarked(name: str, origin: str, plugin: object) -> list[str]:
+    """A warning for each ``u4ssc_*`` function that is not marked ``@hookimpl``: pluggy ignores
+    it, so the plugin silently registers less than its author wrote."""
+    hooks = _hook_names()
+    warnings = []
+    for function, marked in _hook_functions(plugin):
+        if marked:
+            continue
+        if function in hooks:
+            what = "is not marked @hookimpl, so u4ssc never calls it"
+            fix = "put @hookimpl (from u4ssc.core import hookimpl) on the line above its def"
+        else:
+            what = f"is not a u4ssc hook{_did_you_mean(function)} and is not marked @hookimpl"
+            fix = "rename it to a hook name and put @hookimpl on the line above its def"
+        warnings.append(f"plugin {name!r} ({origin}): {function} {what}: {fix}")
+    return warnings
 
 
 def _load_table(path: Path, name: str) -> object:
@@ -192,7 +261,10 @@ def collect(manager: pluggy.PluginManager, hook: str, **kwargs: Any) -> list[tup
             items = list(returned) if returned is not None else []
         except Exception as error:
             raise PluginError(
-                impl.plugin_name, f"raised {type(error).__name__}: {error}", hook=hook
+                impl.plugin_name,
+                f"raised {type(error).__name__}: {error}. Fix the plugin, or "
+                f"{skip_hint(impl.plugin_name)}",
+                hook=hook,
             ) from error
         found += [(impl.plugin_name, item) for item in items]
     return found

@@ -30,13 +30,16 @@ from typing import IO, TYPE_CHECKING, Any
 
 from .errors import DataError, InputProblem
 from .model import canonical_key
-from .values import guess_decimal
+from .values import UnsavedFormula, guess_decimal
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
     "FORMATS",
+    "MAX_XLSX_CELLS",
+    "MAX_XLSX_UNPACKED",
+    "ROW_DEFECTS",
     "WORKBOOK_CITY",
     "WORKBOOK_EXTRAS",
     "WORKBOOK_FORMULAS",
@@ -80,6 +83,14 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _PANDAS_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+#: The key in a table's ``attrs`` under which a reader lists its broken rows (row position in the
+#: table: message), only when there are some: prepare reports them and marks their values invalid.
+ROW_DEFECTS = "u4ssc broken rows"
+#: Limits on an Excel workbook, so that a small file that unpacks to gigabytes (a zip bomb) is
+#: refused before it is read: the unpacked size of its parts in bytes, and the cells of a sheet.
+#: The environment variables ``U4SSC_MAX_XLSX_MB`` and ``U4SSC_MAX_XLSX_CELLS`` raise them.
+MAX_XLSX_UNPACKED = 1 << 30
+MAX_XLSX_CELLS = 20_000_000
 #: Columns read as text whatever they hold (a city named 01 stays 01), by canonical key.
 TEXT_COLUMNS = frozenset({"CITY", "ITEM", "UNIT", "SOURCE", "QUALITY"})
 
@@ -180,10 +191,15 @@ def read_input(
     options = options or ReadOptions()
     path = Path(path)
     info = _open_info(path, name)
+    if info.format == "csv":  # parsed from the file, never held as bytes and text at once
+        _, dialect = _csv_dialect(info, path, options)
+        with path.open("rb") as raw:
+            frame = _clean_columns(_parse_csv(info, raw, dialect))
+        return info, _with_defects(frame, _short_rows(info, path, dialect), 0)
     data = path.read_bytes()
     info.sha256 = hashlib.sha256(data).hexdigest()
     info.size = len(data)
-    readers = {"csv": _read_csv, "xlsx": _read_xlsx, "parquet": _read_parquet, "json": _read_json}
+    readers = {"xlsx": _read_xlsx, "parquet": _read_parquet, "json": _read_json}
     frame = readers[info.format](info, data, options)
     return info, _clean_columns(frame)
 
@@ -299,6 +315,20 @@ def _clean_columns(frame: pd.DataFrame) -> pd.DataFrame:
     return cleaned
 
 
+def _with_defects(frame: pd.DataFrame, defects: dict[int, str], first: int) -> pd.DataFrame:
+    """``frame`` (rows ``first`` on of its file) with the :data:`ROW_DEFECTS` of its rows."""
+    mine = {row - first: text for row, text in defects.items() if 0 <= row - first < len(frame)}
+    if mine:
+        frame.attrs[ROW_DEFECTS] = mine
+    return frame
+
+
+def row_defects(frame: pd.DataFrame) -> dict[int, str]:
+    """The broken rows a reader found in ``frame``: row position -> message."""
+    found: dict[int, str] = frame.attrs.get(ROW_DEFECTS, {})
+    return found
+
+
 # -- CSV ------------------------------------------------------------------------------------------
 
 
@@ -311,13 +341,112 @@ class _Dialect:
     first_row_cells: int | None
 
 
-def _read_csv(info: InputFile, data: bytes, options: ReadOptions) -> pd.DataFrame:
-    encoding = _encoding(info, data[:_SNIFF_BYTES], options.encoding, lambda: [data])
-    text = _decode(info, data, encoding)
-    dialect = _dialect(info, text[:_SNIFF_BYTES], encoding, options, lambda: io.StringIO(text))
+def _csv_dialect(info: InputFile, path: Path, options: ReadOptions) -> tuple[InputFile, _Dialect]:
+    """Hash, encoding (checked in one streaming pass) and dialect of a CSV file."""
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    encoding = _encoding(info, head, options.encoding, lambda: _blocks(path))
+    info.sha256, info.size = _hash_and_check(info, path, encoding)
+    sample = _decode(info, head, encoding, partial=True)
+
+    def reopen() -> IO[str]:
+        return io.TextIOWrapper(path.open("rb"), encoding=encoding, newline="")
+
+    dialect = _dialect(info, sample, encoding, options, reopen)
     _note_dialect(info, dialect)
-    frame: pd.DataFrame = _parse_csv(info, io.StringIO(text), dialect)
-    return frame
+    return info, dialect
+
+
+def _short_rows(info: InputFile, path: Path, dialect: _Dialect) -> dict[int, str]:
+    """Rows with fewer cells than the header, by row (0-based under the header): their message.
+
+    pandas pads a short row with empty cells, which hides a row written with another delimiter
+    (``a;b;c`` under a header of commas is one cell). One pass of pyarrow's CSV parser counts
+    every row's cells (only the first column is kept); each short row it finds is read again by
+    the csv module with the reader's own rules, so that it alone decides. A row that lacks only
+    unnamed trailing columns (a header ending in a delimiter) is not short.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    header = dialect.header
+    needed = max((i + 1 for i, n in enumerate(header) if not n.endswith("(no header)")), default=0)
+    if needed < 2:
+        return {}
+    found: dict[int, tuple[str, int]] = {}
+
+    def handle(row: Any) -> str:
+        if row.actual_columns < needed and row.number is not None:
+            cells = next(
+                csv.reader([row.text], delimiter=dialect.delimiter, skipinitialspace=True), []
+            )
+            if len(cells) < needed:
+                found[int(row.number) - 2] = (row.text, len(cells))
+        return "skip"
+
+    names = [f"c{i}" for i in range(len(header))]
+    try:
+        pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(
+                use_threads=False, skip_rows=1, column_names=names, encoding=dialect.encoding
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=dialect.delimiter, newlines_in_values=True, invalid_row_handler=handle
+            ),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=names[:1], column_types={names[0]: pa.string()}
+            ),
+        )
+    except (pa.ArrowException, LookupError, ValueError):  # pandas says what is wrong
+        return {}
+    lines = _lines_of(path, dialect, sorted(found))
+    return {
+        row: _short_message(dialect, text, cells, lines.get(row))
+        for row, (text, cells) in found.items()
+    }
+
+
+def _lines_of(path: Path, dialect: _Dialect, rows: list[int]) -> dict[int, int]:
+    """The line of the file each of ``rows`` (ascending, 0-based under the header) starts on.
+
+    Read again with the csv module up to the last of them: only for rows already found broken.
+    """
+    found: dict[int, int] = {}
+    wanted = iter(rows)
+    target = next(wanted, None)
+    with io.TextIOWrapper(path.open("rb"), encoding=dialect.encoding, newline="") as stream:
+        reader = csv.reader(stream, delimiter=dialect.delimiter, skipinitialspace=True)
+        record = -2  # the header is record -1
+        try:
+            while target is not None:
+                start = reader.line_num + 1
+                cells = next(reader, None)
+                if cells is None:
+                    break
+                record += 1 if cells else 0
+                if cells and record == target:
+                    found[target] = start
+                    target = next(wanted, None)
+        except csv.Error:  # a cell over the csv module's limit: the rest have no line
+            pass
+    return found
+
+
+def _short_message(dialect: _Dialect, text: str, cells: int, line: int | None) -> str:
+    header = len(dialect.header)
+    other = [d for d in ",;\t|" if d != dialect.delimiter and text.count(d) >= header - 1]
+    hint = (
+        f": it uses {other[0]!r} where the header uses {dialect.delimiter!r}; save the file with "
+        "one delimiter throughout"
+        if other
+        else ": add the missing cells (empty ones too), or quote cells that contain a line break"
+    )
+    where = f"line {line}" if line is not None else "the row"
+    return (
+        f"{where} has {cells} cell(s) but the header has {header}{hint}; until then no value "
+        "of this row is scored"
+    )
 
 
 def csv_chunks(
@@ -341,33 +470,25 @@ def csv_chunks(
     info = _open_info(path, name)
     if info.format != "csv":
         raise DataError(f"{info.name}: only CSV files are read in chunks")
-    with path.open("rb") as handle:
-        head = handle.read(_SNIFF_BYTES)
-    encoding = _encoding(info, head, options.encoding, lambda: _blocks(path))
-    info.sha256, info.size = _hash_and_check(info, path, encoding)
-    sample = _decode(info, head, encoding, partial=True)
-
-    def reopen() -> IO[str]:
-        return io.TextIOWrapper(path.open("rb"), encoding=encoding, newline="")
-
-    dialect = _dialect(info, sample, encoding, options, reopen)
-    _note_dialect(info, dialect)
+    info, dialect = _csv_dialect(info, path, options)
+    defects = _short_rows(info, path, dialect)
     raw = path.open("rb")
-    stream = io.TextIOWrapper(raw, encoding=encoding, newline="")
-    return info, _chunks(info, stream, dialect, chunk_rows), raw
+    return info, _chunks(info, raw, dialect, chunk_rows, defects), raw
 
 
 def _chunks(
-    info: InputFile, stream: IO[str], dialect: _Dialect, chunk_rows: int
+    info: InputFile, raw: IO[bytes], dialect: _Dialect, chunk_rows: int, defects: dict[int, str]
 ) -> Iterator[pd.DataFrame]:
-    with stream:
-        reader = _parse_csv(info, stream, dialect, chunksize=chunk_rows)
+    first = 0
+    with raw:
+        reader = _parse_csv(info, raw, dialect, chunksize=chunk_rows)
         while True:
             try:
                 chunk = _parse_errors(info, dialect, lambda: next(reader))
             except StopIteration:
                 return
-            yield _clean_columns(chunk)
+            yield _with_defects(_clean_columns(chunk), defects, first)
+            first += len(chunk)
 
 
 def _note_dialect(info: InputFile, dialect: _Dialect) -> None:
@@ -452,18 +573,50 @@ def _dialect(
     except csv.Error:
         delimiter = ","
     with reopen() as stream:
+        lines: list[str] = []  # the lines of the record being read
+
+        def feed() -> Iterator[str]:
+            for line in stream:
+                lines.append(line)
+                yield line
+
+        reader = csv.reader(feed(), delimiter=delimiter, skipinitialspace=True)
+        header_cells: list[str] = []
+        first_row = None
         try:
-            records = (r for r in csv.reader(stream, delimiter=delimiter, skipinitialspace=True))
-            header_cells = next(records, [])
-            first_row = next((r for r in records if r), None)
+            lines.clear()
+            header_cells = next(reader, [])
+            while first_row is None:
+                start = reader.line_num + 1
+                lines.clear()
+                record = next(reader, None)
+                if record is None:
+                    break
+                first_row = record or None
         except csv.Error as error:
-            raise DataError(f"{info.name}: cannot read the first rows: {error}") from None
+            if "field larger than field limit" not in str(error):
+                raise DataError(f"{info.name}: cannot read the first rows: {error}") from None
+            start = 1 if not header_cells else start
+            _big_cell(info, "".join(lines), delimiter, start, header_cells)
     header = column_names(header_cells, info.name)
     decimal = options.decimal
     if decimal == "auto":
         decimal = "." if delimiter == "," else _guess_decimal(info, reopen(), delimiter, header)
     return _Dialect(
         encoding, delimiter, decimal, header, None if first_row is None else len(first_row)
+    )
+
+
+def _big_cell(info: InputFile, text: str, delimiter: str, line: int, header: list[str]) -> None:
+    """Refuse a first row with a cell over the csv module's field limit, saying where it starts."""
+    limit = csv.field_size_limit()
+    cells = next(csv.reader(io.StringIO(text[:limit]), delimiter=delimiter), [""])
+    column = len(cells)
+    name = f" ({header[column - 1]!r})" if 0 < column <= len(header) else ""
+    raise DataError(
+        f"{info.name}: line {line}, column {column}{name}: a cell of more than {limit:,} "
+        'characters starts here; usually a quote (") that is never closed makes the rest of '
+        "the file one cell: close the quote, or shorten the cell"
     )
 
 
@@ -491,7 +644,7 @@ def _guess_decimal(info: InputFile, stream: IO[str], delimiter: str, header: lis
 
 
 def _parse_csv(
-    info: InputFile, stream: IO[str], dialect: _Dialect, *, chunksize: int | None = None
+    info: InputFile, stream: IO[bytes], dialect: _Dialect, *, chunksize: int | None = None
 ) -> Any:
     """``pandas.read_csv`` with u4ssc's rules: text stays text, only blank cells are missing."""
     import pandas as pd
@@ -502,8 +655,10 @@ def _parse_csv(
     def read() -> Any:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
+            warnings.simplefilter("ignore", pd.errors.DtypeWarning)
             return pd.read_csv(
                 stream,
+                encoding=dialect.encoding,
                 names=dialect.header,
                 header=0,
                 sep=dialect.delimiter,
@@ -514,7 +669,6 @@ def _parse_csv(
                 skipinitialspace=True,
                 index_col=False,
                 chunksize=chunksize,
-                low_memory=False,
             )
 
     return _parse_errors(info, dialect, read)
@@ -552,17 +706,15 @@ def _ragged(info: InputFile, dialect: _Dialect, line: int, cells: int) -> None:
 def _read_xlsx(info: InputFile, data: bytes, options: ReadOptions) -> pd.DataFrame:
     """The first sheet (or ``options.sheet``); empty rows are skipped, error cells stay text."""
     import pandas as pd
-    from openpyxl import load_workbook
 
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds on a damaged or foreign file
-        raise DataError(
-            f"cannot read {info.name} as an Excel workbook (.xlsx): {error or type(error).__name__}"
-        ) from None
+    has_formulas = _check_unpacked(info, data)
+    book = _open_book(info, data, data_only=True)
+    formulas = _open_book(info, data, data_only=False) if has_formulas else None
     try:
         if options.sheet is None and WORKBOOK_SHEET in book.sheetnames:
-            found = _workbook_inputs(_xlsx_rows(info, book[WORKBOOK_SHEET], keep_empty=True))
+            found = _workbook_inputs(
+                _xlsx_rows(info, book[WORKBOOK_SHEET], formulas, keep_empty=True)
+            )
             if found is not None:
                 info.sheet = WORKBOOK_SHEET
                 info.cells = found.attrs.pop("cells")
@@ -570,9 +722,11 @@ def _read_xlsx(info: InputFile, data: bytes, options: ReadOptions) -> pd.DataFra
                 return found
         sheet = _sheet(info, book, options.sheet)
         info.sheet = sheet.title
-        rows = _xlsx_rows(info, sheet)
+        rows = _xlsx_rows(info, sheet, formulas)
     finally:
         book.close()
+        if formulas is not None:
+            formulas.close()
     if not rows:
         raise DataError(f"{info.name}: sheet {info.sheet!r} is empty: it needs a header row")
     width = max(len(r) for r in rows)
@@ -766,16 +920,109 @@ def _sheet(info: InputFile, book: Any, sheet: str | int | None) -> Any:
     )
 
 
-def _xlsx_rows(info: InputFile, sheet: Any, *, keep_empty: bool = False) -> list[tuple[Any, ...]]:
+def _open_book(info: InputFile, data: bytes, *, data_only: bool) -> Any:
+    from openpyxl import load_workbook
+
     try:
-        rows = [
-            _trimmed(row)
-            for row in sheet.iter_rows(values_only=True)
-            if keep_empty or any(cell is not None and cell != "" for cell in row)
-        ]
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+    except Exception as error:  # openpyxl raises many kinds on a damaged or foreign file
+        raise DataError(
+            f"cannot read {info.name} as an Excel workbook (.xlsx): {error or type(error).__name__}"
+        ) from None
+
+
+def _limit(variable: str, default: int) -> int:
+    """A limit, from its environment variable when that holds a positive whole number."""
+    given = os.environ.get(variable, "").strip().replace("_", "")
+    return int(given) if given.isdigit() and int(given) > 0 else default
+
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _check_unpacked(info: InputFile, data: bytes) -> bool:
+    """Refuse a workbook whose parts unpack to more than the limit, before anything is unpacked
+    (the zip's declared sizes are checked here; Python's zip reader never unpacks a part beyond
+    its declared size, so a lying size makes the part unreadable, not larger). Return whether a
+    sheet holds formulas."""
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError):
+        return False  # openpyxl says what the file is not
+    with archive:
+        parts = archive.infolist()
+        unpacked = sum(part.file_size for part in parts)
+        limit = _limit("U4SSC_MAX_XLSX_MB", MAX_XLSX_UNPACKED >> 20)
+        if unpacked > limit << 20:
+            raise DataError(
+                f"{info.name} unpacks to {unpacked / (1 << 20):,.0f} MB, over the limit of "
+                f"{limit:,} MB for an Excel workbook: save the sheet as CSV (read in chunks, "
+                "of any size), or raise the limit with the environment variable "
+                "U4SSC_MAX_XLSX_MB"
+            )
+        for part in parts:
+            if part.filename.startswith("xl/worksheets/") and _holds_formula(archive, part):
+                return True
+    return False
+
+
+def _holds_formula(archive: Any, part: Any) -> bool:
+    try:
+        with archive.open(part) as stream:
+            tail = b""
+            while block := stream.read(_BLOCK):
+                if _FORMULA.search(tail + block):
+                    return True
+                tail = block[-16:]
+    except Exception:  # a damaged part: openpyxl says so
+        return False
+    return False
+
+
+def _xlsx_rows(
+    info: InputFile, sheet: Any, formulas: Any = None, *, keep_empty: bool = False
+) -> list[tuple[Any, ...]]:
+    """The rows of a sheet as Excel last calculated them; a formula cell without a saved result
+    becomes an :class:`~.values.UnsavedFormula` (``formulas``: the workbook read for formulas,
+    when some sheet holds any). At most ``U4SSC_MAX_XLSX_CELLS`` cells are read."""
+    limit = _limit("U4SSC_MAX_XLSX_CELLS", MAX_XLSX_CELLS)
+    cells = 0
+    rows = []
+    try:
+        texts = formulas[sheet.title].iter_rows(values_only=True) if formulas is not None else None
+        for r, row in enumerate(sheet.iter_rows(values_only=True)):
+            cells += len(row)
+            if cells > limit:
+                raise DataError(
+                    f"sheet {sheet.title!r} of {info.name} has more than {limit:,} cells, the "
+                    "limit for an Excel sheet: save it as CSV (read in chunks, of any size), "
+                    "or raise the limit with the environment variable U4SSC_MAX_XLSX_CELLS"
+                )
+            if texts is not None:
+                row = _saved(sheet.title, r, row, next(texts, ()))
+            if keep_empty or any(cell is not None and cell != "" for cell in row):
+                rows.append(_trimmed(row))
+    except DataError:
+        raise
     except Exception as error:  # a damaged sheet part
         raise DataError(f"cannot read sheet {sheet.title!r} of {info.name}: {error}") from None
     return rows
+
+
+def _saved(title: str, r: int, row: tuple[Any, ...], texts: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``row`` with each formula cell that has no saved result marked as such."""
+    from openpyxl.utils import get_column_letter
+
+    if not any(cell is None for cell in row):
+        return row
+    found = list(row)
+    for c, (cell, text) in enumerate(zip(row, texts, strict=False)):
+        if cell is None and text is not None and (not isinstance(text, str) or text[:1] == "="):
+            formula = text if isinstance(text, str) else str(getattr(text, "text", "") or text)
+            found[c] = UnsavedFormula(title, f"{get_column_letter(c + 1)}{r + 1}", formula)
+    return tuple(found)
 
 
 def _trimmed(row: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -790,6 +1037,7 @@ def _trimmed(row: tuple[Any, ...]) -> tuple[Any, ...]:
 
 def _read_parquet(info: InputFile, data: bytes, options: ReadOptions) -> pd.DataFrame:
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     try:
@@ -801,6 +1049,13 @@ def _read_parquet(info: InputFile, data: bytes, options: ReadOptions) -> pd.Data
         frame: pd.DataFrame = table.rename_columns(names).to_pandas()
     except (pa.ArrowException, ValueError, TypeError) as error:  # pragma: no cover - exotic types
         raise DataError(f"{info.name}: cannot convert the Parquet columns: {error}") from None
+    for name, column in zip(names, table.columns, strict=True):
+        if pa.types.is_floating(column.type):  # a NaN (not a null) is said, as typed NaN is
+            nan = pc.fill_null(pc.is_nan(column), False).to_numpy(zero_copy_only=False)
+            if nan.any():
+                cells = frame[name].to_numpy(dtype=object)
+                cells[nan] = "NaN"
+                frame[name] = cells
     return frame
 
 
@@ -814,7 +1069,9 @@ def _read_json(info: InputFile, data: bytes, options: ReadOptions) -> pd.DataFra
     encoding = _encoding(info, data[:_SNIFF_BYTES], options.encoding, lambda: [data])
     info.encoding = encoding
     try:
-        parsed = json.loads(_decode(info, data, encoding), object_pairs_hook=_unique_keys)
+        parsed = json.loads(
+            _decode(info, data, encoding), object_pairs_hook=_unique_keys, parse_constant=_constant
+        )
     except json.JSONDecodeError as error:
         raise DataError(
             f"{info.name} is not valid JSON: {error.msg} at line {error.lineno}, "
@@ -843,6 +1100,11 @@ def _read_json(info: InputFile, data: bytes, options: ReadOptions) -> pd.DataFra
         f"{info.name}: expected a list of row objects, an object of column lists, "
         'or {"rows": [...]}'
     )
+
+
+def _constant(name: str) -> object:
+    """JSON's non-standard ``NaN`` stays the text NaN, so the cell parser warns about it."""
+    return "NaN" if name == "NaN" else float(name)
 
 
 class _DuplicateKey(Exception):

@@ -6,6 +6,7 @@ asked, so scoring a million city-years does not build a hundred million Python o
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,16 +17,21 @@ import numpy as np
 import numpy.typing as npt
 
 from .catalogue import Output
-from .errors import InputProblem
+from .coverage import Coverage, Needs, coverage_of
+from .errors import ConfigurationError, InputProblem
 from .evaluate import Column, Evaluation, stack_outputs
 from .model import Check
 from .provenance import QUALITY_LEVELS, Traced
 from .scoring import COVERAGE, UNBENCHMARKED, Rollup, Scores
 from .status import LABELS, Status
+from .trends import Trends, trends_of
 from .values import NoteTable
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from .peers import PeerTargets
+    from .targets import TargetSet
 
 __all__ = ["ConsistencyWarning", "Origin", "Result"]
 
@@ -130,6 +136,8 @@ class Result:
         aliases: Mapping[str, str] | None = None,
         provenance: Traced | None = None,
         origin: Origin | None = None,
+        inputs: Mapping[str, Column] | None = None,
+        needs: Needs | None = None,
     ) -> None:
         self.city = city
         self.year = year
@@ -149,6 +157,9 @@ class Result:
         self.provenance = provenance
         #: The file and row each result row came from, when the input came from files.
         self.origin = origin
+        #: The parsed input columns (held, not copied) and what each value needs: for coverage.
+        self._inputs = inputs
+        self._needs = needs
         self.manifest = manifest
         self.manifest["rows"] = len(city)
         self.manifest["targets"] = scores.target_set
@@ -158,6 +169,27 @@ class Result:
         }
         self.manifest["status_counts"] = self.status_counts()
         self.manifest["problems"] = problem_counts(problems)
+        #: The peer targets derived for this result (``None`` unless asked for).
+        self.peer_targets: PeerTargets | None = None
+
+    def with_peers(self, found: PeerTargets | None, before: TargetSet) -> Result:
+        """Record the peer targets scored with (``before``: the target set they filled)."""
+        self.peer_targets = found
+        if found is not None:
+            self.manifest["targets"] = {**self.manifest["targets"], "peer": found.describe(before)}
+        return self
+
+    def rescored(self, scores: Scores) -> Result:
+        """The same rows and values with other scores (another target set)."""
+        twin = copy.copy(self)
+        twin.scores = scores
+        twin.manifest = {**self.manifest, "targets": scores.target_set}
+        return twin
+
+    @property
+    def columns(self) -> Sequence[npt.NDArray[np.float64]]:
+        """The values of each output, one array per output (as scored)."""
+        return self._values
 
     def __len__(self) -> int:
         return len(self.city)
@@ -398,6 +430,30 @@ class Result:
                 "band": band_labels[int(bands[i])],
                 "warnings": self.notes.text(int(arrays["warnings"][i])),
             }
+
+    # -- progress and coverage -------------------------------------------------------------------
+
+    def trends(self, *, stable_pct: float = 1.0) -> Trends:
+        """Each city's progress, KPI by KPI, from year to year (see :mod:`u4ssc.core.trends`).
+
+        Judged against the target and direction each value was scored with.
+
+        :param stable_pct: a value that changed by less than this % of its previous value is
+            ``stable``.
+        """
+        return trends_of(self.city, self.year, self.values, self.scores, stable_pct=stable_pct)
+
+    def coverage(self) -> Coverage:
+        """Why each value is not scored, which inputs are missing most often, and how many values
+        each city-year would gain by reporting each input (see :mod:`u4ssc.core.coverage`).
+
+        :raises ConfigurationError: the result was built without its inputs (not by an engine).
+        """
+        if self._inputs is None or self._needs is None:
+            raise ConfigurationError(
+                "this result does not hold its inputs: score with Engine.score to get coverage"
+            )
+        return coverage_of(self.city, self.year, self.scores, self._inputs, self._needs)
 
     # -- roll-ups --------------------------------------------------------------------------------
 

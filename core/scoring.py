@@ -86,19 +86,26 @@ class Bands:
         a, b, c = (f"{e:g}" for e in self.edges)
         return (f"<{a} %", f"{a}–{b} %", f"{b}–{c} %", f"≥{c} %")
 
-    def points(self, pct: npt.NDArray[np.float64]) -> npt.NDArray[np.int8]:
+    def points(
+        self, pct: npt.NDArray[np.float64], out: npt.NDArray[np.int8] | None = None
+    ) -> npt.NDArray[np.int8]:
         """Points 1–4 for each percentage; 0 where the percentage is NaN (not scored).
 
         The points are how many of (-inf, edge 1, edge 2, edge 3) the percentage reaches; NaN
         reaches none. Edges are lowered by half a unit of the 9th decimal, which is comparing the
         percentage rounded to 9 decimals, without the cost of rounding.
+
+        :param out: an array of zeros to add the points into (an output's row of the matrix).
         """
         slack = 0.5 * 10.0**-_DECIMALS
-        points = (pct >= -np.inf).view(np.int8)
-        reached = np.empty(pct.shape, bool)
+        reached = np.greater_equal(pct, -np.inf)
+        if out is None:
+            out = reached.astype(np.int8)
+        else:
+            out += reached.view(np.int8)
         for edge in self.edges:
-            points += np.greater_equal(pct, edge - slack, out=reached).view(np.int8)
-        return points
+            out += np.greater_equal(pct, edge - slack, out=reached).view(np.int8)
+        return out
 
     def band(self, points: int) -> str:
         """The band label of 1–4 points."""
@@ -169,7 +176,7 @@ _COVERAGE_OF_STATUS[[Status.COMPUTED, Status.REPORTED]] = SCORED
 _COVERAGE_OF_STATUS[Status.NOT_REPORTED] = NOT_REPORTED
 _COVERAGE_OF_STATUS[Status.NOT_APPLICABLE] = NOT_APPLICABLE
 _COVERAGE_OF_STATUS[[Status.INVALID, Status.ERROR]] = INVALID
-#: Outputs × rows scored per block, so temporaries stay small for a million rows.
+#: Cells (outputs × rows) up to which outputs are scored together, as one matrix.
 _BLOCK_CELLS = 1_000_000
 
 
@@ -395,19 +402,31 @@ def score_matrix(
     benchmarks: Benchmarks,
     bands: Bands,
 ) -> Scores:
-    """Score every output of an evaluation (its values and statuses) against its benchmark."""
+    """Score every output of an evaluation (its values and statuses) against its benchmark.
+
+    A short table is scored as one (outputs × rows) matrix: a few numpy calls for all outputs.
+    A long one is scored one output at a time, straight into its int8 row of points: no matrix
+    of values is stacked, and each temporary is one output long. Both apply the same rule
+    (:func:`percent_of_target` through ``_percent``, then :meth:`Bands.points`).
+    """
     points = np.zeros(status.shape, dtype=np.int8)
     n = status.shape[1] if status.ndim == 2 else 0
-    block = max(1, _BLOCK_CELLS // max(n, 1))
-    for start in range(0, len(outputs), block):
-        stop = min(start + block, len(outputs))
-        pct = percent_of_target(
-            stack_outputs(values[start:stop], n),
-            benchmarks.values[start:stop],
-            benchmarks.codes[start:stop],
-            bands.lower_rule,
-        )
-        points[start:stop] = bands.points(pct)
+    if n * len(outputs) <= _BLOCK_CELLS:
+        if outputs:
+            pct = percent_of_target(
+                stack_outputs(values, n), benchmarks.values, benchmarks.codes, bands.lower_rule
+            )
+            bands.points(pct, out=points)
+        return Scores(list(outputs), values, status, benchmarks, points, bands)
+    infinite = np.empty(n, bool)
+    with np.errstate(all="ignore"):
+        for i, code in enumerate(benchmarks.codes.tolist()):
+            if code == NONE:
+                continue  # no benchmark: never scored
+            pct = _percent(values[i], benchmarks.values[i], code, bands.lower_rule)
+            if np.isinf(pct, out=infinite).any():
+                pct[infinite] = np.nan
+            bands.points(pct, out=points[i])
     return Scores(list(outputs), values, status, benchmarks, points, bands)
 
 

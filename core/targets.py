@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from .errors import ConfigurationError, DataError
 from .model import canonical_key
+from .plugins import skip_hint
 from .values import parse_cell
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["KINDS", "Target", "TargetSet"]
 
 #: The kinds of target, as printed.
-KINDS = ("official", "reference", "none", "local", "user")
+KINDS = ("official", "reference", "none", "local", "user", "peer")
 #: Directions a target may give; ``yes/no`` means yes meets the target.
 DIRECTIONS = ("higher", "lower", "approach", "yes/no", "none")
 
@@ -45,7 +46,7 @@ class Target:
     :param direction: ``higher``, ``lower``, ``approach`` or ``yes/no``; empty to use the KPI's.
     :param kind: ``official`` (printed by U4SSC), ``reference`` (an SDG, WHO or ITU value
         standing in), ``none`` (published as "no benchmark"), ``local`` (a city's) or ``user``
-        (from a file).
+        (from a file), ``peer`` (derived from peer cities, :mod:`.peers`).
     :param source: where the value comes from.
     :param note: anything a reader should know.
     """
@@ -130,9 +131,13 @@ class TargetSet:
             if output_id is None:
                 if skip_unknown:
                     continue
+                where = f"plugin {target.plugin!r}" if target.plugin else f"target set {name!r}"
+                hint = _hint(catalogue, target.id)
+                if target.plugin:
+                    hint += f"{' ' if hint else '. '}Fix the code in its u4ssc_targets hook, or "
+                    hint += skip_hint(target.plugin)
                 raise ConfigurationError(
-                    f"target set {name!r}: {target.id!r} is not a KPI code or data point id"
-                    + _hint(catalogue, target.id)
+                    f"{where}: {target.id!r} is not a KPI code or data point id{hint}"
                 )
             merged[output_id] = replace(target, id=output_id)
         stamp = fingerprint or hashlib.sha256(repr(sorted(merged.items())).encode()).hexdigest()

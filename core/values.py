@@ -28,17 +28,20 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MISSING_TEXTS",
+    "NAN_NOTE",
     "NOT_APPLICABLE_WORDS",
     "NO_TEXTS",
     "YES_TEXTS",
     "Cell",
     "NoteTable",
+    "UnsavedFormula",
     "cell_keys",
     "decimal_evidence",
     "guess_decimal",
     "implied_status",
     "parse_cell",
     "parse_column",
+    "quoted",
     "read_column",
 ]
 
@@ -51,6 +54,13 @@ NOT_APPLICABLE_WORDS = ("n/a", "n.a.", "na", "not applicable")
 YES_TEXTS = frozenset({"yes", "y", "true", "1"})
 NO_TEXTS = frozenset({"no", "n", "false", "0"})
 
+#: The note of a cell that holds the text NaN (or a NaN number from JSON): read as not reported,
+#: and reported as a warning, since a NaN is usually a failed calculation, not a choice.
+NAN_NOTE = (
+    "NaN is not a value: read as not reported; leave the cell empty (or type NR) if the value "
+    "is not reported, else type the number or fix the calculation that gave NaN"
+)
+_NAN_TEXTS = frozenset({"nan", "-nan", "+nan"})
 _MISSING = MISSING_TEXTS
 _NA_WORDS = "|".join(map(re.escape, NOT_APPLICABLE_WORDS))
 _NOT_APPLICABLE = re.compile(
@@ -92,6 +102,31 @@ class Cell:
 _MISSING_CELL = Cell(math.nan, Status.NOT_REPORTED)
 
 
+@dataclass(frozen=True, slots=True)
+class UnsavedFormula:
+    """An Excel cell holding a formula whose result was never saved (the workbook was written
+    by a program that does not calculate, and not opened and saved in a spreadsheet since)."""
+
+    sheet: str
+    cell: str
+    formula: str
+
+    def __str__(self) -> str:
+        return self.formula
+
+    @property
+    def message(self) -> str:
+        """What is wrong, where, and how to fix it."""
+        formula = self.formula if len(self.formula) <= 60 else self.formula[:60] + "…"
+        return (
+            f"sheet {self.sheet!r}, cell {self.cell}: formula without a saved result ({formula}): "
+            "open and save the workbook in Excel, or recalculate it"
+        )
+
+
+_NAN_CELL = Cell(math.nan, Status.NOT_REPORTED, NAN_NOTE)
+
+
 def _invalid(note: str) -> Cell:
     return Cell(math.nan, Status.INVALID, note)
 
@@ -121,11 +156,15 @@ def parse_cell(
             return _finish(float(raw), item, unit)
         except OverflowError:
             return _invalid(f"{str(raw)[:20]}… is too large to be read as a number")
+    if isinstance(raw, UnsavedFormula):
+        return _invalid(raw.message)
     not_text = _not_text(raw)
     if not_text is not None:
         return _invalid(f"expected a number, got {not_text}")
     text = str(raw).strip()
     lowered = text.lower()
+    if lowered in _NAN_TEXTS:
+        return _NAN_CELL
     if lowered in _MISSING:
         return _MISSING_CELL
     if text.upper() in _EXCEL_ERRORS:
@@ -270,10 +309,16 @@ def _read_number(text: str, decimal: str) -> float | None:
     return float(text)
 
 
+def quoted(text: str, width: int = 60) -> str:
+    """``text`` quoted for a message, cut to ``width`` characters (saying how long it is)."""
+    return repr(text) if len(text) <= width else f"{text[:width]!r}… ({len(text)} characters)"
+
+
 def _not_a_number(text: str, item: DataItem | None) -> str:
+    shown = quoted(text)
     if item is not None and item.kind is Kind.YES_NO:
-        return f"expected yes or no, got {text!r}"
-    return f"expected a number, got {text!r}"
+        return f"expected yes or no, got {shown}"
+    return f"expected a number, got {shown}"
 
 
 class NoteTable:
@@ -294,6 +339,10 @@ class NoteTable:
     def text(self, code: int) -> str:
         """Return the text of ``code``."""
         return self.texts[code]
+
+    def find(self, text: str) -> int:
+        """The code of ``text``, or -1 when no cell has it."""
+        return self._codes.get(text, -1)
 
 
 def parse_column(

@@ -9,8 +9,10 @@ It scores ``examples/cities.csv`` with the built-in plugins only, writes the rep
 Dunmere (synthetic) 2023 (a city with values not reported and a broken consistency rule, so
 every colour of the wheel shows) to a temporary folder, opens it in headless Chromium at
 1280 × 1500 pixels with the driver of the browser tests (``tests/chromium.py``), stops if the page
-logs an error, and saves the top of the page as ``docs/images/report.png``, reduced to 256
-colours to keep the repository small.
+logs an error, and saves the top of the page as ``docs/images/report.png`` and the page from its
+"Progress over time" section on (the dimension chart, the inputs to report next and the first KPI
+table with its trend column) as ``docs/images/report-trends.png``, each reduced to 256 colours
+to keep the repository small.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 OUTPUT = DOCS / "images" / "report.png"
+TRENDS = DOCS / "images" / "report-trends.png"
 CITY, YEAR = "Dunmere (synthetic)", 2023
 WINDOW = (1280, 1500)
 
@@ -39,8 +42,9 @@ def write_report(folder: Path) -> Path:
     return path
 
 
-def screenshot(page: Path, profile: Path) -> bytes:
-    """Chromium's picture of the top of ``page``, taken by the browser tests' driver."""
+def screenshot(page: Path, profile: Path) -> tuple[bytes, bytes]:
+    """Chromium's pictures of the top of ``page`` and of its progress section, taken by the
+    browser tests' driver."""
     sys.path.insert(0, str(ROOT / "tests"))
     from chromium import Browser, find_chromium
 
@@ -51,7 +55,9 @@ def screenshot(page: Path, profile: Path) -> bytes:
         load = browser.open(page)
         if load.errors:
             raise SystemExit(f"the report logged errors in Chromium: {load.errors}")
-        return browser.screenshot()
+        top = browser.screenshot()
+        browser.evaluate("document.getElementById('progress').scrollIntoView()")
+        return top, browser.screenshot()
 
 
 def main() -> None:
@@ -60,11 +66,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "profile").mkdir()
-        png = screenshot(write_report(folder), folder / "profile")
-        image = Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=256)
+        pictures = screenshot(write_report(folder), folder / "profile")
         OUTPUT.parent.mkdir(exist_ok=True)
-        image.save(OUTPUT, optimize=True)
-    print(f"wrote {OUTPUT.relative_to(ROOT)} ({OUTPUT.stat().st_size / 1e3:.0f} kB)")
+        for png, path in zip(pictures, (OUTPUT, TRENDS), strict=True):
+            image = Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=256)
+            image.save(path, optimize=True)
+            print(f"wrote {path.relative_to(ROOT)} ({path.stat().st_size / 1e3:.0f} kB)")
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ from .convert import (
 
 if TYPE_CHECKING:
     from u4ssc.core import Engine, Result, TargetSet
+    from u4ssc.core.peers import PeerTargets
 
 __all__ = [
     "u4ssc_band",
@@ -125,20 +126,42 @@ class _Remembered:
 _scored = _Remembered(_REMEMBERED)
 
 
-def _score(inputs: Any, targets: Any = None) -> Result:
-    """Score the inputs range against the default targets, or a targets range laid over them.
+def _score(inputs: Any, targets: Any = None, peers: Any = None) -> Result:
+    """Score the inputs range against the default targets, or a targets range laid over them;
+    with ``peers`` (the path of a file of peer cities), values without a target get peer targets.
 
     Remembered by the ranges' cells as Excel handed them over, so a recalculation converts and
     scores each distinct range once.
     """
+    found = None if peers is None else _peer_targets(*_file_stamp(peers))
 
     def compute() -> Result:
         record = read_pairs(inputs, "inputs")
         _known(record)
         pairs = tuple(read_pairs(targets, "targets").items()) if targets is not None else ()
-        return engine().score_one(record, targets=_target_set(pairs) if pairs else None)
+        chosen = _target_set(pairs) if pairs else None
+        return engine().score_one(record, targets=chosen, peers=found)
 
-    return _scored.get((_frozen(inputs), _frozen(targets)), compute)
+    return _scored.get((_frozen(inputs), _frozen(targets), id(found)), compute)
+
+
+def _file_stamp(peers: Any) -> tuple[str, float, int]:
+    """The peer file's path, modification time and size: a changed file is read again."""
+    from pathlib import Path
+
+    path = Path(text_argument(peers, "peers"))
+    if not path.is_file():
+        raise ExcelArgumentError(f"peers: {str(path)!r} is not a file of peer cities")
+    stat = path.stat()
+    return str(path), stat.st_mtime, stat.st_size
+
+
+@functools.lru_cache(maxsize=8)
+def _peer_targets(path: str, mtime: float, size: int) -> PeerTargets:
+    """Peer targets from a file of peer cities, by the default rule (P90, at least 10 cities)."""
+    from u4ssc.core.peers import PeerRule
+
+    return engine().peer_targets(PeerRule(file=path))
 
 
 def _frozen(value: Any) -> Hashable:
@@ -230,11 +253,12 @@ def u4ssc_kpi(code: Any, inputs: Table) -> Cell:
 @func
 @arg("inputs", doc="Two columns: data item names (or KPI codes) and values", **_RANGE)
 @arg("targets", doc="Optional: two columns, KPI codes and your targets", **_RANGE)
+@arg("peers", doc="Optional: path of a file of peer cities, for peer targets", **_CELL)
 @_guarded
-def u4ssc_score(inputs: Table, targets: Any = None) -> Table:
+def u4ssc_score(inputs: Table, targets: Any = None, peers: Any = None) -> Table:
     """Every U4SSC KPI value of one city: value, status, reason, target, % of target, points and
     band (spills)."""
-    result = _score(inputs, targets)
+    result = _score(inputs, targets, peers)
     rows = [
         dict(record, id=output.id)
         for output, record in zip(result.outputs, result.records(), strict=True)
@@ -247,13 +271,18 @@ def u4ssc_score(inputs: Table, targets: Any = None) -> Table:
 @arg("level", doc="category, subdimension, dimension or overall", **_CELL)
 @arg("tier", doc="all (default) or core", **_CELL)
 @arg("targets", doc="Optional: two columns, KPI codes and your targets", **_RANGE)
+@arg("peers", doc="Optional: path of a file of peer cities, for peer targets", **_CELL)
 @_guarded
 def u4ssc_rollup(
-    inputs: Table, level: Any = "category", tier: Any = "all", targets: Any = None
+    inputs: Table,
+    level: Any = "category",
+    tier: Any = "all",
+    targets: Any = None,
+    peers: Any = None,
 ) -> Table:
     """U4SSC roll-up scores of one city by category, sub-dimension, dimension or overall, with
     coverage (spills)."""
-    result = _score(inputs, targets)
+    result = _score(inputs, targets, peers)
     chosen = text_argument(level, "level", default="category").lower()
     rows = result.rollup_records(chosen, tier=text_argument(tier, "tier", default="all").lower())
     return table(ROLLUP_COLUMNS, rows)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .html import Markup, el
+from .html import Markup, bdi, el
 from .model import (
     DEPTH,
     TIERS,
@@ -22,7 +22,16 @@ from .model import (
     group_path,
     slug,
 )
-from .parts import band_chip, legend_list, manifest_section, number, page, percent
+from .parts import (
+    band_chip,
+    legend_list,
+    manifest_section,
+    number,
+    page,
+    percent,
+    period_title,
+)
+from .trend import PROGRESS_MARKS, dimension_chart, progress_label, sparkline
 
 __all__ = ["render_report"]
 
@@ -39,6 +48,7 @@ KPI_HEADINGS = (
     "Code",
     "KPI / data point",
     "Value",
+    "Trend",
     "Unit",
     "Status and reason",
     "Data quality",
@@ -67,13 +77,15 @@ def render_report(period: CityPeriod, wheel_svg: str, version: str) -> str:
             _coverage(period),
             _wheel(period, wheel_svg),
             _scores(period),
+            _progress(period),
+            _gains(period),
             [_dimension(period, d) for d in dimensions],
             _missing(period),
             _warnings(period),
             manifest_section(period.manifest),
         ),
     ]
-    return page(f"U4SSC report — {period.title}", version, body)
+    return page(f"U4SSC report — {period_title(period.city, period.year)}", version, body)
 
 
 def _header(period: CityPeriod, dimensions: list[str]) -> Markup:
@@ -81,12 +93,13 @@ def _header(period: CityPeriod, dimensions: list[str]) -> Markup:
     state = band_state(overall["band"], period.bands)
     score = "not scored" if overall["pct"] is None else percent(overall["pct"])
     links = [("coverage", "Coverage"), ("wheel", "Wheel"), ("scores", "Scores")]
+    links += [("progress", "Progress"), ("gains", "Inputs to report")]
     links += [(f"dimension-{slug(d)}", d) for d in dimensions]
     links += [("not-reported", "Not reported"), ("warnings", "Warnings"), ("manifest", "Manifest")]
     return el(
         "header",
         el("p", "U4SSC Key Performance Indicators · city report", class_="kicker"),
-        el("h1", period.city),
+        el("h1", bdi(period.city)),
         el("p", "" if period.year is None else str(period.year), class_="period"),
         el(
             "div",
@@ -181,6 +194,93 @@ def _scores(period: CityPeriod) -> Markup:
     )
 
 
+def _progress(period: CityPeriod) -> Markup:
+    """The city's scores year by year, and how many KPI values moved which way this year."""
+    counts: dict[str, int] = {}
+    for kpi in period.kpis:
+        state = kpi.trend.get("progress", "")
+        if state:
+            counts[state] = counts.get(state, 0) + 1
+    summary = el(
+        "ul",
+        [
+            el("li", progress_label({"progress": state}), f" {counts[state]}")
+            for state in PROGRESS_MARKS
+            if state in counts
+        ],
+        class_="progress-counts",
+    )
+    years = [h["year"] for h in period.history]
+    if len(years) < 2:
+        note = (
+            "One year only: there is no trend yet. Score the city's other years in the same run "
+            "to see its progress."
+        )
+    else:
+        note = (
+            f"{period.city}'s overall and dimension scores from {years[0]} to {years[-1]}; the "
+            "KPI tables show each value's line and progress. Progress compares each value with "
+            "the city's previous year, towards or away from its target by the KPI's direction."
+        )
+    return el(
+        "section",
+        el("h2", "Progress over time"),
+        dimension_chart(period.history, period.year),
+        el("p", f"KPI values in {period.year or 'this period'}:", class_="small"),
+        summary,
+        el("p", note, class_="note"),
+        id="progress",
+    )
+
+
+def _gains(period: CityPeriod) -> Markup:
+    """The inputs this city-year misses, most values gained first."""
+    if period.gains:
+        content: Markup = el(
+            "table",
+            el(
+                "thead",
+                el(
+                    "tr",
+                    el("th", "Input"),
+                    [el("th", h, class_="num") for h in ("Values gained", "Of which scored")],
+                    el("th", "Also needed by", class_="num"),
+                    el("th", "Which values"),
+                ),
+            ),
+            el(
+                "tbody",
+                [
+                    el(
+                        "tr",
+                        el("td", g["input"], class_="code"),
+                        el("td", str(g["gains"]), class_="num"),
+                        el("td", str(g["gains_scored"]), class_="num"),
+                        el("td", str(g["shared"]), class_="num"),
+                        el("td", g["values_gained"] or "—", class_="small"),
+                    )
+                    for g in period.gains
+                ],
+            ),
+        )
+    else:
+        content = el("p", "No value is missing an input.")
+    return el(
+        "section",
+        el("h2", "Inputs to report next"),
+        el("div", content, class_="scroll"),
+        el(
+            "p",
+            "Values gained: the values for which this input is the only one missing, so "
+            "reporting it gives them a number (of which scored: those with a benchmark). Also "
+            "needed by: values that miss this input and others, gained only once all are "
+            "reported.",
+            class_="note",
+        ),
+        id="gains",
+    )
+
+
 def _score_row(period: CityPeriod, level: str, index: int) -> Markup:
     row = period.rollups[level][index]
     key = group_path(level, row)
@@ -239,8 +339,14 @@ def _kpi_row(kpi: KpiRow) -> Markup:
     return el(
         "tr",
         el("td", kpi.id, class_="code"),
-        el("td", rec["name"], " ", el("span", kpi.tier, class_="tag"), class_="name"),
+        el("td", bdi(rec["name"]), " ", el("span", kpi.tier, class_="tag"), class_="name"),
         el("td", number(rec["value"]), class_="num"),
+        el(
+            "td",
+            sparkline(kpi.series, rec["year"], rec["target"]),
+            el("div", progress_label(kpi.trend), class_="small"),
+            class_="trend",
+        ),
         el("td", rec["unit"], class_="small"),
         el("td", status),
         el("td", _quality(rec), class_="small"),
@@ -279,7 +385,7 @@ def _missing(period: CityPeriod) -> Markup:
                     el(
                         "tr",
                         el("td", el("a", k.id, href=f"#{k.anchor}"), class_="code"),
-                        el("td", k.record["name"]),
+                        el("td", bdi(k.record["name"])),
                         el("td", k.record["status"]),
                         el("td", k.record["reason"], class_="small"),
                     )

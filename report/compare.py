@@ -10,9 +10,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .html import Markup, el
+from .html import Markup, bdi, el, isolate
 from .model import DEPTH, CityPeriod, band_state, group_name
-from .parts import legend_list, manifest_section, number, page, percent, state_class
+from .parts import (
+    legend_list,
+    manifest_section,
+    number,
+    page,
+    percent,
+    period_heading,
+    period_title,
+    state_class,
+)
+from .trend import PROGRESS_MARKS, progress_label
 
 __all__ = ["render_comparison"]
 
@@ -44,6 +54,7 @@ def render_comparison(
                 "nav",
                 el("a", "Scores", href="#scores"),
                 el("a", "KPI grid", href="#grid"),
+                el("a", "Movement", href="#movement"),
                 el("a", "Manifest", href="#manifest"),
             ),
         ),
@@ -69,6 +80,7 @@ def render_comparison(
                 _matrix(_heads(periods, links), _kpi_rows(periods)),
                 id="grid",
             ),
+            _movement(periods),
             manifest_section(first.manifest),
         ),
     ]
@@ -79,8 +91,9 @@ def _heads(periods: Sequence[CityPeriod], links: Mapping[int, str]) -> list[Mark
     heads = []
     for p in periods:
         target = links.get(p.row)
-        text: Any = el("a", p.title, href=target) if target else p.title
-        heads.append(el("th", text, class_="cp", title=p.title))
+        heading = period_heading(p.city, p.year)
+        text: Any = el("a", heading, href=target) if target else heading
+        heads.append(el("th", text, class_="cp", title=period_title(p.city, p.year)))
     return heads
 
 
@@ -109,7 +122,7 @@ def _rollup_rows(periods: Sequence[CityPeriod]) -> list[Markup]:
 
 def _rollup_cell(period: CityPeriod, row: dict[str, Any]) -> Markup:
     title = (
-        f"{period.title}: {percent(row['pct'])} ({row['band']}); "
+        f"{period_title(period.city, period.year)}: {percent(row['pct'])} ({row['band']}); "
         f"{row['points']} of {row['max_points']} points; "
         f"{row['scored']} of {row['total']} values scored"
     )
@@ -121,7 +134,7 @@ def _kpi_rows(periods: Sequence[CityPeriod]) -> list[Markup]:
     rows = []
     for i, kpi in enumerate(periods[0].kpis):
         label = el(
-            "td", el("span", kpi.id, class_="code"), " ", kpi.record["name"], class_="sticky"
+            "td", el("span", kpi.id, class_="code"), " ", bdi(kpi.record["name"]), class_="sticky"
         )
         rows.append(
             el("tr", label, [_kpi_cell(p, p.kpis[i].record, p.kpis[i].state) for p in periods])
@@ -142,4 +155,68 @@ def _kpi_cell(period: CityPeriod, rec: dict[str, Any], state: str) -> Markup:
         if part
     )
     text = str(rec["points"]) if rec["points"] else SHORT.get(rec["band"] or rec["status"], "")
-    return _cell(state, text, f"{period.title} · {rec['code']} {rec['name']}: {detail}")
+    where = f"{period_title(period.city, period.year)} · {rec['code']} {isolate(rec['name'])}"
+    return _cell(state, text, f"{where}: {detail}")
+
+
+def _movement(periods: Sequence[CityPeriod]) -> Markup:
+    """Each city's movement: its scores from its first to its last year, and every KPI value's
+    progress in its last year compared here."""
+    latest: dict[str, CityPeriod] = {}
+    for p in periods:
+        if p.city not in latest or (p.year or 0) >= (latest[p.city].year or 0):
+            latest[p.city] = p
+    cities = list(latest.values())
+    heads = [el("th", bdi(p.city), class_="cp", title=period_title(p.city, p.year)) for p in cities]
+    first = cities[0]
+    score_rows = [
+        el(
+            "tr",
+            el("td", name, class_="sticky"),
+            [el("td", _span(p, name), class_="small") for p in cities],
+        )
+        for name in ["Overall", *(d["dimension"] for d in first.rollups["dimension"])]
+    ]
+    kpi_rows = [
+        el(
+            "tr",
+            el(
+                "td",
+                el("span", kpi.id, class_="code"),
+                " ",
+                bdi(kpi.record["name"]),
+                class_="sticky",
+            ),
+            [el("td", progress_label(p.kpis[i].trend), class_="small") for p in cities],
+        )
+        for i, kpi in enumerate(first.kpis)
+    ]
+    marks = ", ".join(f"{mark} {name}" for name, mark in PROGRESS_MARKS.items())
+    return el(
+        "section",
+        el("h2", "Movement"),
+        el(
+            "p",
+            "Each city's scores from its first to its last year in this run, then each KPI "
+            f"value's progress in the city's last year here ({marks}). Point at a progress "
+            "for its reason and change.",
+            class_="note",
+        ),
+        _matrix(heads, score_rows + kpi_rows),
+        id="movement",
+    )
+
+
+def _span(period: CityPeriod, name: str) -> str:
+    """A score's first and last value over the city's years: ``2022 71 % → 2024 75 % (+4.0)``."""
+    scores = [
+        (h["year"], h["overall"] if name == "Overall" else h["dimensions"].get(name))
+        for h in period.history
+    ]
+    scores = [(y, s) for y, s in scores if s is not None]
+    if not scores:
+        return "not scored"
+    (y0, s0), (y1, s1) = scores[0], scores[-1]
+    if y0 == y1:
+        return f"{y1}: {percent(s1)} (one year only)"
+    return f"{y0}: {percent(s0)} → {y1}: {percent(s1)} ({s1 - s0:+.1f} points)"

@@ -14,7 +14,7 @@ import html
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["Markup", "el", "escape", "join"]
+__all__ = ["Markup", "bdi", "el", "escape", "isolate", "join"]
 
 #: Elements that have no end tag.
 _VOID = {"meta", "link", "br", "hr", "img", "col", "input"}
@@ -59,6 +59,18 @@ def el(tag: str, *children: Any, **attrs: Any) -> Markup:
     if tag in _VOID:
         return Markup(f"<{tag}{rendered}>")
     return Markup(f"<{tag}{rendered}>{join(children)}</{tag}>")
+
+
+def bdi(text: Any) -> Markup:
+    """Text whose direction is its own: a city or KPI name in Arabic or Hebrew next to numbers
+    and Latin text keeps its order and does not reorder what follows it."""
+    return el("bdi", text)
+
+
+def isolate(text: Any) -> str:
+    """``text`` between the Unicode first-strong isolate and its pop (U+2068, U+2069): what
+    :func:`bdi` does, for an attribute (a tooltip) or a page title, where no element can go."""
+    return f"\u2068{text}\u2069"
 
 
 def _attribute(name: str, value: Any) -> str:

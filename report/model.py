@@ -98,6 +98,10 @@ class KpiRow:
     subdimension: str
     category: str
     state: str
+    #: This year's row of :meth:`Result.trends` (progress, change, year to target, reason).
+    trend: dict[str, Any] = field(default_factory=dict)
+    #: The city's values of this KPI, year by year: ``(year, value or None)``.
+    series: tuple[tuple[int, float | None], ...] = ()
 
     @property
     def anchor(self) -> str:
@@ -129,6 +133,10 @@ class CityPeriod:
     problems: list[InputProblem]
     manifest: dict[str, Any]
     bands: tuple[str, ...]
+    #: The city's roll-ups year by year: ``{"year", "overall", "dimensions": {name: pct}}``.
+    history: list[dict[str, Any]] = field(default_factory=list)
+    #: The inputs this city-year misses, most values gained first (:meth:`Coverage.gain_records`).
+    gains: list[dict[str, Any]] = field(default_factory=list)
     _by_key: dict[tuple[str, str, str, str], dict[str, Any]] = field(
         default_factory=dict, repr=False
     )
@@ -210,21 +218,64 @@ def city_periods(
     rollups = {level: _rollup_chunks(result, level, "all", include_local, n) for level in LEVELS}
     core = _rollup_chunks(result, "overall", "core", include_local, n)
     bands = tuple(result.scores.bands.labels)
+    trends = result.trends()
+    changes = trends.records(rows)
+    coverage = _gains(result, rows)
     return [
         CityPeriod(
             row=r,
             city=str(result.city[r]),
             year=records[r * per_row]["year"] if per_row else None,
-            kpis=_kpi_rows(result, records[r * per_row : (r + 1) * per_row], bands),
+            kpis=_kpi_rows(
+                result,
+                records[r * per_row : (r + 1) * per_row],
+                bands,
+                changes[i * per_row : (i + 1) * per_row],
+                trends.city_rows(r).tolist(),
+            ),
             rollups={level: chunks[r] for level, chunks in rollups.items()},
             coverage=_coverage(rollups["overall"][r], core[r]),
             warnings=[w for w in result.warnings if w.row == r],
             problems=[p for p in result.problems if p.row in (r, None)],
             manifest=result.manifest,
             bands=bands,
+            history=_history(result, rollups, trends.city_rows(r).tolist()),
+            gains=coverage.get(r, []),
         )
-        for r in rows
+        for i, r in enumerate(rows)
     ]
+
+
+def _gains(result: Result, rows: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    """The coverage gains of ``rows``, by row; none for a result without its inputs."""
+    from u4ssc.core import ConfigurationError
+
+    try:
+        coverage = result.coverage()
+    except ConfigurationError:
+        return {}
+    return {r: coverage.gain_records([r]) for r in rows}
+
+
+def _history(
+    result: Result, rollups: dict[str, list[list[dict[str, Any]]]], city_rows: list[int]
+) -> list[dict[str, Any]]:
+    """A city's overall and dimension scores in year order (its rows with a year)."""
+    found = []
+    for row in city_rows:
+        year = result.year[row]
+        if year != year:  # no year: not on a time axis
+            continue
+        overall = rollups["overall"][row]
+        found.append(
+            {
+                "year": int(year),
+                "row": row,
+                "overall": overall[0]["pct"] if overall else None,
+                "dimensions": {d["dimension"]: d["pct"] for d in rollups["dimension"][row]},
+            }
+        )
+    return found
 
 
 def _select_rows(result: Result, city: str | None, year: int | None) -> list[int]:
@@ -273,7 +324,15 @@ def _coverage(overall: list[dict[str, Any]], core: list[dict[str, Any]]) -> dict
     return {"core": cores, "advanced": advanced, "all": every}
 
 
-def _kpi_rows(result: Result, records: list[dict[str, Any]], bands: Sequence[str]) -> list[KpiRow]:
+def _kpi_rows(
+    result: Result,
+    records: list[dict[str, Any]],
+    bands: Sequence[str],
+    changes: list[dict[str, Any]],
+    city_rows: list[int],
+) -> list[KpiRow]:
+    timed = [r for r in city_rows if result.year[r] == result.year[r]]
+    years = [int(result.year[r]) for r in timed]
     return [
         KpiRow(
             record=rec,
@@ -283,9 +342,17 @@ def _kpi_rows(result: Result, records: list[dict[str, Any]], bands: Sequence[str
             subdimension=out.indicator.subdimension,
             category=out.indicator.category,
             state=band_state(rec["band"], bands),
+            trend=change,
+            series=tuple(
+                (y, _plain(result.values[j, r])) for y, r in zip(years, timed, strict=True)
+            ),
         )
-        for out, rec in zip(result.outputs, records, strict=True)
+        for j, (out, rec, change) in enumerate(zip(result.outputs, records, changes, strict=True))
     ]
+
+
+def _plain(value: float) -> float | None:
+    return None if value != value else float(value)
 
 
 # -- the wheel ------------------------------------------------------------------------------------

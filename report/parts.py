@@ -14,7 +14,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from .html import Markup, el
+from .html import Markup, bdi, el, isolate
 from .palette import COLOURS, legend, text_colour
 
 __all__ = [
@@ -25,6 +25,8 @@ __all__ = [
     "number",
     "page",
     "percent",
+    "period_heading",
+    "period_title",
     "state_class",
 ]
 
@@ -33,6 +35,17 @@ CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
     "form-action 'none'"
 )
+
+
+def period_title(city: str, year: int | None) -> str:
+    """City and year as plain text for a tooltip or a page title, the city's direction isolated
+    (a right-to-left name does not carry the year over to its left)."""
+    return isolate(city) if year is None else f"{isolate(city)} {year}"
+
+
+def period_heading(city: str, year: int | None) -> Markup:
+    """City and year as HTML, the city in a ``<bdi>``."""
+    return bdi(city) if year is None else Markup(f"{bdi(city)} {year}")
 
 
 @cache

@@ -14,9 +14,12 @@ This module imports matplotlib at the top: import it only when a wheel is asked 
 
 from __future__ import annotations
 
+import functools
 import io
+import logging
 import math
 import textwrap
+import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
@@ -52,8 +55,31 @@ _XLINK = "http://www.w3.org/1999/xlink"
 _RC: dict[str, Any] = {
     "text.parse_math": False,  # a city or KPI name with $ signs is text, not mathematics
     "svg.hashsalt": "u4ssc",  # stable ids, so the same wheel gives the same bytes
-    "font.family": "DejaVu Sans",  # shipped inside matplotlib
 }
+#: Fonts tried after DejaVu Sans (shipped inside matplotlib: Latin, Greek, Cyrillic, Arabic,
+#: Hebrew), character by character, where installed: CJK and other scripts' city names. Debian
+#: packages: fonts-noto-cjk, fonts-droid-fallback, fonts-wqy-microhei, fonts-noto-core.
+FALLBACK_FONTS = (
+    "Noto Sans CJK JP",
+    "Noto Sans CJK SC",
+    "Droid Sans Fallback",
+    "WenQuanYi Micro Hei",
+    "Noto Sans Arabic",
+    "Noto Sans Hebrew",
+    "Noto Sans Devanagari",
+    "Noto Sans Thai",
+)
+
+
+@functools.cache
+def font_families() -> tuple[str, ...]:
+    """DejaVu Sans, then the installed fonts of :data:`FALLBACK_FONTS` (matplotlib 3.6 and later
+    draws each character in the first of them that has it). Fonts that are not installed are
+    left out, so matplotlib never warns that it cannot find one."""
+    from matplotlib import font_manager
+
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    return ("DejaVu Sans", *(name for name in FALLBACK_FONTS if name in installed))
 
 
 def segment_id(level: str, index: int) -> str:
@@ -63,9 +89,22 @@ def segment_id(level: str, index: int) -> str:
 
 @contextmanager
 def _style(text_as_paths: bool = True) -> Iterator[None]:
-    rc: Any = {**_RC, "svg.fonttype": "path" if text_as_paths else "none"}
-    with mpl.rc_context(rc):
-        yield
+    """matplotlib's settings for a wheel; a character no installed font has is drawn as a box,
+    without matplotlib's warning on the terminal (see :func:`missing_characters`)."""
+    rc: Any = {
+        **_RC,
+        "svg.fonttype": "path" if text_as_paths else "none",
+        "font.family": list(font_families()),
+    }
+    fonts = logging.getLogger("matplotlib.font_manager")  # "no bold weight": a regular is used
+    level = fonts.level
+    fonts.setLevel(logging.ERROR)
+    try:
+        with mpl.rc_context(rc), warnings.catch_warnings():
+            warnings.filterwarnings("ignore", r"Glyph \d+ .*missing from", UserWarning)
+            yield
+    finally:
+        fonts.setLevel(level)
 
 
 @dataclass

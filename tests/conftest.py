@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,24 @@ def toy_engine_cls() -> Engine:
     import toy
 
     return Engine.load(plugins=[("toy", toy)], entry_points=False)
+
+
+@dataclass(frozen=True)
+class Run:
+    """What a user saw: the exit code, standard output and standard error."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def text(self) -> str:
+        return self.stdout + self.stderr
+
+
+def assert_told(run: Run, exit_code: int, *words: str) -> None:
+    """Assert the exit code and that the output names every one of ``words`` (case-insensitive)."""
+    assert run.exit_code == exit_code, run.text
+    lowered = run.text.lower()
+    missing: Sequence[str] = [w for w in words if w.lower() not in lowered]
+    assert not missing, f"output does not mention {missing}:\n{run.text}"

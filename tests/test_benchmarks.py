@@ -19,11 +19,12 @@ def _benchmark():
     return module
 
 
-def test_numpy_baseline_gives_the_points_u4ssc_gives(official):
+def test_numpy_baseline_gives_the_points_and_rollups_u4ssc_gives(official):
     bench = _benchmark()
     frame = bench.synthetic_input(official, 2_000)
+    frame.iloc[::7, 5] = -1.0  # out of bounds: invalid in the engine, NaN in the baseline
     result = bench.run_u4ssc(official, frame)
-    baseline = bench.run_numpy(official, frame)
+    baseline, rollups = bench.run_numpy(official, frame)
     assert baseline.shape == result.scores.points.shape
     assert (result.scores.points > 0).mean() > 0.2  # a quarter of the cells have a benchmark
     mismatched = [
@@ -32,3 +33,10 @@ def test_numpy_baseline_gives_the_points_u4ssc_gives(official):
         if not np.array_equal(a, b)
     ]
     assert mismatched == []
+    engine_rollups = [r for level in bench.LEVELS for r in result.rollup(level)]
+    assert len(engine_rollups) == len(rollups) > 4
+    for ours, (level, key, points, scored, band) in zip(engine_rollups, rollups, strict=True):
+        assert (ours.level, ours.key[: len(key)]) == (level, key)
+        assert np.array_equal(ours.points, points)
+        assert np.array_equal(ours.scored, scored)
+        assert np.array_equal(ours.band_points, band)

@@ -109,6 +109,7 @@ def test_scaffolded_package_installs_passes_its_tests_and_scores(tmp_path):
         ".gitignore",
         "README.md",
         "aster_kpis/__init__.py",
+        "data/example.csv",
         "pyproject.toml",
         "tests/test_aster_kpis.py",
     ]
@@ -120,13 +121,14 @@ def test_scaffolded_package_installs_passes_its_tests_and_scores(tmp_path):
     assert tests.returncode == 0, tests.stdout + tests.stderr
     assert "2 passed" in tests.stdout
 
-    (tmp_path / "aster.csv").write_text("city,year,street_trees,population\nAster,2024,90,1000\n")
-    scored = run(
-        [str(U4SSC), "score", str(tmp_path / "aster.csv"), "--format", "json"], site, tmp_path
-    )
+    # The command its README gives, on the data file it ships.
+    scored = run([str(U4SSC), "score", "data/example.csv", "--format", "json"], site, source)
     assert scored.returncode == 0, scored.stderr
-    (row,) = [r for r in json.loads(scored.stdout)["rows"] if r["code"] == "ASTER: TREES: 1"]
-    assert (row["value"], row["target"], row["target_kind"]) == (90.0, 150.0, "local")
+    rows = [r for r in json.loads(scored.stdout)["rows"] if r["code"] == "ASTER: TREES: 1"]
+    assert [(r["city"], r["value"], r["target_kind"]) for r in rows] == [
+        ("Aster", 131.25, "local"),
+        ("Aster", 150.0, "local"),
+    ]
 
     lint = run(
         [sys.executable, "-m", "ruff", "check", "--no-cache", "--select", "E,F,W,I,B,UP", "."],

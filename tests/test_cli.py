@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -169,6 +170,26 @@ def test_help_does_not_import_pandas_or_pandera():
     assert "HEAVY []" in out
     assert "score" in out
     assert "data-collection workbook" in out  # the help of u4ssc template
+
+
+def test_scoring_clean_input_imports_neither_pandera_nor_its_test_tools(tmp_path):
+    """Pandera (with typeguard and hypothesis' strategies, over a second of start-up) is
+    imported only when a cell is out of bounds or a city and year repeat."""
+    example = Path(__file__).parent.parent / "examples" / "cities.csv"
+    code = (
+        "import sys\n"
+        "from u4ssc.cli import main\n"
+        "try:\n"
+        f"    main(['score', {str(example)!r}, '-o', {str(tmp_path / 'out.csv')!r}])\n"
+        "except SystemExit:\n    pass\n"
+        "heavy = ('pandera', 'typeguard', 'hypothesis')\n"
+        "print('HEAVY', [m for m in heavy if m in sys.modules])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert "HEAVY []" in out
+    assert (tmp_path / "out.csv").stat().st_size > 1000
 
 
 def test_plugin_commands_hook_adds_a_command(monkeypatch):

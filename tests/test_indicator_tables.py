@@ -369,3 +369,34 @@ def test_replacing_an_official_formula_through_a_table(tmp_path):
     (replacement,) = engine.manifest()["replacements"]
     assert (replacement["plugin"], replacement["replaces_plugin"]) == ("local", "toy")
     assert "online_per_person" in engine.graph.upstream("online_per_crime")
+
+
+def test_loading_a_table_compares_codes_a_bounded_number_of_times_per_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each row is checked against the others by look-up, not by a scan of every indicator
+    registered before it (a scan made 1 000 rows take seconds and 5 000 rows over a minute)."""
+    import importlib.util
+
+    from u4ssc.core import catalogue, indicator_tables, model
+
+    spec = importlib.util.spec_from_file_location(
+        "table_benchmark", ROOT / "benchmarks" / "indicator_tables.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    calls = 0
+
+    def counted(text: str) -> str:
+        nonlocal calls
+        calls += 1
+        return model.canonical_key(text)
+
+    for module in (catalogue, indicator_tables):
+        monkeypatch.setattr(module, "canonical_key", counted)
+    rows = 400
+    engine = Engine.load(indicator_tables=[bench.write_table(tmp_path / "t.csv", rows)])
+    assert len(engine.catalogue.indicators) == rows + len(Engine.load().catalogue.indicators)
+    assert calls <= 10 * rows, f"{calls} code comparisons for {rows} rows"

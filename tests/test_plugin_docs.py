@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
+import sys
 from pathlib import Path
 
 import build_plugin_docs
 import pytest
 from click.testing import CliRunner
+from test_city_packages import U4SSC, pip_install, run
 
 from u4ssc.cli import cli
 from u4ssc.core.indicator_tables import COLUMNS
@@ -63,21 +66,48 @@ def test_every_table_column_is_documented(text):
         assert f"| `{column}` | {meaning} |" in text, f"column {column} is not documented"
 
 
-def test_tutorial_commands_run_from_the_repository_root(text, tmp_path, monkeypatch):
-    monkeypatch.chdir(ROOT)
-    runner = CliRunner()
+#: Lines of the tutorial that install tools from the network or publish: not run here.
+PUBLISHING = ("pip install build", "python -m build", "twine ")
+
+
+def test_the_tutorial_works_word_for_word(text, tmp_path):
+    """Every ```sh block, run as typed in a fresh shell at the root of a copy of the repository:
+    ``cd`` moves, ``pip install`` builds and installs (offline, into one folder on PYTHONPATH),
+    ``pytest`` runs the package's tests, and each ``u4ssc`` command is the real console script."""
+    root = tmp_path / "u4ssc"
+    shutil.copytree(
+        ROOT / "examples", root / "examples", ignore=shutil.ignore_patterns("build", "*.egg-info")
+    )
+    site = tmp_path / "site"
     ran = []
     for block in shell_blocks(text):
-        if any(line.startswith(("cd ", "pip ", "python ", "twine ")) for line in block):
-            continue  # installing and publishing are tested in test_city_packages.py
+        cwd = root
         for line in block:
             args = shlex.split(line)
-            if args[0] != "u4ssc" or "new-plugin" in args or any(".xlsx" in a for a in args):
+            if line.startswith(PUBLISHING):
                 continue
-            args = [str(tmp_path / a) if a == "scores.csv" else a for a in args[1:]]
-            result = runner.invoke(cli, args)
-            assert result.exit_code == 0, f"{line}: {result.output}"
+            if args[0] == "cd":
+                cwd = cwd / args[1]
+                assert cwd.is_dir(), f"{line}: no such folder"
+            elif args[:2] == ["pip", "install"]:
+                assert args[2:] == ["-e", ".[test]"], line
+                pip_install(cwd, site)
+            elif args[0] == "pytest":
+                result = run(
+                    [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], site, cwd
+                )
+                assert result.returncode == 0, f"{line} in {cwd}: {result.stdout}{result.stderr}"
+            else:
+                assert args[0] == "u4ssc", f"the test does not know how to run {line!r}"
+                result = run([str(U4SSC), *args[1:]], site, cwd)
+                assert result.returncode == 0, f"{line} in {cwd}: {result.stderr}"
+                assert "Traceback" not in result.stderr
+                assert "warning" not in result.stderr, result.stderr
             ran.append(line)
-    assert len(ran) >= 5
-    scores = (tmp_path / "scores.csv").read_text(encoding="utf-8")  # from the last command
-    assert scores.count("LOCAL: ICT: 2") == 12
+    assert len(ran) >= 15, ran
+    for scores in (root / "scores.csv", root / "aster-kpis" / "scores.csv"):
+        assert scores.is_file(), f"{scores} was not written"
+    # The last command of step 2 read the workbook, two of whose formulas are typed with =.
+    assert (root / "scores.csv").read_text(encoding="utf-8").count("LOCAL: HEALTH: 1") == 12
+    scaffolded = (root / "aster-kpis" / "scores.csv").read_text(encoding="utf-8")
+    assert scaffolded.count("ASTER: TREES: 1") == 2

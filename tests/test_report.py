@@ -117,7 +117,7 @@ def test_file_names_are_distinct_and_safe(result):
 
 @needs_matplotlib
 def test_report_shows_city_coverage_wheel_scores_and_every_value(page, dunmere):
-    assert "<h1>Dunmere (synthetic)</h1>" in page
+    assert "<h1><bdi>Dunmere (synthetic)</bdi></h1>" in page
     assert '<p class="period">2023</p>' in page
     coverage = section(page, "coverage")
     every = dunmere.coverage["all"]
@@ -208,11 +208,11 @@ def test_city_names_and_plugin_texts_are_escaped(build):
     for text in (EVIL, "<img src=x onerror=alert(2)>", "<em>Dim</em>", "<u>%</u>", "<marquee>"):
         assert text not in page
         assert html.escape(text, quote=False) in page
-    assert "<h1>&lt;script&gt;alert(1)&lt;/script&gt;</h1>" in page
+    assert "<h1><bdi>&lt;script&gt;alert(1)&lt;/script&gt;</bdi></h1>" in page
     comparison = render_comparison(periods, "0")
     assert EVIL not in comparison
     assert "<img" not in comparison
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; 2024" in comparison
+    assert "<bdi>&lt;script&gt;alert(1)&lt;/script&gt;</bdi> 2024" in comparison
 
 
 @needs_matplotlib
@@ -228,14 +228,16 @@ def test_comparison_grid_has_a_cell_per_value_and_period(result):
     for i, (state, title, text) in enumerate(cells):
         kpi = periods[i % 4].kpis[i // 4]
         assert state == kpi.state
-        assert html.unescape(title).startswith(f"{periods[i % 4].title} · {kpi.record['code']}")
+        period = periods[i % 4]  # the city's direction isolated (U+2068 ... U+2069)
+        where = f"\u2068{period.city}\u2069 {period.year} · {kpi.record['code']}"
+        assert html.unescape(title).startswith(where)
         rec = kpi.record
         assert text == (
             str(rec["points"]) if rec["points"] else short[rec["band"] or rec["status"]]
         )
     scores = section(page, "scores")
     assert scores.count('<td class="cell') == 4 * (1 + 3 + 7 + 27)
-    assert '<a href="r2.html">Aster (synthetic) 2024</a>' in page
+    assert '<a href="r2.html"><bdi>Aster (synthetic)</bdi> 2024</a>' in page
 
 
 # -- command line --------------------------------------------------------------------------------
@@ -273,7 +275,7 @@ def test_cli_report_writes_one_page_per_city_period_and_a_comparison(run, tmp_pa
         ).exit_code
         == 0
     )
-    assert "<h1>Aster (synthetic)</h1>" in one.read_text(encoding="utf-8")
+    assert "<h1><bdi>Aster (synthetic)</bdi></h1>" in one.read_text(encoding="utf-8")
 
 
 @needs_matplotlib

@@ -123,7 +123,7 @@ def test_xlwings_converts_excel_values_and_results_with_these_options(classic):
     inputs = [["households_with_internet", 812.0], ["households", 1000.0]]
     cases = {
         "u4ssc_kpi": ["EC: ICT: ICT: 1C", inputs],
-        "u4ssc_score": [inputs, None],
+        "u4ssc_score": [inputs, None, None],
         "u4ssc_explain": ["EC: ICT: ICT: 1C"],
         "u4ssc_points": ["EC: ICT: ICT: 2C", 57.0, None],
     }

@@ -14,6 +14,8 @@ pytest.importorskip("xlwings")
 from u4ssc.core import Status, default_engine
 from u4ssc.excel_addin import udfs
 
+EXAMPLE = __import__("pathlib").Path(__file__).parents[2] / "examples" / "cities.csv"
+
 ALL = [
     udfs.u4ssc_kpi,
     udfs.u4ssc_score,
@@ -255,3 +257,29 @@ def test_a_bug_still_shows_one_line(monkeypatch):
     monkeypatch.setattr(udfs, "_score", broken)
     got = udfs.u4ssc_kpi("EC: ICT: ICT: 1C", [["households", 1.0]])
     assert got == "u4ssc: internal error (ZeroDivisionError: oops); please report it"
+
+
+def test_a_peer_file_gives_peer_targets_as_the_engine_does(engine, tmp_path):
+    import pandas as pd
+
+    from u4ssc.core.peers import PeerRule
+
+    example = pd.read_csv(EXAMPLE)
+    peers = pd.concat(
+        [example.assign(city=example["city"] + f" {i}") for i in range(3)], ignore_index=True
+    )  # 12 cities, 3 years each
+    path = tmp_path / "peers.csv"
+    peers.to_csv(path, index=False)
+    record = city("Aster", 2022)
+    rows = udfs.u4ssc_score(as_range(record), None, str(path))
+    header = rows[0]
+    found = {r[0]: dict(zip(header, r, strict=True)) for r in rows[1:]}
+    expected = engine.score_one(record, peers=PeerRule(file=path))
+    assert found["EC: ICT: WS: 2A"]["target_kind"] == "peer"
+    assert "of 12 cities" in found["EC: ICT: WS: 2A"]["target_source"]
+    for output in engine.outputs:
+        assert found[output.id]["points"] == (expected.points(output.id) or ""), output.id
+    rollup = udfs.u4ssc_rollup(as_range(record), "overall", "all", None, str(path))
+    assert rollup[1][rollup[0].index("pct")] == expected.rollup_records("overall")[0]["pct"]
+    missing = udfs.u4ssc_score(as_range(record), None, str(tmp_path / "none.csv"))
+    assert missing.startswith("u4ssc: peers: ")

@@ -8,27 +8,16 @@ Python traceback.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 
 import pytest
 from click.testing import CliRunner
+from conftest import Run, assert_told
 
 from u4ssc import cli as cli_module
 from u4ssc.cli import cli
 
-
-@dataclass(frozen=True)
-class Run:
-    """What a user saw: the exit code, standard output and standard error."""
-
-    exit_code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def text(self) -> str:
-        return self.stdout + self.stderr
+__all__ = ["Run", "assert_told", "user"]
 
 
 @pytest.fixture
@@ -51,11 +40,3 @@ def user(monkeypatch: pytest.MonkeyPatch, official: object) -> Callable[..., Run
         return run
 
     return invoke
-
-
-def assert_told(run: Run, exit_code: int, *words: str) -> None:
-    """Assert the exit code and that the output names every one of ``words`` (case-insensitive)."""
-    assert run.exit_code == exit_code, run.text
-    lowered = run.text.lower()
-    missing: Sequence[str] = [w for w in words if w.lower() not in lowered]
-    assert not missing, f"output does not mention {missing}:\n{run.text}"

@@ -1,0 +1,121 @@
+"""Hostile plugins (issue 13, item 11): every plugin mistake is named, with its file and a fix.
+
+Each case loads a scenario from ``tests/resources/hostile_plugins`` with ``--plugins-dir``, as a
+user with a one-off plugin file does, through a freshly built engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import RESOURCES, Run, assert_told
+
+SCENARIOS = RESOURCES / "hostile_plugins"
+
+
+def test_hook_functions_without_hookimpl_are_named_with_the_fix(user: Callable[..., Run]) -> None:
+    run = user("--plugins-dir", SCENARIOS / "forgot", "plugins", fresh_engine=True)
+    assert_told(run, 0, "forgot_hookimpl.py", "u4ssc_indicators", "u4ssc_data_items")
+    warnings = [line for line in run.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 2, run.stderr  # one line per function
+    assert all("put @hookimpl" in line for line in warnings), warnings
+
+
+def test_an_unmarked_misspelt_hook_gets_a_did_you_mean(user: Callable[..., Run]) -> None:
+    run = user("--plugins-dir", SCENARIOS / "unmarked_misspelt", "plugins", fresh_engine=True)
+    assert_told(
+        run, 0, "typo_unmarked.py", "u4ssc_target ", "did you mean u4ssc_targets", "@hookimpl"
+    )
+
+
+def test_a_misspelt_hook_gets_a_did_you_mean_and_the_skip_hint(user: Callable[..., Run]) -> None:
+    run = user("--plugins-dir", SCENARIOS / "misspelt", "plugins", fresh_engine=True)
+    assert_told(
+        run,
+        3,
+        "misspelt_hook.py",
+        "u4ssc_indicator ",
+        "did you mean u4ssc_indicators",
+        "U4SSC_BLOCK_PLUGINS=misspelt_hook",
+    )
+
+
+def test_a_hook_that_raises_gets_the_skip_hint(user: Callable[..., Run]) -> None:
+    run = user("--plugins-dir", SCENARIOS / "raises", "indicators", fresh_engine=True)
+    assert_told(
+        run,
+        3,
+        "plugin 'raising_hook' in hook u4ssc_indicators",
+        "FileNotFoundError: kpis.json",
+        "U4SSC_BLOCK_PLUGINS=raising_hook",
+    )
+
+
+def test_two_plugins_of_one_name_are_both_named(user: Callable[..., Run]) -> None:
+    run = user(
+        "--plugins-dir",
+        SCENARIOS / "twin_a",
+        "--plugins-dir",
+        SCENARIOS / "twin_b",
+        "plugins",
+        fresh_engine=True,
+    )
+    assert_told(run, 3, "twin_a/kiosks.py", "twin_b/kiosks.py", "rename one")
+    assert "another" not in run.text
+
+
+def test_a_target_for_an_unknown_code_names_its_plugin(user: Callable[..., Run]) -> None:
+    run = user("--plugins-dir", SCENARIOS / "unknown_target", "plugins", fresh_engine=True)
+    assert_told(
+        run,
+        3,
+        "plugin 'unknown_target'",
+        "'EC: ICT: ICT: 9C' is not a KPI code",
+        "did you mean",
+        "u4ssc_targets",
+        "U4SSC_BLOCK_PLUGINS=unknown_target",
+    )
+
+
+def test_a_rest_parameter_is_explained(user: Callable[..., Run]) -> None:
+    run = user("--plugins-dir", SCENARIOS / "rest", "plugins", fresh_engine=True)
+    assert_told(
+        run,
+        3,
+        "rest_params.py",
+        "LOCAL: REST: 1",
+        "takes **rest",
+        "one named parameter per data item or indicator",
+        "U4SSC_BLOCK_PLUGINS=rest_params",
+    )
+    assert "which no plugin declares" not in run.text
+
+
+PLUGINS_DIR = RESOURCES.parents[1] / "examples" / "plugins-dir"
+CITIES = RESOURCES.parents[1] / "examples" / "cities.csv"
+
+
+def test_plugins_dir_after_the_command_loads_the_plugin(
+    user: Callable[..., Run], tmp_path: Path
+) -> None:
+    """--plugins-dir is read after every command that loads plugins, as --indicators is."""
+    scores = tmp_path / "scores.csv"
+    run = user("score", CITIES, "--plugins-dir", PLUGINS_DIR, "-o", scores, fresh_engine=True)
+    assert_told(run, 0)
+    assert scores.read_text(encoding="utf-8").count("LOCAL: ICT: 1") == 12
+    assert_told(user("validate", CITIES, "--plugins-dir", PLUGINS_DIR, fresh_engine=True), 0)
+    run = user("explain", "LOCAL: ICT: 1", "--plugins-dir", PLUGINS_DIR, fresh_engine=True)
+    assert_told(run, 0, "Wi-Fi Hotspot Density")
+    page = tmp_path / "aster.html"
+    run = user(
+        "report", CITIES, "--city", "Aster (synthetic)", "--year", 2023,
+        "--plugins-dir", PLUGINS_DIR, "-o", page, fresh_engine=True,
+    )  # fmt: skip
+    assert_told(run, 0)
+    assert "LOCAL: ICT: 1" in page.read_text(encoding="utf-8")
+
+
+def test_a_missing_plugins_dir_after_the_command_is_named(user: Callable[..., Run]) -> None:
+    run = user("score", CITIES, "--plugins-dir", "no-such-folder", fresh_engine=True)
+    assert_told(run, 2, "--plugins-dir", "no-such-folder", "does not exist")

@@ -1,0 +1,1 @@
+"""One of two plugin files that share a name."""

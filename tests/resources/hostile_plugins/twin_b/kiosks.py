@@ -1,0 +1,1 @@
+"""The other of two plugin files that share a name."""
