@@ -325,6 +325,7 @@ def test_score_warns_about_a_kpi_formula_typed_over(tmp_path):
     kpis[f"H{rows['EC: ICT: ICT: 1C']}"] = 45
     kpis[f"I{rows['EC: ICT: ICT: 3C']}"] = "NR"
     kpis[f"R{rows['EC: ICT: ICT: 3C']}"] = "=1+1"  # another formula is no formula of u4ssc
+    workbook["Inputs"]["B2"], workbook["Inputs"]["B3"] = "Aster", 2024
     workbook.save(path)
     inputs = workbook["Inputs"]
     final = next(
@@ -339,6 +340,9 @@ def test_score_warns_about_a_kpi_formula_typed_over(tmp_path):
     assert "replaced by '=1+1'" in replaced[2]
     clean = tmp_path / "clean.xlsx"
     write_template(clean)
+    named = openpyxl.load_workbook(clean)
+    named["Inputs"]["B2"], named["Inputs"]["B3"] = "Aster", 2024
+    named.save(clean)
     untouched = CliRunner().invoke(cli, ["score", str(clean), "--format", "json"])
     assert "formula here was replaced" not in untouched.stderr
 
