@@ -279,6 +279,9 @@ def build_workbook(
     _write_targets(workbook.create_sheet(TARGETS, 3), engine, layout, target_set)
     for position, (level, title) in enumerate(ROLLUP_SHEETS.items(), start=4):
         _write_rollup(workbook.create_sheet(title, position), engine, layout, level)
+    from .verification import add_verification
+
+    add_verification(workbook, engine)
     _write_about(about, engine, report, target_set)
     _fingerprint_formulas(workbook[LOOKUP], workbook[KPIS])
     _define_names(workbook, layout)
