@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from excel_cases import city
+from excel_cases import SOFFICE, city, recalculate
 
 from u4ssc.cli import cli
 from u4ssc.core import default_engine
@@ -217,3 +217,38 @@ def test_the_report_shows_the_verification_per_kpi_and_in_a_summary(filled, tmp_
     assert "on 2025-03-15" in row
     assert "operator figures disagree" in row
     assert "1 open" in row
+
+
+@pytest.mark.skipif(
+    SOFFICE is None,
+    reason="LibreOffice is not installed (no soffice on PATH): install Debian's "
+    "libreoffice-calc-nogui, as .ci/run does, to recalculate the workbook in a real spreadsheet",
+)
+def test_libreoffice_computes_the_reported_flag_and_the_counts_as_u4ssc_score(filled, tmp_path):
+    """Recalculated by a real spreadsheet: the reported flag of every value is the engine's, the
+    verifier's override wins over the formula, and the question counts agree."""
+    saved = recalculate([filled], tmp_path)[filled]
+    sheet = openpyxl.load_workbook(saved, data_only=True)["Verification"]
+    shown = {
+        row[0]: dict(zip(VERIFY.headers, row, strict=False))
+        for row in sheet.iter_rows(min_row=5, values_only=True)
+    }
+    rows, _ = score_json(filled)
+    scored = {
+        r["code"] + (f": {r['data_point']}" if r["data_point"] else ""): r for r in rows["rows"]
+    }
+    assert set(shown) == set(scored)
+    for output_id, expected in scored.items():
+        got = shown[output_id]
+        where = f"{output_id}: workbook {got}, u4ssc {expected}"
+        assert got["reported"] == expected["reported"], where
+        assert got["status"] == expected["status"], where
+        assert got["questions"] == expected["questions"], where
+        assert got["open questions"] == expected["open_questions"], where
+    # The formula says what the inputs give; the verifier's override wins.
+    three, pm25 = shown["EC: ICT: ICT: 3C"], shown["EN: EN: AQ: 1C: PM2.5"]
+    assert (three["reported (from the inputs)"], three["reported"]) == ("yes", "no")
+    assert (pm25["reported (from the inputs)"], pm25["reported"]) == ("no", "yes")
+    assert sheet["A2"].value == f"Verified: 2 of {len(scored)}; not verified: 1; open questions: 2"
+    # Saved by the spreadsheet, the workbook reads back the same (dates stay dates).
+    assert score_json(saved)[0]["rows"] == rows["rows"]
