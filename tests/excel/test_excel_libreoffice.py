@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from excel_cases import EXAMPLES, SOFFICE, city, recalculate
+from excel_cases import EXAMPLES, NO_SOFFICE, SOFFICE, city, convert, type_inputs
 
 from u4ssc.cli import cli
 from u4ssc.core import Engine, Status, default_engine
@@ -28,11 +28,7 @@ from u4ssc.excel_addin.template import ROLLUP_SHEETS, build_workbook
 
 openpyxl = pytest.importorskip("openpyxl")
 
-pytestmark = pytest.mark.skipif(
-    SOFFICE is None,
-    reason="LibreOffice is not installed (no soffice on PATH): install Debian's "
-    "libreoffice-calc-nogui, as .ci/run does, to recalculate the workbook in a real spreadsheet",
-)
+pytestmark = pytest.mark.skipif(SOFFICE is None, reason=NO_SOFFICE)
 SHORT = {status.label: text for status, text in STATUS_SHORT.items()}
 
 
@@ -77,12 +73,7 @@ class Case:
 def _fill(engine: Engine, path: Path, city: str, year: int, values: dict[str, Any]) -> Case:
     """Generate the workbook of ``engine`` and type ``values`` into its Inputs sheet."""
     workbook, report = build_workbook(engine)
-    sheet = workbook["Inputs"]
-    sheet["B2"], sheet["B3"] = city, year
-    rows = {sheet.cell(r, 1).value: r for r in range(6, sheet.max_row + 1)}
-    for name, value in values.items():
-        if value is not None and name not in ("city", "year"):
-            sheet.cell(rows[name], 4, value)
+    type_inputs(workbook, city, year, values)
     workbook.save(path)
     untranslated = {message.split(" (")[0] for message in report.untranslated}
     return Case(engine, path, untranslated)
@@ -191,6 +182,13 @@ def _by_description(rows: list[int], sheet: Any) -> list[int]:
     return sorted(rows, key=lambda r: str(sheet.cell(r, 2).value))
 
 
+def _recalculate(cases: dict[str, Case], work: Path) -> None:
+    """Open and save every workbook once in LibreOffice: it recalculates them on load."""
+    found = convert([case.filled for case in cases.values()], "xlsx", work / "recalculated")
+    for case, recalculated in zip(cases.values(), found, strict=True):
+        case.recalculated = recalculated
+
+
 @pytest.fixture(scope="module")
 def cases(tmp_path_factory) -> dict[str, Case]:
     import arithmetic
@@ -243,9 +241,7 @@ def cases(tmp_path_factory) -> dict[str, Case]:
     found["typed"] = _typed_over(found["brindle"], work / "typed.xlsx")
     found["percent"] = _percentages(found["brindle"], work / "percent.xlsx")
     found.update(_typed_cells(official, work))
-    recalculated = recalculate([case.filled for case in found.values()], work)
-    for case in found.values():
-        case.recalculated = recalculated[case.filled]
+    _recalculate(found, work)
     return found
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from excel_cases import SOFFICE, city, recalculate
+from excel_cases import NO_SOFFICE, SOFFICE, city, convert, type_inputs
 
 from u4ssc.cli import cli
 from u4ssc.core import default_engine
@@ -48,13 +48,9 @@ def _rows(sheet: Any, column: str = "A") -> dict[Any, int]:
 def fill(path: Path, *, shuffle: bool = False) -> Path:
     """A workbook filled by a statistician (Brindle Bay 2023, PM2.5 left out) and a verifier."""
     workbook, _ = build_workbook(default_engine())
-    inputs = workbook["Inputs"]
-    inputs["B2"], inputs["B3"] = "Brindle Bay", 2023
     values = city("Brindle Bay", 2023)
     values["pm25_annual_mean"] = None
-    for name, row in _rows(inputs).items():
-        if values.get(name) is not None:
-            inputs.cell(row, 4, values[name])
+    type_inputs(workbook, "Brindle Bay", 2023, values)
     sheet = workbook["Verification"]
     rows = _rows(sheet)
     for output_id, (verified, comment, date, override) in VERDICTS.items():
@@ -219,15 +215,11 @@ def test_the_report_shows_the_verification_per_kpi_and_in_a_summary(filled, tmp_
     assert "1 open" in row
 
 
-@pytest.mark.skipif(
-    SOFFICE is None,
-    reason="LibreOffice is not installed (no soffice on PATH): install Debian's "
-    "libreoffice-calc-nogui, as .ci/run does, to recalculate the workbook in a real spreadsheet",
-)
+@pytest.mark.skipif(SOFFICE is None, reason=NO_SOFFICE)
 def test_libreoffice_computes_the_reported_flag_and_the_counts_as_u4ssc_score(filled, tmp_path):
     """Recalculated by a real spreadsheet: the reported flag of every value is the engine's, the
     verifier's override wins over the formula, and the question counts agree."""
-    saved = recalculate([filled], tmp_path)[filled]
+    (saved,) = convert([filled], "xlsx", tmp_path / "recalculated")
     sheet = openpyxl.load_workbook(saved, data_only=True)["Verification"]
     shown = {
         row[0]: dict(zip(VERIFY.headers, row, strict=False))
