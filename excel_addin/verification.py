@@ -152,6 +152,16 @@ def _write_verification(ws: Worksheet, engine: Engine, last: int) -> None:
     _widths(ws, {"A": 30, "B": 46, "C": 14, "D": 16, "E": 14, "F": 12, "G": 12, "H": 10})
     _widths(ws, {"I": 10, "J": 40, "K": 12, "L": 10, "M": 10, "N": 8})
     ws.freeze_panes = f"C{first}"
+    _pages(ws, f"A1:{VERIFY['open questions']}{last}")
+
+
+def _pages(ws: Worksheet, area: str) -> None:
+    """Print the table landscape, fitted to the page width, its header on every page."""
+    ws.print_area = area
+    ws.print_title_rows = f"{_HEADER_ROW}:{_HEADER_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _write_questions(ws: Worksheet, last_id: int) -> None:
@@ -172,6 +182,7 @@ def _write_questions(ws: Worksheet, last_id: int) -> None:
     _date(ws, f"{QUESTION['raised on']}{first}:{QUESTION['raised on']}{last}")
     _widths(ws, {"A": 30, "B": 60, "C": 20, "D": 12, "E": 60, "F": 8})
     ws.freeze_panes = f"A{first}"
+    _pages(ws, f"A1:{QUESTION['closed']}{last}")
 
 
 def _wrap(ws: Worksheet, areas: list[str]) -> None:

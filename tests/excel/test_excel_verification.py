@@ -107,6 +107,9 @@ def test_the_verifier_has_two_sheets_with_unlocked_cells_and_checked_entries():
     for ws in (sheet, questions):
         assert ws.protection.sheet, ws.title
         assert not ws.protection.password, ws.title
+        assert ws.page_setup.orientation == "landscape", ws.title  # printed to the page width
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0), ws.title
+        assert ws.print_title_rows == "$4:$4", ws.title
     typed = ("reported (verifier)", "verified", "verifier comment", "verified on")
     for header in VERIFY.headers:
         cell = sheet[f"{VERIFY[header]}5"]
