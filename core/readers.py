@@ -820,8 +820,22 @@ def _verifier_sheets(info: InputFile, book: Any) -> VerifierSheets | None:
     def table(sheet: str, headers: dict[str, str]) -> list[Any]:
         if sheet not in book.sheetnames:
             return []
-        rows = _xlsx_rows(info, book[sheet], keep_empty=True)
-        return sheet_table(rows, sheet, headers) or []
+        found = sheet_table(_xlsx_rows(info, book[sheet], keep_empty=True), sheet, headers)
+        if found is None:
+            info.problems.append(
+                InputProblem(
+                    None,
+                    None,
+                    None,
+                    "verification",
+                    f"sheet {sheet!r} has no header row with the columns "
+                    f"{', '.join(map(repr, headers.values()))}, so nothing on it is read: copy "
+                    "the header row from a fresh u4ssc template",
+                    severity="warning",
+                    cell=f"{sheet}!A1",
+                )
+            )
+        return found or []
 
     return VerifierSheets(
         table(VERIFICATION_SHEET, VERIFICATION_HEADERS), table(QUESTIONS_SHEET, QUESTION_HEADERS)

@@ -55,3 +55,16 @@ def test_bad_verifier_cells_are_named_by_cell_and_read_as_empty(user, official, 
     assert third["verified"] == "yes"
     assert (first["questions"], first["open_questions"]) == (1, 1)  # 'done' is not closed
     assert sum(r["questions"] for r in rows) == 1  # the unknown and the empty KPI: not counted
+
+
+def test_a_verification_sheet_without_its_header_row_is_said(user, official, tmp_path):
+    workbook, _ = build_workbook(official)
+    workbook["Inputs"]["B2"], workbook["Inputs"]["B3"] = "Aster", 2024
+    workbook["Questions"]["B4"] = "our question"  # the header 'question' typed over
+    path = tmp_path / "headless.xlsx"
+    workbook.save(path)
+    run = user("score", path, "--format", "json")
+    assert_told(
+        run, 0, "warning", "cell Questions!A1", "sheet 'Questions' has no header row", "'question'"
+    )
+    assert json.loads(run.stdout)["manifest"]["verification"]["questions"] == 0
