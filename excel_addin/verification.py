@@ -49,7 +49,7 @@ __all__ = ["QUESTION_ROWS", "VERIFY", "add_verification"]
 
 #: How many question rows the Questions sheet offers (the sheet is protected: rows cannot be
 #: inserted without lifting the protection).
-QUESTION_ROWS = 300
+QUESTION_ROWS = 100
 #: How a date shows: 2025-03-14, whatever the spreadsheet's language.
 DATE_FORMAT = "yyyy-mm-dd"
 _HEADER_ROW = 4

@@ -114,6 +114,7 @@ def test_the_verifier_has_two_sheets_with_unlocked_cells_and_checked_entries():
     for header in VERIFY.headers:
         cell = sheet[f"{VERIFY[header]}5"]
         assert cell.protection.locked is (header not in typed), header
+    assert QUESTION_ROWS == 100  # as docs/excel.md says
     for row in (5, 4 + QUESTION_ROWS):
         assert all(
             questions[f"{QUESTION[h]}{row}"].protection.locked is False for h in QUESTION.headers
