@@ -156,12 +156,15 @@ def _write_verification(ws: Worksheet, engine: Engine, last: int) -> None:
 
 
 def _pages(ws: Worksheet, area: str) -> None:
-    """Print the table landscape, fitted to the page width, its header on every page."""
+    """Print the table landscape, fitted to the page width, its header on every page; each
+    page's header names the sheet, its footer the page."""
     ws.print_area = area
     ws.print_title_rows = f"{_HEADER_ROW}:{_HEADER_ROW}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddHeader.left.text = "U4SSC data collection: &A"
+    ws.oddFooter.right.text = "page &P of &N"
 
 
 def _write_questions(ws: Worksheet, last_id: int) -> None:
