@@ -223,29 +223,33 @@ def test_the_report_shows_the_verification_per_kpi_and_in_a_summary(filled, tmp_
 @pytest.mark.skipif(SOFFICE is None, reason=NO_SOFFICE)
 def test_libreoffice_computes_the_reported_flag_and_the_counts_as_u4ssc_score(filled, tmp_path):
     """Recalculated by a real spreadsheet: the reported flag of every value is the engine's, the
-    verifier's override wins over the formula, and the question counts agree."""
-    (saved,) = convert([filled], "xlsx", tmp_path / "recalculated")
-    sheet = openpyxl.load_workbook(saved, data_only=True)["Verification"]
-    shown = {
-        row[0]: dict(zip(VERIFY.headers, row, strict=False))
-        for row in sheet.iter_rows(min_row=5, values_only=True)
-    }
+    verifier's override wins over the formula, and the question counts agree; also after the
+    rows of the Verification sheet were shuffled, as a sort moves them."""
+    shuffled = fill(tmp_path / "shuffled.xlsx", shuffle=True)
+    saved, moved = convert([filled, shuffled], "xlsx", tmp_path / "recalculated")
     rows, _ = score_json(filled)
     scored = {
         r["code"] + (f": {r['data_point']}" if r["data_point"] else ""): r for r in rows["rows"]
     }
-    assert set(shown) == set(scored)
-    for output_id, expected in scored.items():
-        got = shown[output_id]
-        where = f"{output_id}: workbook {got}, u4ssc {expected}"
-        assert got["reported"] == expected["reported"], where
-        assert got["status"] == expected["status"], where
-        assert got["questions"] == expected["questions"], where
-        assert got["open questions"] == expected["open_questions"], where
-    # The formula says what the inputs give; the verifier's override wins.
-    three, pm25 = shown["EC: ICT: ICT: 3C"], shown["EN: EN: AQ: 1C: PM2.5"]
-    assert (three["reported (from the inputs)"], three["reported"]) == ("yes", "no")
-    assert (pm25["reported (from the inputs)"], pm25["reported"]) == ("no", "yes")
-    assert sheet["A2"].value == f"Verified: 2 of {len(scored)}; not verified: 1; open questions: 2"
-    # Saved by the spreadsheet, the workbook reads back the same (dates stay dates).
-    assert score_json(saved)[0]["rows"] == rows["rows"]
+    for path in (saved, moved):
+        sheet = openpyxl.load_workbook(path, data_only=True)["Verification"]
+        shown = {
+            row[0]: dict(zip(VERIFY.headers, row, strict=False))
+            for row in sheet.iter_rows(min_row=5, values_only=True)
+        }
+        assert set(shown) == set(scored)
+        for output_id, expected in scored.items():
+            got = shown[output_id]
+            where = f"{path.name}: {output_id}: workbook {got}, u4ssc {expected}"
+            assert got["reported"] == expected["reported"], where
+            assert got["status"] == expected["status"], where
+            assert got["questions"] == expected["questions"], where
+            assert got["open questions"] == expected["open_questions"], where
+        # The formula says what the inputs give; the verifier's override wins.
+        three, pm25 = shown["EC: ICT: ICT: 3C"], shown["EN: EN: AQ: 1C: PM2.5"]
+        assert (three["reported (from the inputs)"], three["reported"]) == ("yes", "no")
+        assert (pm25["reported (from the inputs)"], pm25["reported"]) == ("no", "yes")
+        summary = f"Verified: 2 of {len(scored)}; not verified: 1; open questions: 2"
+        assert sheet["A2"].value == summary
+        # Saved by the spreadsheet, the workbook reads back the same (dates stay dates).
+        assert score_json(path)[0]["rows"] == rows["rows"]
