@@ -28,6 +28,7 @@ from u4ssc.core.verification import (
 from .template import (
     _HELPER,
     _INPUT,
+    _KPI_HEADER_ROW,
     _TEXT,
     KPI,
     KPIS,
@@ -87,13 +88,17 @@ def add_verification(workbook: Workbook, engine: Engine) -> None:
     _write_questions(workbook.create_sheet(QUESTIONS_SHEET, at + 1), last)
 
 
-def _kpis(header: str) -> str:
-    """A whole column of the KPIs sheet, e.g. ``KPIs!$H:$H``."""
-    return f"{KPIS}!${KPI[header]}:${KPI[header]}"
+def _kpis(header: str, count: int) -> str:
+    """A column of the KPIs sheet's table of ``count`` rows, e.g. ``KPIs!$H$5:$H$116``: ranges
+    as long as the tables, since whole columns make a spreadsheet recalculate slowly."""
+    first, last = _KPI_HEADER_ROW + 1, _KPI_HEADER_ROW + count
+    return f"{KPIS}!${KPI[header]}${first}:${KPI[header]}${last}"
 
 
 def _questions(header: str) -> str:
-    return f"{QUESTIONS_SHEET}!${QUESTION[header]}:${QUESTION[header]}"
+    """A column of the Questions sheet's rows, e.g. ``Questions!$A$5:$A$104``."""
+    first, last = _HEADER_ROW + 1, _HEADER_ROW + QUESTION_ROWS
+    return f"{QUESTIONS_SHEET}!${QUESTION[header]}${first}:${QUESTION[header]}${last}"
 
 
 def _write_verification(ws: Worksheet, engine: Engine, last: int) -> None:
@@ -112,6 +117,7 @@ def _write_verification(ws: Worksheet, engine: Engine, last: int) -> None:
         "questions to the city on the Questions sheet. u4ssc score reads it all back."
     )
     _header(ws, _HEADER_ROW, VERIFY.headers)
+    count = len(engine.outputs)
     for row, output in enumerate(engine.outputs, start=first):
         at = f"${VERIFY['KPIs row']}{row}"
         key = f"${VERIFY['id']}{row}"
@@ -120,11 +126,11 @@ def _write_verification(ws: Worksheet, engine: Engine, last: int) -> None:
             "id": output.id,
             "name": output.name,
             "unit": output.unit,
-            "KPIs row": f"=MATCH({key},{_kpis('id')},0)",
-            "value": f'=IFERROR(INDEX({_kpis("value")},{at}),"")',
-            "status": f'=IFERROR(INDEX({_kpis("status")},{at}),"")',
+            "KPIs row": f"=MATCH({key},{_kpis('id', count)},0)",
+            "value": f'=IFERROR(INDEX({_kpis("value", count)},{at}),"")',
+            "status": f'=IFERROR(INDEX({_kpis("status", count)},{at}),"")',
             "reported (from the inputs)": (
-                f"=IF(IFERROR(INDEX({_kpis('status code')},{at}),{Status.ERROR:d})"
+                f"=IF(IFERROR(INDEX({_kpis('status code', count)},{at}),{Status.ERROR:d})"
                 f'<={Status.REPORTED:d},"yes","no")'
             ),
             "reported": (
