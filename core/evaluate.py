@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .bounds import out_of_bounds_codes, outside
 from .catalogue import Catalogue, outputs_of
 from .graph import IndicatorGraph
 from .model import Check, Indicator
@@ -156,6 +157,9 @@ class Step:
     indicator_id: str = ""
     #: (parameter, source, whether the source is a data item), for each parameter.
     wiring: tuple[tuple[str, str, bool], ...] = ()
+    #: For each output, the range its value must lie in, and its unit.
+    bounds: tuple[tuple[float, float], ...] = ()
+    units: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -166,6 +170,9 @@ class Plan:
     ids: tuple[str, ...]
     #: Indicators that other indicators name as a parameter.
     used_as_input: frozenset[str] = frozenset()
+    #: The bounds of each output, in the order of ``ids``.
+    lower: tuple[float, ...] = ()
+    upper: tuple[float, ...] = ()
 
     @classmethod
     def compile(
@@ -200,9 +207,18 @@ class Plan:
                     feeds=ind_id in used,
                     indicator_id=ind_id,
                     wiring=tuple(zip(ind.inputs, sources, from_item, strict=True)),
+                    bounds=tuple(o.bounds for o in outputs),
+                    units=tuple(o.unit for o in outputs),
                 )
             )
-        return cls(tuple(steps), ids, used)
+        bounds = {o.id: o.bounds for o in catalogue.outputs() if o.id in row_of}
+        return cls(
+            tuple(steps),
+            ids,
+            used,
+            tuple(bounds[i][0] for i in ids),
+            tuple(bounds[i][1] for i in ids),
+        )
 
 
 @dataclass(slots=True)
@@ -295,6 +311,9 @@ class _Run:
         #: Identities of the arrays formulas may be given (inputs, then outputs as they come).
         self._held = {id(column.values) for column in inputs.values()}
         self._mask = np.empty(n, bool)  # reused for every output's gap scan
+        #: The bounds of each output, by matrix row.
+        self.lower = np.array(plan.lower, dtype=np.float64)
+        self.upper = np.array(plan.upper, dtype=np.float64)
 
     def step(self, step: Step) -> None:
         """Evaluate one indicator and store its outputs."""
@@ -326,6 +345,7 @@ class _Run:
             override = overrides.get(step.ids[j]) if overrides else None
             if now or override is not None:
                 self.settle(step, j, args, failures, override)
+                self.bound(step, j, args)
             else:
                 self.pending[row] = (step, j, args)
         ind_id = step.indicator_id
@@ -371,14 +391,47 @@ class _Run:
 
     def settle_pending(self) -> None:
         """Settle the outputs left for after the last step, skipping those without gaps."""
-        rows = list(self.pending)
+        rows = bounded = list(self.pending)
         if rows and self.n * len(rows) <= _BLOCK_CELLS:  # few cells: one check for them all
             stacked = stack_outputs([self.values[r] for r in rows], self.n)
             finite = np.isfinite(stacked).all(axis=1)
+            # Settling writes NaN into gaps only, so the finite values checked here stay.
+            out = stacked < self.lower[rows, None]
+            out |= stacked > self.upper[rows, None]
+            bounded = [rows[i] for i in np.flatnonzero(out.any(axis=1)).tolist()]
             rows = [rows[i] for i in np.flatnonzero(~finite).tolist()]
         for row in rows:
             step, j, args = self.pending[row]
             self.settle(step, j, args, _NO_FAILURES, None)
+        for row in bounded:
+            self.bound(*self.pending[row])
+
+    def bound(self, step: Step, j: int, args: list[Column]) -> None:
+        """Make the values of output ``j`` of ``step`` that lie outside its bounds invalid, with
+        the reason (the value, the bound, the inputs): computed and reported values alike."""
+        row = step.rows[j]
+        values = self.values[row]
+        lower, upper = step.bounds[j]
+        found = outside(values, lower, upper)
+        if found is None or not found.any():
+            return
+        rows = np.flatnonzero(found)
+        uses = step.uses[j]
+        params = tuple(_label(step.sources[i], self.catalogue) for i in uses)
+        given = [args[i].values[rows] for i in uses]
+        reported = self.status[row, rows] == Status.REPORTED
+        unit, notes = step.units[j], self.notes
+        codes = out_of_bounds_codes(values[rows], lower, upper, unit, params, given, notes)
+        if reported.any():  # a reported value stands alone: its inputs did not make it
+            at = np.flatnonzero(reported)
+            where = f"reported value in column {step.ids[j]!r}: "
+            alone = values[rows[at]]
+            codes[at] = out_of_bounds_codes(alone, lower, upper, unit, (), (), notes, where)
+        values[rows] = np.nan
+        self.counts -= np.bincount(self.status[row, rows], minlength=len(Status))
+        self.counts[Status.INVALID] += rows.size
+        self.status[row, rows] = _INVALID
+        self.reasons.overlay(row, rows, codes)
 
     def _finish(
         self,
@@ -661,6 +714,12 @@ def _by_pattern(
     return found[inverse.ravel()]
 
 
+def _label(param: str, catalogue: Catalogue) -> str:
+    """How a parameter is named in a reason: an indicator by its code, a data item by name."""
+    ind = catalogue.indicators.get(param)
+    return ind.code if ind is not None else param
+
+
 def _reason(
     status: Status,
     own_error: bool,
@@ -673,8 +732,7 @@ def _reason(
         return [label(p) for i, p in enumerate(params) if bits >> i & 1]
 
     def label(param: str) -> str:
-        ind = catalogue.indicators.get(param)
-        return ind.code if ind is not None else param
+        return _label(param, catalogue)
 
     if status is Status.NOT_REPORTED:
         return "missing " + ", ".join(names(detail))
