@@ -274,6 +274,15 @@ def _count_outputs(indicators: Iterable[Indicator]) -> int:
     return sum(max(len(i.points), 1) for i in indicators)
 
 
+def _bounds_text(valid: object, usual: object) -> str:
+    """The valid range of a KPI value (:func:`bounds`), and its usual one when it has one."""
+    assert isinstance(valid, tuple)
+    text = bounds(*valid)
+    if isinstance(usual, tuple):
+        text += f" (usually {bounds(*usual)})"
+    return text
+
+
 def _indicator_section(engine: Engine, ind: Indicator, has_choice: bool) -> list[str]:
     catalogue = engine.catalogue
     lines = [
@@ -285,7 +294,8 @@ def _indicator_section(engine: Engine, ind: Indicator, has_choice: bool) -> list
         definition(ind),
         "",
         f"- **Tier:** {ind.tier} · **Unit:** {ind.unit} · "
-        f"**Direction:** {kpi_direction_text(ind)}",
+        f"**Direction:** {kpi_direction_text(ind)} · "
+        f"**Valid:** {_bounds_text(ind.bounds, ind.usual)}",
         f"- **SDG:** {', '.join(ind.sdg) or '–'} · **Class:** {ind.kpi_class or '–'} · "
         f"**Formula:** `{ind.id}` (plugin `{ind.plugin}`)",
     ]
@@ -294,15 +304,18 @@ def _indicator_section(engine: Engine, ind: Indicator, has_choice: bool) -> list
             "",
             "Data points, each reported and scored on its own:",
             "",
-            "| Id | Data point | Unit | Direction |",
-            "| --- | --- | --- | --- |",
+            "| Id | Data point | Unit | Direction | Valid |",
+            "| --- | --- | --- | --- | --- |",
         ]
-        for point in ind.points:
-            unit = point.unit or ind.unit
-            direction = str(point.direction or ind.direction)
+        from u4ssc.core.catalogue import outputs_of
+
+        for output in outputs_of(ind):
+            point = output.point
+            assert point is not None
+            valid = _bounds_text(output.bounds, output.usual)
             lines.append(
-                f"| `{ind.point_id(point)}` | {_cell(point.name)} | {_cell(unit)} | "
-                f"{direction_text(direction)} |"
+                f"| `{output.id}` | {_cell(point.name)} | {_cell(output.unit)} | "
+                f"{direction_text(output.direction)} | {valid} |"
             )
     lines += ["", "Raw inputs:", ""]
     for name in raw_inputs(engine, ind):

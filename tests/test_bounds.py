@@ -178,3 +178,14 @@ def test_a_value_that_may_be_negative_declares_open_bounds(build):
     assert result.reason("S: S: S: 2C: a") == (
         "-20 points is below the minimum -5 points: computed from change (-20); check them"
     )
+
+
+def test_the_message_docs_plugins_md_shows(official):
+    result = official.score_one(
+        {"city": "Aster", "households_with_internet": 14597.7, "households": 1000}
+    )
+    assert result.reason("EC: ICT: ICT: 1C") == (
+        "1459.77 % is above the maximum 100 %: households_with_internet (14597.7) exceeds "
+        "households (1000); check both"
+    )
+    assert result.points("EC: ICT: ICT: 1C") == 0
