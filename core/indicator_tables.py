@@ -32,8 +32,16 @@ import networkx as nx
 from .errors import DataError, FormulaError, FormulaProblem
 from .expressions import Formula, formula_function, parse_formula
 from .hookspecs import hookimpl
-from .model import Direction, Tier, canonical_key, indicator, is_identifier, tier_of_code
-from .targets import Target
+from .model import (
+    Direction,
+    Tier,
+    canonical_key,
+    indicator,
+    is_identifier,
+    tier_of_code,
+    unit_bounds,
+)
+from .targets import Target, target_problem
 from .values import parse_cell
 
 if TYPE_CHECKING:
@@ -526,6 +534,17 @@ class _RowReader:
             self.problem("target", f"the target {raw!r} is not a number, yes or no")
             return None
         direction = "yes/no" if raw.lower() in ("yes", "no") else ""
+        unit = self.cells.get("unit", "")
+        scored = direction or ("yes/no" if unit.lower() == "yes/no" else "")
+        scored = scored or self.cells.get("direction", "").lower()
+        problem = target_problem(cell.value, scored, *unit_bounds(unit), unit)
+        if problem is not None:
+            self.problem(
+                "target",
+                f"{problem}: give a target its values can reach, or leave the cell empty "
+                "(not benchmarked)",
+            )
+            return None
         return Target(code, cell.value, direction, "local", source)
 
 
