@@ -189,3 +189,56 @@ def test_the_message_docs_plugins_md_shows(official):
         "households (1000); check both"
     )
     assert result.points("EC: ICT: ICT: 1C") == 0
+
+
+# -- targets: impossible ones refused, and no scored value left blank (issue 13.3) ---------------
+
+
+def test_a_hand_built_target_set_with_an_impossible_target_is_refused(toy_engine):
+    from u4ssc.core import ConfigurationError, Target, TargetSet
+
+    targets = TargetSet({"T: T: T: 1C": Target("T: T: T: 1C", 0.0, "higher")}, ["mine"])
+    with pytest.raises(ConfigurationError, match=r"'mine'.*T: T: T: 1C.*a target of 0 %"):
+        toy_engine.score_one({"city": "A", **GOOD}, targets=targets)
+
+
+@pytest.mark.parametrize(
+    ("value", "direction", "refused"),
+    [
+        (0.0, "higher", True),
+        (-50.0, "lower", True),
+        (0.0, "approach", True),
+        (1e-9, "lower", False),
+        (0.0, "yes/no", False),
+        (1.0, "yes/no", False),
+        (2.0, "yes/no", True),
+        (100.0, "higher", False),
+        (100.5, "higher", True),
+        (None, "higher", False),
+        (0.0, "none", False),
+    ],
+)
+def test_target_problem(value, direction, refused):
+    from u4ssc.core.targets import target_problem
+
+    upper = 1.0 if direction == "yes/no" else 100.0
+    assert (target_problem(value, direction, 0.0, upper, "%") is not None) is refused
+
+
+def test_a_percent_of_target_that_overflows_is_still_scored(official, tmp_path):
+    """A value 1e300 times its target: % of target is the largest float, 4 points, not a blank."""
+    targets = tmp_path / "t.csv"
+    targets.write_text("code,target\nEC: ICT: ICT: 3C,0.5\nSC: SH: SA: 9C,1e300\n")
+    result = official.score_one(
+        {
+            "city": "A",
+            "wireless_broadband_subscription_count": 1.7e308,
+            "population": 100_000,
+            "road_traffic_deaths": 1e-300,
+        },
+        targets=targets,
+    )
+    for code in ("EC: ICT: ICT: 3C", "SC: SH: SA: 9C"):
+        assert result.status(code) is Status.COMPUTED
+        assert math.isfinite(result.pct_of_target(code))
+        assert result.points(code) == 4
