@@ -44,11 +44,20 @@ def _score(user, official, tmp_path, given: Path, *options: object) -> pd.DataFr
 # -- item 1: values out of bounds -----------------------------------------------------------------
 
 
-def test_a_share_above_100_is_invalid_naming_value_bound_and_inputs(user, official, tmp_path):
+#: (KPI, part, whole, how many times the whole the part is made)
+INTERNET_14_TIMES = ("EC: ICT: ICT: 1C", "households_with_internet", "households", 14.5977)
+ENROLMENT_130 = ("SC: EH: ED: 2C", "students_enrolled", "school_age_population", 1.3)
+
+
+def _share_row(user, official, tmp_path, code: str, part: str, whole: str, times: float):
+    """The first city-year's row of ``code`` once its ``part`` is ``times`` its ``whole``."""
     header, rows = example_rows()
-    households = float(rows[0][header.index("households")])
-    given = _changed(tmp_path, households_with_internet=str(households * 14.5977))
-    row = _row(_score(user, official, tmp_path, given), "EC: ICT: ICT: 1C")
+    given = _changed(tmp_path, **{part: str(float(rows[0][header.index(whole)]) * times)})
+    return _row(_score(user, official, tmp_path, given), code)
+
+
+def test_a_share_above_100_is_invalid_naming_value_bound_and_inputs(user, official, tmp_path):
+    row = _share_row(user, official, tmp_path, *INTERNET_14_TIMES)
     assert row["status"] == "invalid"
     assert row["value"] == ""
     assert row["points"] == ""
@@ -76,10 +85,7 @@ def test_a_reported_value_out_of_bounds_is_refused_by_validate_and_invalid(
 
 
 def test_gross_enrolment_above_100_is_scored_with_a_warning(user, official, tmp_path):
-    header, rows = example_rows()
-    school_age = float(rows[0][header.index("school_age_population")])
-    given = _changed(tmp_path, students_enrolled=str(school_age * 1.3))
-    row = _row(_score(user, official, tmp_path, given), "SC: EH: ED: 2C")
+    row = _share_row(user, official, tmp_path, *ENROLMENT_130)
     assert row["status"] == "computed"
     assert float(row["value"]) == pytest.approx(130.0)
     assert row["points"] == "4"
