@@ -65,6 +65,10 @@ COLUMNS: dict[str, str] = {
     "direction": "`higher`, `lower`, `approach` or `none` (is better)",
     "id": "the name other formulas use for this indicator; default: the name in snake_case",
     "unit": "the unit of the value, e.g. `%` or `per 100 000 inhabitants`",
+    "minimum": "the lowest valid value; default from the unit (0 for `%` and most units); "
+    "`none`: no lower bound",
+    "maximum": "the highest valid value; default from the unit (100 for `%`); `none`: no upper "
+    "bound",
     "dimension": "`local` (default) or a dimension name; `Economy`, `Environment` and "
     "`Society and Culture` (or `EC`, `EN`, `SC`) are the U4SSC ones",
     "subdimension": "default: `Local` for local indicators, else the dimension",
@@ -441,6 +445,7 @@ class _RowReader:
         self.problems: list[FormulaProblem] = []
         #: The row's id, once read (also for a broken row).
         self.id = ""
+        self._bounds: tuple[float | None, float | None] | None = None
 
     def problem(self, column: str, message: str, **extra: Any) -> None:
         self.problems.append(
@@ -460,6 +465,7 @@ class _RowReader:
         tier = self.choice("tier", [t.value for t in Tier]) or tier_of_code(code) or Tier.ADVANCED
         replaces = self.flag("replaces")
         ind_id = self.id = self.identifier(name)
+        bounds = self.bounds()
         if self.problems or formula is None or direction is None:
             return None
         dimension = _DIMENSIONS.get(canonical_key(self.cells.get("dimension", "")).lower())
@@ -470,10 +476,11 @@ class _RowReader:
         origin = f"{self.source}, row {self.row}"
         formula = replace(formula, origin=origin)
         function = formula_function(ind_id, formula, self.cells.get("definition", ""))
+        unit = self.cells.get("unit", "")
         decorated = indicator(
             code,
             name=name,
-            unit=self.cells.get("unit", ""),
+            unit=unit,
             dimension=dimension,
             subdimension=subdimension,
             category=self.cells.get("category") or subdimension,
@@ -481,8 +488,34 @@ class _RowReader:
             tier=tier,
             sdg=[s.strip() for s in re.split(r"[,;]", self.cells.get("sdg", "")) if s.strip()],
             replaces=replaces,
+            bounds=bounds,
         )(function)
         return _Row(self.row, code, ind_id, formula, decorated, replaces)
+
+    def bounds(self) -> tuple[float | None, float | None]:
+        """The ``minimum`` and ``maximum`` cells, each the unit's bound when empty (read once)."""
+        if self._bounds is None:
+            self._bounds = self._read_bounds()
+        return self._bounds
+
+    def _read_bounds(self) -> tuple[float | None, float | None]:
+        found: list[float | None] = list(unit_bounds(self.cells.get("unit", "")))
+        for i, column in enumerate(("minimum", "maximum")):
+            raw = self.cells.get(column, "")
+            if not raw:
+                continue
+            if raw.lower() == "none":
+                found[i] = None
+                continue
+            cell = parse_cell(raw)
+            if cell.status != 0 or not math.isfinite(cell.value):
+                self.problem(column, f"the {column} {raw!r} is not a number or none")
+            else:
+                found[i] = cell.value
+        low, high = found
+        if low is not None and high is not None and low > high:
+            self.problem("maximum", f"the maximum {high:g} is below the minimum {low:g}")
+        return low, high
 
     def formula(self) -> Formula | None:
         text = self.required("formula")
@@ -537,7 +570,9 @@ class _RowReader:
         unit = self.cells.get("unit", "")
         scored = direction or ("yes/no" if unit.lower() == "yes/no" else "")
         scored = scored or self.cells.get("direction", "").lower()
-        problem = target_problem(cell.value, scored, *unit_bounds(unit), unit)
+        low, high = self.bounds()
+        lower, upper = -math.inf if low is None else low, math.inf if high is None else high
+        problem = target_problem(cell.value, scored, lower, upper, unit)
         if problem is not None:
             self.problem(
                 "target",

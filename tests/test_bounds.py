@@ -242,3 +242,45 @@ def test_a_percent_of_target_that_overflows_is_still_scored(official, tmp_path):
         assert result.status(code) is Status.COMPUTED
         assert math.isfinite(result.pct_of_target(code))
         assert result.points(code) == 4
+
+
+# -- indicator tables declare bounds in their minimum and maximum columns --------------------------
+
+
+def _table_engine(tmp_path, rows: str):
+    from u4ssc.core import Engine
+
+    table = tmp_path / "local.csv"
+    table.write_text("code,name,unit,direction,minimum,maximum,formula\n" + rows)
+    return Engine.load(indicator_tables=[table], entry_points=False, plugins=[("toy", _toy())])
+
+
+def _toy():
+    import toy
+
+    return toy
+
+
+def test_a_table_row_takes_its_bounds_from_minimum_and_maximum(tmp_path):
+    engine = _table_engine(
+        tmp_path,
+        "L: L: 1,Growth,% per year,higher,none,,households_online / households * 100 - 100\n"
+        "L: L: 2,Share,%,higher,,,households_online / households * 100 - 100\n"
+        "L: L: 3,Capped,things,higher,,50,households_online\n",
+    )
+    result = engine.score_one({"city": "A", **GOOD})
+    assert result.status("L: L: 1") is Status.COMPUTED
+    assert result.value("L: L: 1") == pytest.approx(-18.8)
+    assert result.status("L: L: 2") is Status.INVALID
+    assert "is below the minimum 0 %" in result.reason("L: L: 2")
+    assert result.status("L: L: 3") is Status.INVALID
+    assert "812 things is above the maximum 50 things" in result.reason("L: L: 3")
+
+
+def test_a_table_bound_that_is_not_a_number_names_row_and_column(tmp_path):
+    from u4ssc.core import FormulaError
+
+    with pytest.raises(FormulaError, match=r"row 2, column 'minimum'.*'lots' is not a number"):
+        _table_engine(tmp_path, "L: L: 1,Share,%,higher,lots,,households\n")
+    with pytest.raises(FormulaError, match=r"row 2, column 'maximum'.*below the minimum 5"):
+        _table_engine(tmp_path, "L: L: 1,Share,%,higher,5,1,households\n")
