@@ -24,7 +24,7 @@ from .catalogue import Output
 from .model import Check
 from .values import NoteTable
 
-__all__ = ["DETAILED", "out_of_bounds_codes", "outside", "unusual"]
+__all__ = ["DETAILED", "out_of_bounds_codes", "outside", "span", "unusual", "valid_text"]
 
 Floats = npt.NDArray[np.float64]
 
@@ -46,6 +46,26 @@ def outside(values: Floats, lower: float, upper: float) -> npt.NDArray[np.bool_]
 
 def _number(value: float) -> str:
     return f"{value:.6g}"
+
+
+def span(lower: float, upper: float) -> str:
+    """A range as a reader says it: ``0 to 100``, ``≥ 0``, ``≤ 5``, ``any``."""
+    if math.isinf(lower) and math.isinf(upper):
+        return "any"
+    if math.isinf(upper):
+        return f"≥ {_number(lower)}"
+    if math.isinf(lower):
+        return f"≤ {_number(upper)}"
+    return f"{_number(lower)} to {_number(upper)}"
+
+
+def valid_text(output: Output) -> str:
+    """The values an output may take, and its usual range when it has one:
+    ``≥ 0 (usually 0 to 100)``."""
+    text = span(*output.bounds)
+    if output.usual is not None:
+        text += f" (usually {span(*output.usual)})"
+    return text
 
 
 #: Out-of-bounds values of one output whose reasons give the value and its inputs' values; the
@@ -139,17 +159,10 @@ def unusual(
         mask = outside(column, *usual)
         if mask is None or not mask.any():
             continue
-        lower, upper = usual
         unit = f" {output.unit}" if output.unit else ""
-        if lower > -math.inf and upper < math.inf:
-            span = f"{_number(lower)} to {_number(upper)}{unit}"
-        elif upper < math.inf:
-            span = f"up to {_number(upper)}{unit}"
-        else:
-            span = f"from {_number(lower)}{unit}"
         message = (
-            f"{output.id} ({output.name}) is outside its usual range, {span}: possible, but "
-            "check its inputs"
+            f"{output.id} ({output.name}) is outside its usual range, {span(*usual)}{unit}: "
+            "possible, but check its inputs"
         )
         ind = output.indicator
         chk = Check(message, ind.func, plugin=ind.plugin, inputs=(output.id,))

@@ -128,13 +128,9 @@ def _number(value: float) -> str:
 
 def bounds(lower: float, upper: float) -> str:
     """Valid values of a data item, as a reader says them: ``≥ 0``, ``0 to 1``, ``any``."""
-    if math.isinf(lower) and math.isinf(upper):
-        return "any"
-    if math.isinf(upper):
-        return f"≥ {_number(lower)}"
-    if math.isinf(lower):
-        return f"≤ {_number(upper)}"
-    return f"{_number(lower)} to {_number(upper)}"
+    from u4ssc.core.bounds import span
+
+    return span(lower, upper)
 
 
 def direction_text(direction: str) -> str:
@@ -274,16 +270,10 @@ def _count_outputs(indicators: Iterable[Indicator]) -> int:
     return sum(max(len(i.points), 1) for i in indicators)
 
 
-def _bounds_text(valid: object, usual: object) -> str:
-    """The valid range of a KPI value (:func:`bounds`), and its usual one when it has one."""
-    assert isinstance(valid, tuple)
-    text = bounds(*valid)
-    if isinstance(usual, tuple):
-        text += f" (usually {bounds(*usual)})"
-    return text
-
-
 def _indicator_section(engine: Engine, ind: Indicator, has_choice: bool) -> list[str]:
+    from u4ssc.core.bounds import valid_text
+    from u4ssc.core.catalogue import Output, outputs_of
+
     catalogue = engine.catalogue
     lines = [
         "",
@@ -295,7 +285,7 @@ def _indicator_section(engine: Engine, ind: Indicator, has_choice: bool) -> list
         "",
         f"- **Tier:** {ind.tier} · **Unit:** {ind.unit} · "
         f"**Direction:** {kpi_direction_text(ind)} · "
-        f"**Valid:** {_bounds_text(ind.bounds, ind.usual)}",
+        f"**Valid:** {valid_text(Output(ind, None))}",
         f"- **SDG:** {', '.join(ind.sdg) or '–'} · **Class:** {ind.kpi_class or '–'} · "
         f"**Formula:** `{ind.id}` (plugin `{ind.plugin}`)",
     ]
@@ -307,12 +297,10 @@ def _indicator_section(engine: Engine, ind: Indicator, has_choice: bool) -> list
             "| Id | Data point | Unit | Direction | Valid |",
             "| --- | --- | --- | --- | --- |",
         ]
-        from u4ssc.core.catalogue import outputs_of
-
         for output in outputs_of(ind):
             point = output.point
             assert point is not None
-            valid = _bounds_text(output.bounds, output.usual)
+            valid = valid_text(output)
             lines.append(
                 f"| `{output.id}` | {_cell(point.name)} | {_cell(output.unit)} | "
                 f"{direction_text(output.direction)} | {valid} |"

@@ -284,3 +284,13 @@ def test_a_table_bound_that_is_not_a_number_names_row_and_column(tmp_path):
         _table_engine(tmp_path, "L: L: 1,Share,%,higher,lots,,households\n")
     with pytest.raises(FormulaError, match=r"row 2, column 'maximum'.*below the minimum 5"):
         _table_engine(tmp_path, "L: L: 1,Share,%,higher,5,1,households\n")
+
+
+def test_explain_shows_the_valid_and_usual_range(official):
+    from u4ssc.core.listing import explain_text
+
+    assert "valid:        ≥ 0 (usually 0 to 100)" in explain_text(official, "SC: EH: ED: 2C")
+    assert "valid:        0 to 1\n" in explain_text(official, "SC: SH: SI: 2C")
+    both = explain_text(official, "EC: ICT: PS: 1A")
+    assert "    EC: ICT: PS: 1A: percent  0 to 100" in both
+    assert "    EC: ICT: PS: 1A: number  ≥ 0" in both

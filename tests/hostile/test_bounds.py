@@ -145,6 +145,8 @@ def test_a_formula_that_is_not_element_wise_is_an_error_naming_plugin_and_kpi(
         assert word in reason
     official_rows = frame[frame["code"] != "LOCAL: X: 1"]
     assert (official_rows["status"] != "error").any()
+    without = frame[frame["value"] == ""]
+    assert (without["reason"] != "").all()
 
 
 # -- item 3: impossible targets -------------------------------------------------------------------
