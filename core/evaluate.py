@@ -644,8 +644,8 @@ def _as_column(ind: Indicator, raw: Any, n: int, has_inputs: bool, point: str) -
 def _retry(
     ind: Indicator, kwargs: dict[str, Any], n: int, failures: dict[int, str]
 ) -> list[Floats]:
-    """The values of a formula that raised on all rows: the failing rows are found by halving
-    the table, and the others computed in one call without them.
+    """The values of a formula that raised on the whole table: the failing rows are found by
+    halving the table, and the others computed again in one call without them.
 
     A formula that works element-wise gives every row the same value on any part of the table;
     when the values of that call differ from those of the halves (``population /

@@ -85,3 +85,27 @@ def test_a_formula_that_is_not_element_wise_is_an_error_in_the_cell(monkeypatch)
     assert got.startswith("error: the formula of S: S: S: 1C (shifted, plugin 'crossrows')")
     assert "returned an array of shape (0,) for 1 row" in got
     assert "element-wise" in got
+
+
+def test_the_workbook_marks_a_kpi_value_outside_its_bounds_invalid():
+    """The status column of the KPIs sheet tests each computed value against the KPI's bounds
+    (as test_excel_libreoffice.py checks in a real spreadsheet, case ``awkward``)."""
+    from u4ssc.core import Status, default_engine
+    from u4ssc.excel_addin.template import build_workbook
+
+    workbook, _ = build_workbook(default_engine())
+    sheet = workbook["KPIs"]
+    header = [c.value for c in sheet[4]]
+    found = {}
+    for row in sheet.iter_rows(min_row=5):
+        cells = dict(zip(header, row, strict=False))
+        found[cells["id"].value] = (cells["formula value"].coordinate, cells["status code"].value)
+    value, status = found["EC: ICT: ICT: 1C"]  # a share: 0 to 100
+    assert (
+        f"IF(ISNUMBER({value}),IF(OR({value}<0,{value}>100),{Status.INVALID:d},"
+        f"{Status.COMPUTED:d}),{Status.ERROR:d})"
+    ) in status
+    value, status = found["SC: EH: ED: 2C"]  # gross enrolment: 0 or more
+    assert f"IF(OR({value}<0),{Status.INVALID:d},{Status.COMPUTED:d})" in status
+    value, status = found["SC: SH: SI: 2C"]  # the Gini coefficient: 0 to 1
+    assert f"OR({value}<0,{value}>1)" in status
