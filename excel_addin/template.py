@@ -16,7 +16,6 @@ spreadsheet, without Python:
 Every sheet is protected without a password: only the input cells take typing, and
 ``u4ssc score`` warns about any KPIs formula typed over (fingerprints on the hidden Lookup sheet).
 - **Categories**, **Sub-dimensions**, **Dimensions**: the roll-ups, with coverage.
-- **Verification**, **Questions**: the verifier's sheets (:mod:`u4ssc.excel_addin.verification`).
 
 ``u4ssc score OUT.xlsx`` reads the Inputs sheet back (see :mod:`u4ssc.core.readers`), so the
 workbook and the engine can be compared value by value; the test suite does so in LibreOffice.
