@@ -23,6 +23,7 @@ workbook and the engine can be compared value by value; the test suite does so i
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -49,6 +50,7 @@ from u4ssc.core.targets import DIRECTIONS
 from u4ssc.core.values import MISSING_TEXTS, NO_TEXTS, NOT_APPLICABLE_WORDS, YES_TEXTS
 
 from .convert import STATUS_SHORT
+from .layout import fit_columns, fit_rows, font, print_pages, use_font
 from .trace import Expr, UntranslatableFormula, number_text, translate
 
 if TYPE_CHECKING:
@@ -282,6 +284,7 @@ def build_workbook(
     _write_about(about, engine, report, target_set)
     _fingerprint_formulas(workbook[LOOKUP], workbook[KPIS])
     _define_names(workbook, layout)
+    _lay_out(workbook, engine, layout)
     _protect(workbook)
     workbook.calculation = CalcProperties(fullCalcOnLoad=True)
     return workbook, report
@@ -531,7 +534,6 @@ def _style_inputs(ws: Worksheet, layout: _Layout, kinds: Mapping[_Check, list[in
         ws.add_data_validation(check)
     status = f"{INPUT['status']}{first}:{INPUT['status']}{last}"
     _status_colours(ws, status, f"${INPUT['status']}{first}")
-    _widths(ws, {"A": 42, "B": 60, "C": 16, "D": 14, "G": 28, "H": 24})
     _style(ws, [f"B{first}:B{last}"], _TEXT)
     ws.freeze_panes = f"B{first}"
 
@@ -618,7 +620,8 @@ def _kpi_row(
         "category": ind.category,
         "tier": str(ind.tier),
         "unit": output.unit,
-        "formula value": f"={formula}" if formula is not None else "=NA()",
+        # Blank, not #VALUE!, while an input is missing: the status tells why.
+        "formula value": f'=IFERROR({formula},"")' if formula is not None else '=""',
         "status code": f"=IF({reported}={Status.COMPUTED:d},{Status.REPORTED:d},"
         f"IF({reported}>{Status.NOT_REPORTED:d},{reported},{computed}))",
         "value": f"=IF({code}={Status.REPORTED:d},{reported_number},"
@@ -706,7 +709,6 @@ def _style_kpis(ws: Worksheet, layout: _Layout, bands: Bands) -> None:
     band = f"${KPI['band']}{first}"
     _band_colours(ws, f"{KPI['% of target']}{first}:{KPI['band']}{last}", band, bands)
     _status_colours(ws, f"{KPI['status']}{first}:{KPI['status']}{last}", f"${KPI['status']}{first}")
-    _widths(ws, {"A": 30, "B": 46, "C": 18, "D": 22, "E": 26, "G": 22, "I": 14, "N": 10})
     ws.freeze_panes = f"C{first}"
 
 
@@ -747,7 +749,6 @@ def _write_targets(ws: Worksheet, engine: Engine, layout: _Layout, target_set: T
         showErrorMessage=True,
     )
     ws.add_data_validation(check)
-    _widths(ws, {"A": 30, "B": 46, "C": 22, "G": 60, "H": 40})
     ws.freeze_panes = f"B{first}"
 
 
@@ -793,7 +794,6 @@ def _write_rollup(ws: Worksheet, engine: Engine, layout: _Layout, level: str) ->
     band = f"${ROLLUP['band']}{start}"
     _band_colours(ws, f"{ROLLUP['%']}{start}:{ROLLUP['band']}{row}", band, bands)
     _number_format(ws, f"{ROLLUP['%']}{start}:{ROLLUP['%']}{row}", "0.0")
-    _widths(ws, {"A": 20, "B": 24, "C": 28, "G": 10})
     ws.freeze_panes = f"A{start}"
 
 
@@ -808,6 +808,123 @@ def _rollup_row(ws: Worksheet, row: int, counts: Mapping[str, str], bands: Bands
         f'=IF(ISNUMBER({pct}),{_band(_points(pct, bands), bands)},"not scored")'
     )
     ws[_ref(ROLLUP, "coverage %", row)] = f'=IF({total}>0,ROUND({scored}/{total}*100,2),"")'
+
+
+# -- how the sheets look and print ---------------------------------------------------------------
+
+#: Widths (in digits) at which the long texts of each sheet wrap.
+_WRAP = {
+    WORKBOOK_SHEET: {
+        INPUT["description"]: 52, INPUT["unit"]: 14, INPUT["source"]: 20,
+        INPUT["data quality"]: 18, INPUT["comment"]: 20,
+    },
+    KPIS: {KPI[h]: w for h, w in (("name", 40), ("dimension", 12), ("sub-dimension", 14),
+                                   ("category", 14), ("unit", 14))},
+    TARGETS: {TARGET["name"]: 40, TARGET["unit"]: 16, TARGET["source"]: 40, TARGET["note"]: 40},
+    **{title: {ROLLUP[h]: 16 for h in ("dimension", "sub-dimension", "category")}
+       for title in ROLLUP_SHEETS.values()},
+}  # fmt: skip
+#: A number as wide as the widest a value column shows (#,##0.00 up to a billion).
+_WIDE_NUMBER = "999,999,999.99"
+#: Room (in digits) for what a user types into the Inputs sheet.
+_ROOM = {
+    INPUT[WORKBOOK_VALUE]: 12,
+    INPUT["year"]: 5,
+    INPUT["source"]: 20,
+    INPUT["data quality"]: 18,
+    INPUT["comment"]: 20,
+}
+
+
+def _lay_out(workbook: Workbook, engine: Engine, layout: _Layout) -> None:
+    """Column widths and row heights from the content, and the pages of each sheet: landscape,
+    fitted to the width, the header repeated, a new page for each dimension."""
+    from openpyxl.styles import Alignment
+
+    outputs = engine.outputs
+    statuses = [s.label for s in Status]
+    shows = {
+        WORKBOOK_SHEET: {
+            INPUT["number"]: [_WIDE_NUMBER],
+            INPUT["status"]: _input_labels(),
+        },
+
+        KPIS: {
+            KPI["value"]: [_WIDE_NUMBER, *_SHORT],
+            KPI["status"]: statuses,
+            KPI["target"]: [_WIDE_NUMBER],
+            KPI["direction"]: DIRECTIONS,
+            KPI["% of target"]: ["100.0"],
+            KPI["band"]: [*engine.bands.labels, NO_BENCHMARK],
+            KPI["coverage"]: COVERAGE,
+            KPI["formula value"]: [_WIDE_NUMBER],
+        },
+    }  # fmt: skip
+    for title in ROLLUP_SHEETS.values():
+        shows[title] = {
+            ROLLUP["%"]: ["100.0"],
+            ROLLUP["coverage %"]: ["100.0"],
+            ROLLUP["band"]: [*engine.bands.labels, "not scored"],
+        }
+    header_rows = {
+        WORKBOOK_SHEET: _INPUT_HEADER_ROW,
+        KPIS: _KPI_HEADER_ROW,
+        TARGETS: _TARGET_HEADER_ROW,
+        **dict.fromkeys(ROLLUP_SHEETS.values(), _ROLLUP_HEADER_ROW),
+    }
+    notes = {WORKBOOK_SHEET: f"A4:{INPUT['comment']}4", TARGETS: f"A2:{TARGET['note']}2"}
+    for title, header in header_rows.items():
+        ws = workbook[title]
+        _align(ws, header, _WRAP.get(title, {}))
+        if title in notes:  # the sheet's note, wrapped over the printed width
+            ws.merge_cells(notes[title])
+            ws[notes[title].split(":")[0]].alignment = Alignment(wrap_text=True, vertical="top")
+        room = _ROOM if title == WORKBOOK_SHEET else None
+        fit_columns(ws, header, _WRAP.get(title), shows.get(title), room)
+        fit_rows(ws, 1, ws.max_row)
+    kpi_ends = _section_ends([layout.kpi_row[o.id] for o in outputs], outputs)
+    reported_ends = _section_ends([layout.reported_row[o.id] for o in outputs], outputs)
+    target_ends = _section_ends([layout.target_row[o.id] for o in outputs], outputs)
+    pages = {
+        WORKBOOK_SHEET: (INPUT["comment"], [layout.section_row - 1, *reported_ends]),
+        KPIS: (KPI["band"], kpi_ends),
+        TARGETS: (TARGET["note"], target_ends),
+    }
+    for title, (last_column, breaks) in pages.items():
+        ws = workbook[title]
+        header = header_rows[title]
+        print_pages(ws, f"{header}:{header}", f"A1:{last_column}{ws.max_row}", breaks)
+    for level, title in ROLLUP_SHEETS.items():
+        ws = workbook[title]
+        dimensions = [ws.cell(r, 1).value for r in range(_ROLLUP_HEADER_ROW + 1, ws.max_row + 1)]
+        ends = [
+            row
+            for row, (here, after) in enumerate(
+                itertools.pairwise(dimensions), start=_ROLLUP_HEADER_ROW + 1
+            )
+            if here != after and level != "dimension"
+        ]
+        last = f"{ROLLUP['coverage %']}{ws.max_row}"
+        print_pages(ws, f"{_ROLLUP_HEADER_ROW}:{_ROLLUP_HEADER_ROW}", f"A1:{last}", ends)
+
+
+def _align(ws: Worksheet, header: int, wrapped: Iterable[str]) -> None:
+    """Top-align the table below its header, the ``wrapped`` columns wrapping their texts."""
+    from openpyxl.styles import Alignment
+
+    top, wrap = Alignment(vertical="top"), Alignment(wrap_text=True, vertical="top")
+    for row in ws.iter_rows(min_row=header + 1):
+        for cell in row:
+            cell.alignment = wrap if cell.column_letter in wrapped else top
+
+
+def _section_ends(rows: Sequence[int], outputs: Sequence[Output]) -> list[int]:
+    """The rows after which a new dimension starts, of rows listed in the order of ``outputs``."""
+    return [
+        row
+        for row, output, following in zip(rows, outputs, outputs[1:], strict=False)
+        if output.indicator.dimension != following.indicator.dimension
+    ]
 
 
 # -- About and Lists -----------------------------------------------------------------------------
@@ -852,7 +969,7 @@ def _write_lookup(ws: Worksheet, layout: _Layout) -> None:
     for key, row in layout.lookup_row.items():
         at = _ref(col, "row", row)
         ws[_ref(col, WORKBOOK_ID, row)] = key
-        ws[at] = f"=MATCH({_ref(col, WORKBOOK_ID, row)},{ids},0)"
+        ws[at] = f'=IFERROR(MATCH({_ref(col, WORKBOOK_ID, row)},{ids},0),"")'
         for header, missing in (("number", '""'), ("status code", f"{Status.NOT_REPORTED:d}")):
             column = f"{WORKBOOK_SHEET}!${INPUT[header]}:${INPUT[header]}"
             ws[_ref(col, header, row)] = f"=IFERROR(INDEX({column},{at}),{missing})"
@@ -930,18 +1047,26 @@ def _list_range(header: str) -> str:
 def _register_styles(workbook: Workbook) -> None:
     """The cell styles, registered once: assigning a style by name is cheap, building one per
     cell is not."""
-    from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill, Protection
+    from openpyxl.styles import Alignment, NamedStyle, PatternFill, Protection
 
+    use_font(workbook)
+    top = Alignment(wrap_text=True, vertical="top")
     for style in (
         NamedStyle(
             _INPUT,
+            font=font(),
             fill=PatternFill("solid", fgColor=_INPUT_FILL),
             protection=Protection(locked=False),
         ),
-        NamedStyle(_HELPER, font=Font(color=_HELPER_FONT)),
-        NamedStyle(_TEXT, alignment=Alignment(wrap_text=True, vertical="top")),
-        NamedStyle(_HEADER, font=Font(bold=True), fill=PatternFill("solid", fgColor=_HEADER_FILL)),
-        NamedStyle(_TITLE, font=Font(bold=True, size=14)),
+        NamedStyle(_HELPER, font=font(color=_HELPER_FONT)),
+        NamedStyle(_TEXT, font=font(), alignment=top),
+        NamedStyle(
+            _HEADER,
+            font=font(bold=True),
+            fill=PatternFill("solid", fgColor=_HEADER_FILL),
+            alignment=top,
+        ),
+        NamedStyle(_TITLE, font=font(bold=True, size=14)),
     ):
         workbook.add_named_style(style)
 
@@ -966,11 +1091,6 @@ def _style(ws: Worksheet, ranges: Iterable[str], name: str) -> None:
 def _number_format(ws: Worksheet, area: str, fmt: str) -> None:
     for cell in _cells(ws, [area]):
         cell.number_format = fmt
-
-
-def _widths(ws: Worksheet, widths: Mapping[str, float]) -> None:
-    for column, width in widths.items():
-        ws.column_dimensions[column].width = width
 
 
 def _band_colours(ws: Worksheet, area: str, band_cell: str, bands: Bands) -> None:
