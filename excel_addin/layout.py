@@ -185,7 +185,9 @@ def _merged_width(ws: Worksheet, cell: Any, widths: Mapping[str, float]) -> floa
     return widths.get(cell.column_letter, 8.43) or 8.43
 
 
-def print_pages(ws: Worksheet, title_rows: str, area: str, breaks: Sequence[int] = ()) -> None:
+def print_pages(
+    ws: Worksheet, title_rows: str | None, area: str, breaks: Sequence[int] = ()
+) -> None:
     """Print ``area`` of a sheet landscape on A4, fitted to the page width, the ``title_rows``
     (the table's header) repeated on every page and a new page after each row in ``breaks``
     (one section per dimension); each page's header names the sheet, its footer the page."""
@@ -199,7 +201,8 @@ def print_pages(ws: Worksheet, title_rows: str, area: str, breaks: Sequence[int]
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.7, bottom=0.7, header=0.3, footer=0.3)
     ws.print_options.gridLines = True
-    ws.print_title_rows = title_rows
+    if title_rows:
+        ws.print_title_rows = title_rows
     ws.print_area = area
     ws.row_breaks = RowBreak()
     for row in breaks:

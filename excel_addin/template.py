@@ -24,6 +24,7 @@ workbook and the engine can be compared value by value; the test suite does so i
 from __future__ import annotations
 
 import itertools
+import math
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -281,6 +282,7 @@ def build_workbook(
     _write_targets(workbook.create_sheet(TARGETS, 3), engine, layout, target_set)
     for position, (level, title) in enumerate(ROLLUP_SHEETS.items(), start=4):
         _write_rollup(workbook.create_sheet(title, position), engine, layout, level)
+    _draw_categories(workbook[ROLLUP_SHEETS["dimension"]], workbook[ROLLUP_SHEETS["category"]])
     _write_about(about, engine, report, target_set)
     _fingerprint_formulas(workbook[LOOKUP], workbook[KPIS])
     _define_names(workbook, layout)
@@ -810,6 +812,49 @@ def _rollup_row(ws: Worksheet, row: int, counts: Mapping[str, str], bands: Bands
     ws[_ref(ROLLUP, "coverage %", row)] = f'=IF({total}>0,ROUND({scored}/{total}*100,2),"")'
 
 
+# -- the picture ---------------------------------------------------------------------------------
+
+#: The chart of category scores: its title, and the note under it.
+CHART_TITLE = "Category scores: points as % of the maximum"
+CHART_NOTE = (
+    "The chart above is drawn by the workbook from the % column of the Categories sheet: "
+    "it changes as the inputs do. A category with no KPI value scored has no bar."
+)
+
+
+def _draw_categories(ws: Worksheet, categories: Worksheet) -> None:
+    """Draw, under the Dimensions table, a bar chart of every category's % (the Categories
+    sheet's roll-up cells), so a city sees its picture without Python."""
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.label import DataLabelList
+
+    first, last = _ROLLUP_HEADER_ROW + 1, categories.max_row
+    chart = BarChart()
+    chart.type, chart.style, chart.legend = "bar", 10, None
+    chart.title = CHART_TITLE
+    column = list(ROLLUP.headers).index
+    chart.add_data(
+        Reference(categories, min_col=column("%") + 1, min_row=first, max_row=last),
+        titles_from_data=False,
+    )
+    labels = (column("sub-dimension") + 1, column("category") + 1)  # a two-level axis
+    chart.set_categories(
+        Reference(categories, min_col=labels[0], max_col=labels[1], min_row=first, max_row=last)
+    )
+    chart.y_axis.scaling.min, chart.y_axis.scaling.max, chart.y_axis.majorUnit = 0, 100, 25
+    chart.x_axis.scaling.orientation = "maxMin"  # the first category on top
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.series[0].graphicalProperties.solidFill = _BAND_COLOURS[-1]
+    chart.dataLabels = DataLabelList(
+        showVal=True, showCatName=False, showSerName=False, showLegendKey=False
+    )
+    chart.width, chart.height = 28, 0.5 * (last - first + 1) + 2
+    top = ws.max_row + 2
+    ws.add_chart(chart, f"A{top}")
+    rows = math.ceil(chart.height / 0.45)  # centimetres of the chart in rows of 12.75 points
+    ws.cell(top + rows + 1, 1, CHART_NOTE)
+
+
 # -- how the sheets look and print ---------------------------------------------------------------
 
 #: Widths (in digits) at which the long texts of each sheet wrap.
@@ -872,7 +917,12 @@ def _lay_out(workbook: Workbook, engine: Engine, layout: _Layout) -> None:
         TARGETS: _TARGET_HEADER_ROW,
         **dict.fromkeys(ROLLUP_SHEETS.values(), _ROLLUP_HEADER_ROW),
     }
-    notes = {WORKBOOK_SHEET: f"A4:{INPUT['comment']}4", TARGETS: f"A2:{TARGET['note']}2"}
+    summary = workbook[ROLLUP_SHEETS["dimension"]]
+    notes = {
+        WORKBOOK_SHEET: f"A4:{INPUT['comment']}4",
+        TARGETS: f"A2:{TARGET['note']}2",
+        summary.title: f"A{summary.max_row}:{ROLLUP['coverage %']}{summary.max_row}",
+    }
     for title, header in header_rows.items():
         ws = workbook[title]
         _align(ws, header, _WRAP.get(title, {}))
@@ -896,7 +946,8 @@ def _lay_out(workbook: Workbook, engine: Engine, layout: _Layout) -> None:
         print_pages(ws, f"{header}:{header}", f"A1:{last_column}{ws.max_row}", breaks)
     for level, title in ROLLUP_SHEETS.items():
         ws = workbook[title]
-        dimensions = [ws.cell(r, 1).value for r in range(_ROLLUP_HEADER_ROW + 1, ws.max_row + 1)]
+        cells = (ws.cell(r, 1).value for r in itertools.count(_ROLLUP_HEADER_ROW + 1))
+        dimensions = list(itertools.takewhile(lambda value: value is not None, cells))
         ends = [
             row
             for row, (here, after) in enumerate(
@@ -905,7 +956,11 @@ def _lay_out(workbook: Workbook, engine: Engine, layout: _Layout) -> None:
             if here != after and level != "dimension"
         ]
         last = f"{ROLLUP['coverage %']}{ws.max_row}"
-        print_pages(ws, f"{_ROLLUP_HEADER_ROW}:{_ROLLUP_HEADER_ROW}", f"A1:{last}", ends)
+        if level == "dimension":  # the table on one page, the chart on the next
+            print_pages(ws, None, f"A1:{last}", [_ROLLUP_HEADER_ROW + len(dimensions)])
+            ws.print_options.gridLines = False
+        else:
+            print_pages(ws, f"{_ROLLUP_HEADER_ROW}:{_ROLLUP_HEADER_ROW}", f"A1:{last}", ends)
 
 
 def _align(ws: Worksheet, header: int, wrapped: Iterable[str]) -> None:
