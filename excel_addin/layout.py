@@ -36,7 +36,7 @@ FONT, SIZE = "Arial", 10
 LINE_HEIGHT = 12.75
 #: Widths, in digits, that a cell takes beyond its text (margins on both sides).
 _PADDING = 1.5
-_BOLD = 1.1
+_BOLD = 1.2
 #: Each character's width relative to the digit 0: the wider of Arial and DejaVu Sans, rounded
 #: up; letters not listed take 1, other capitals and non-ASCII characters 1.35.
 _WIDTH = {

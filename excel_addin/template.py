@@ -826,21 +826,20 @@ def _draw_categories(ws: Worksheet, categories: Worksheet) -> None:
     """Draw, under the Dimensions table, a bar chart of every category's % (the Categories
     sheet's roll-up cells), so a city sees its picture without Python."""
     from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.data_source import AxDataSource, StrRef
     from openpyxl.chart.label import DataLabelList
 
     first, last = _ROLLUP_HEADER_ROW + 1, categories.max_row
     chart = BarChart()
-    chart.type, chart.style, chart.legend = "bar", 10, None
+    chart.type, chart.style, chart.legend, chart.gapWidth = "bar", 10, None, 40
     chart.title = CHART_TITLE
     column = list(ROLLUP.headers).index
     chart.add_data(
         Reference(categories, min_col=column("%") + 1, min_row=first, max_row=last),
         titles_from_data=False,
     )
-    labels = (column("sub-dimension") + 1, column("category") + 1)  # a two-level axis
-    chart.set_categories(
-        Reference(categories, min_col=labels[0], max_col=labels[1], min_row=first, max_row=last)
-    )
+    labels = Reference(categories, min_col=column("category") + 1, min_row=first, max_row=last)
+    chart.series[0].cat = AxDataSource(strRef=StrRef(f=str(labels)))
     chart.y_axis.scaling.min, chart.y_axis.scaling.max, chart.y_axis.majorUnit = 0, 100, 25
     chart.x_axis.scaling.orientation = "maxMin"  # the first category on top
     chart.x_axis.delete = chart.y_axis.delete = False
@@ -944,10 +943,14 @@ def _lay_out(workbook: Workbook, engine: Engine, layout: _Layout) -> None:
         ws = workbook[title]
         header = header_rows[title]
         print_pages(ws, f"{header}:{header}", f"A1:{last_column}{ws.max_row}", breaks)
+    about = workbook["About"]
+    print_pages(about, None, f"A1:A{about.max_row}")
     for level, title in ROLLUP_SHEETS.items():
         ws = workbook[title]
-        cells = (ws.cell(r, 1).value for r in itertools.count(_ROLLUP_HEADER_ROW + 1))
-        dimensions = list(itertools.takewhile(lambda value: value is not None, cells))
+        cells = ws.iter_rows(min_row=_ROLLUP_HEADER_ROW + 1, max_col=1, values_only=True)
+        dimensions = list(
+            itertools.takewhile(lambda value: value is not None, (c for (c,) in cells))
+        )
         ends = [
             row
             for row, (here, after) in enumerate(
