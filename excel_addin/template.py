@@ -282,11 +282,13 @@ def build_workbook(
     _write_targets(workbook.create_sheet(TARGETS, 3), engine, layout, target_set)
     for position, (level, title) in enumerate(ROLLUP_SHEETS.items(), start=4):
         _write_rollup(workbook.create_sheet(title, position), engine, layout, level)
-    _draw_categories(workbook[ROLLUP_SHEETS["dimension"]], workbook[ROLLUP_SHEETS["category"]])
+    chart_end = _draw_categories(
+        workbook[ROLLUP_SHEETS["dimension"]], workbook[ROLLUP_SHEETS["category"]]
+    )
     _write_about(about, engine, report, target_set)
     _fingerprint_formulas(workbook[LOOKUP], workbook[KPIS])
     _define_names(workbook, layout)
-    _lay_out(workbook, engine, layout)
+    _lay_out(workbook, engine, layout, chart_end)
     _protect(workbook)
     workbook.calculation = CalcProperties(fullCalcOnLoad=True)
     return workbook, report
@@ -814,17 +816,14 @@ def _rollup_row(ws: Worksheet, row: int, counts: Mapping[str, str], bands: Bands
 
 # -- the picture ---------------------------------------------------------------------------------
 
-#: The chart of category scores: its title, and the note under it.
+#: The title of the chart of category scores.
 CHART_TITLE = "Category scores: points as % of the maximum"
-CHART_NOTE = (
-    "The chart above is drawn by the workbook from the % column of the Categories sheet: "
-    "it changes as the inputs do. A category with no KPI value scored has no bar."
-)
 
 
-def _draw_categories(ws: Worksheet, categories: Worksheet) -> None:
+def _draw_categories(ws: Worksheet, categories: Worksheet) -> int:
     """Draw, under the Dimensions table, a bar chart of every category's % (the Categories
-    sheet's roll-up cells), so a city sees its picture without Python."""
+    sheet's roll-up cells), so a city sees its picture without Python; return the last row the
+    chart covers."""
     from openpyxl.chart import BarChart, Reference
     from openpyxl.chart.data_source import AxDataSource, StrRef
     from openpyxl.chart.label import DataLabelList
@@ -850,8 +849,7 @@ def _draw_categories(ws: Worksheet, categories: Worksheet) -> None:
     chart.width, chart.height = 28, 0.5 * (last - first + 1) + 2
     top = ws.max_row + 2
     ws.add_chart(chart, f"A{top}")
-    rows = math.ceil(chart.height / 0.45)  # centimetres of the chart in rows of 12.75 points
-    ws.cell(top + rows + 1, 1, CHART_NOTE)
+    return top + math.ceil(chart.height / 0.45)  # rows of 12.75 points (0.45 cm)
 
 
 # -- how the sheets look and print ---------------------------------------------------------------
@@ -880,9 +878,10 @@ _ROOM = {
 }
 
 
-def _lay_out(workbook: Workbook, engine: Engine, layout: _Layout) -> None:
+def _lay_out(workbook: Workbook, engine: Engine, layout: _Layout, chart_end: int) -> None:
     """Column widths and row heights from the content, and the pages of each sheet: landscape,
-    fitted to the width, the header repeated, a new page for each dimension."""
+    fitted to the width, the header repeated, a new page for each dimension (and for the chart,
+    which ends at row ``chart_end`` of the Dimensions sheet)."""
     from openpyxl.styles import Alignment
 
     outputs = engine.outputs
@@ -916,12 +915,7 @@ def _lay_out(workbook: Workbook, engine: Engine, layout: _Layout) -> None:
         TARGETS: _TARGET_HEADER_ROW,
         **dict.fromkeys(ROLLUP_SHEETS.values(), _ROLLUP_HEADER_ROW),
     }
-    summary = workbook[ROLLUP_SHEETS["dimension"]]
-    notes = {
-        WORKBOOK_SHEET: f"A4:{INPUT['comment']}4",
-        TARGETS: f"A2:{TARGET['note']}2",
-        summary.title: f"A{summary.max_row}:{ROLLUP['coverage %']}{summary.max_row}",
-    }
+    notes = {WORKBOOK_SHEET: f"A4:{INPUT['comment']}4", TARGETS: f"A2:{TARGET['note']}2"}
     for title, header in header_rows.items():
         ws = workbook[title]
         _align(ws, header, _WRAP.get(title, {}))
@@ -960,7 +954,8 @@ def _lay_out(workbook: Workbook, engine: Engine, layout: _Layout) -> None:
         ]
         last = f"{ROLLUP['coverage %']}{ws.max_row}"
         if level == "dimension":  # the table on one page, the chart on the next
-            print_pages(ws, None, f"A1:{last}", [_ROLLUP_HEADER_ROW + len(dimensions)])
+            area = f"A1:{ROLLUP['coverage %']}{chart_end}"
+            print_pages(ws, None, area, [_ROLLUP_HEADER_ROW + len(dimensions)])
             ws.print_options.gridLines = False
         else:
             print_pages(ws, f"{_ROLLUP_HEADER_ROW}:{_ROLLUP_HEADER_ROW}", f"A1:{last}", ends)

@@ -10,6 +10,7 @@ LibreOffice draws Arial with on this machine), not with the estimate the workboo
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from pathlib import Path
 from typing import Any
@@ -214,7 +215,7 @@ def test_numbers_fit_their_columns_in_a_filled_workbook(workbooks):
     assert numbers > 500
 
 
-# -- printing ----------------------------------------------------------------------------------------
+# -- printing ------------------------------------------------------------------------------------
 
 
 def test_each_sheet_is_set_up_to_print(official):
@@ -230,7 +231,7 @@ def test_each_sheet_is_set_up_to_print(official):
             assert ws.print_title_rows == f"${TABLES[title]}:${TABLES[title]}", title
     # One section per dimension: a page break after the last KPI of each dimension but the last.
     dimensions = [kpis.cell(r, 3).value for r in range(5, 5 + len(engine.outputs))]
-    ends = [r for r, (a, b) in enumerate(zip(dimensions, dimensions[1:]), 5) if a != b]
+    ends = [r for r, (a, b) in enumerate(itertools.pairwise(dimensions), 5) if a != b]
     assert [b.id for b in kpis.row_breaks.brk] == ends
     assert len(ends) == 2
 
@@ -304,7 +305,8 @@ def test_the_chart_draws_every_category_s_roll_up_cell(official):
     assert categories.max_row == last
     (series,) = chart.series
     assert series.val.numRef.f == f"'Categories'!${header['%']}$5:${header['%']}${last}"
-    assert series.cat.strRef.f == f"'Categories'!${header['category']}$5:${header['category']}${last}"
+    category = header["category"]
+    assert series.cat.strRef.f == f"'Categories'!${category}$5:${category}${last}"
     assert all(
         str(categories[f"{header['%']}{r}"].value).startswith("=IF(") for r in range(5, last)
     )
