@@ -51,8 +51,9 @@ from u4ssc.core.targets import DIRECTIONS
 from u4ssc.core.values import MISSING_TEXTS, NO_TEXTS, NOT_APPLICABLE_WORDS, YES_TEXTS
 
 from .convert import STATUS_SHORT
-from .layout import fit_columns, fit_rows, font, print_pages, use_font
-from .trace import Expr, UntranslatableFormula, number_text, translate
+from .guidance import formula_in_words, input_note, kpi_note, reported_note, users
+from .layout import fit_columns, fit_rows, font, lines_of, print_pages, use_font
+from .trace import UntranslatableFormula, number_text, trace_step
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -285,6 +286,7 @@ def build_workbook(
     chart_end = _draw_categories(
         workbook[ROLLUP_SHEETS["dimension"]], workbook[ROLLUP_SHEETS["category"]]
     )
+    _write_guidance(workbook[WORKBOOK_SHEET], workbook[KPIS], engine, layout)
     _write_about(about, engine, report, target_set)
     _fingerprint_formulas(workbook[LOOKUP], workbook[KPIS])
     _define_names(workbook, layout)
@@ -564,22 +566,13 @@ def _formulas(
     engine: Engine, step: Step, layout: _Layout, report: TemplateReport
 ) -> dict[str | None, str]:
     """The traced formula of each output of one indicator (empty when it cannot be traced)."""
-    arguments: dict[str, Any] = {}
-    for param, source, from_item in zip(step.params, step.sources, step.from_item, strict=True):
-        if from_item:
-            arguments[param] = Expr(layout.names[source])
-        else:
-            upstream = engine.catalogue.indicators[source]
-            refs = {
-                (o.point.key if o.point else None): Expr(
-                    KPI.cell("value", layout.kpi_row[o.id], KPIS)
-                )
-                for o in engine.outputs
-                if o.indicator.id == upstream.id
-            }
-            arguments[param] = refs.get(None, refs)
     try:
-        return translate(step.indicator, arguments)
+        return trace_step(
+            engine,
+            step,
+            lambda name: layout.names[name],
+            lambda output: KPI.cell("value", layout.kpi_row[output.id], KPIS),
+        )
     except UntranslatableFormula as error:
         report.untranslated.append(str(error))
         return {}
@@ -812,6 +805,35 @@ def _rollup_row(ws: Worksheet, row: int, counts: Mapping[str, str], bands: Bands
         f'=IF(ISNUMBER({pct}),{_band(_points(pct, bands), bands)},"not scored")'
     )
     ws[_ref(ROLLUP, "coverage %", row)] = f'=IF({total}>0,ROUND({scored}/{total}*100,2),"")'
+
+
+# -- guidance in the cells -----------------------------------------------------------------------
+
+
+def _write_guidance(inputs: Worksheet, kpis: Worksheet, engine: Engine, layout: _Layout) -> None:
+    """A note on each input's id (definition, unit, the KPIs that use it) and on each KPI's
+    name (definition, formula in words, inputs), from the engine's catalogue."""
+    used_by = users(engine)
+    for name, item in engine.catalogue.items.items():
+        _note(
+            inputs[f"{INPUT[WORKBOOK_ID]}{layout.item_row[name]}"], input_note(item, used_by[name])
+        )
+    for output in engine.outputs:
+        cell = inputs[f"{INPUT[WORKBOOK_ID]}{layout.reported_row[output.id]}"]
+        _note(cell, reported_note(output))
+    for step in engine.plan.steps:
+        words = formula_in_words(engine, step)
+        for j, (key, output_id) in enumerate(zip(step.keys, step.ids, strict=True)):
+            cell = kpis[f"{KPI['name']}{layout.kpi_row[output_id]}"]
+            _note(cell, kpi_note(engine, step, j, words[key]))
+
+
+def _note(cell: Any, text: str) -> None:
+    """A cell note, sized to show all of its text."""
+    from openpyxl.comments import Comment
+
+    lines = sum(lines_of(paragraph, 64) for paragraph in text.split("\n"))
+    cell.comment = Comment(text, "u4ssc", width=380, height=lines * 13 + 16)
 
 
 # -- the picture ---------------------------------------------------------------------------------
