@@ -186,18 +186,23 @@ def _merged_width(ws: Worksheet, cell: Any, widths: Mapping[str, float]) -> floa
 
 
 def print_pages(
-    ws: Worksheet, title_rows: str | None, area: str, breaks: Sequence[int] = ()
+    ws: Worksheet,
+    title_rows: str | None,
+    area: str,
+    breaks: Sequence[int] = (),
+    high: int = 0,
 ) -> None:
-    """Print ``area`` of a sheet landscape on A4, fitted to the page width, the ``title_rows``
-    (the table's header) repeated on every page and a new page after each row in ``breaks``
-    (one section per dimension); each page's header names the sheet, its footer the page."""
+    """Print ``area`` of a sheet landscape on A4, fitted to the page width (and to ``high``
+    pages in height, if given), the ``title_rows`` (the table's header) repeated on every page
+    and a new page after each row in ``breaks`` (one section per dimension); each page's header
+    names the sheet, its footer the page."""
     from openpyxl.worksheet.page import PageMargins
     from openpyxl.worksheet.pagebreak import Break, RowBreak
     from openpyxl.worksheet.properties import PageSetupProperties
 
     setup = ws.page_setup
     setup.orientation, setup.paperSize = ws.ORIENTATION_LANDSCAPE, ws.PAPERSIZE_A4
-    setup.fitToWidth, setup.fitToHeight = 1, 0
+    setup.fitToWidth, setup.fitToHeight = 1, high
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.7, bottom=0.7, header=0.3, footer=0.3)
     ws.print_options.gridLines = True

@@ -148,6 +148,12 @@ _PROMPTS = {
 }
 _BAND_COLOURS = ("F8696B", "FFD966", "B7E1A1", "63BE7B")  # 1 to 4 points
 _INPUT_FILL, _HELPER_FONT, _HEADER_FILL = "FFF2CC", "808080", "D9E1F2"
+_STATUS_FILLS = {
+    Status.NOT_REPORTED.label: "EDEDED",
+    Status.NOT_APPLICABLE.label: "DDEBF7",
+    Status.INVALID.label: "F8CBAD",
+    Status.ERROR.label: "F8CBAD",
+}
 _WORD_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"
 #: Names of the cell styles.
 _INPUT, _HELPER, _TEXT, _HEADER, _TITLE = (
@@ -960,7 +966,8 @@ def _lay_out(workbook: Workbook, engine: Engine, layout: _Layout, chart_end: int
         header = header_rows[title]
         print_pages(ws, f"{header}:{header}", f"A1:{last_column}{ws.max_row}", breaks)
     about = workbook["About"]
-    print_pages(about, None, f"A1:A{about.max_row}")
+    fit_rows(about, 1, about.max_row)
+    print_pages(about, None, f"A1:A{about.max_row}", high=1)
     for level, title in ROLLUP_SHEETS.items():
         ws = workbook[title]
         cells = ws.iter_rows(min_row=_ROLLUP_HEADER_ROW + 1, max_col=1, values_only=True)
@@ -1005,32 +1012,91 @@ def _section_ends(rows: Sequence[int], outputs: Sequence[Output]) -> list[int]:
 # -- About and Lists -----------------------------------------------------------------------------
 
 
+#: The About sheet's instructions: how to fill, save and score the workbook.
+ABOUT_STEPS = {
+    "How to fill it": [
+        "On the Inputs sheet, type the city (B2) and the reporting year (B3), then each value in "
+        "the value column, in the unit shown, with its year, source, data quality and comment.",
+        "Point at an id (the cell with a red corner) to read the input's definition, unit and the "
+        "KPIs that use it; point at a KPI's name on the KPIs sheet for its definition and its "
+        "formula in words.",
+        "Leave a value empty or type NR when it is not reported, N/A: reason when it does not "
+        "apply, yes or no for a yes/no item; type a share as 97 % (or 97 in its %-formatted cell).",
+        "Only when the inputs of a KPI cannot be given, type its final value in the section "
+        "'Final values reported directly' at the end of the Inputs sheet.",
+        "The other sheets compute everything: they are protected (no password: Review > Unprotect "
+        "Sheet) so that no formula is typed over; u4ssc score reports any that was.",
+    ],
+    "How to save it": [
+        "Save it as an Excel workbook (.xlsx), under a name of your own such as "
+        "city-2024.xlsx; keep the sheet names and the id column. Sorting or filtering the Inputs "
+        "rows is safe. CSV keeps only one sheet: do not save it as CSV.",
+    ],
+    "How to score it": [
+        "u4ssc score city-2024.xlsx -o scores.csv reads the Inputs sheet and gives the same "
+        "values as the KPIs sheet, each with its status and reason.",
+        "u4ssc report city-2024.xlsx -o report.html draws the wheel and the city's report; the "
+        "Dimensions sheet shows the category scores as a chart without Python.",
+    ],
+}
+
+
 def _write_about(
     ws: Worksheet, engine: Engine, report: TemplateReport, target_set: TargetSet
 ) -> None:
     bands = engine.bands
     manifest = engine.manifest()
-    lines = [
+    ws["A1"] = (
         "U4SSC data-collection workbook (ITU-T Y.4903), written by u4ssc "
-        f"{manifest['u4ssc_version']}",
-        "",
-        "1. Inputs: type the city, the reporting year and each value in its unit.",
-        "2. KPIs: every KPI and data point, computed with ordinary formulas (no macros, no "
-        "Python); NR means an input is missing, N/A not applicable.",
-        "3. Targets: the targets the KPIs are scored against; Categories, Sub-dimensions and "
-        "Dimensions: the roll-ups, with coverage (scored ÷ total).",
-        "4. u4ssc score THIS_FILE.xlsx reads the Inputs sheet and gives the same values, "
-        "with reasons.",
-        "",
+        f"{manifest['u4ssc_version']}"
+    )
+    ws["A1"].style = _TITLE
+    row = 2
+    for heading, steps in ABOUT_STEPS.items():
+        row += 1
+        ws.cell(row, 1, heading).style = _HEADER
+        for number, step in enumerate(steps, start=1):
+            row += 1
+            ws.cell(row, 1, f"{number}. {step}").style = _TEXT
+    row = _write_legend(ws, row + 2, bands)
+    facts = [
         f"Band edges (% of target): {', '.join(f'{e:g}' for e in bands.edges)}; "
         f"lower-is-better rule: {bands.lower_rule}.",
         f"Target set: {target_set.name} ({target_set.fingerprint}).",
         "Plugins: " + ", ".join(f"{p['name']} {p['version']}" for p in manifest["plugins"]),
         f"Inputs: {report.inputs}; KPI values: {report.outputs}.",
     ]
-    for row, line in enumerate(lines, start=1):
-        ws.cell(row, 1, line)
+    for at, fact in enumerate(facts, start=row + 2):
+        ws.cell(at, 1, fact).style = _TEXT
     ws.column_dimensions["A"].width = 110
+
+
+def legend(bands: Bands) -> list[tuple[str, str, str]]:
+    """The About sheet's colours: (fill colour, font colour, meaning), as the sheets use them."""
+    band_rows = [
+        (colour, "000000", f"band {label}: {points} point{'s' if points > 1 else ''}")
+        for points, (label, colour) in enumerate(zip(bands.labels, _BAND_COLOURS, strict=True), 1)
+    ]
+    return [
+        (_INPUT_FILL, "000000", "a cell you type into"),
+        ("FFFFFF", _HELPER_FONT, "grey text: computed, do not type"),
+        (_HEADER_FILL, "000000", "a table's header"),
+        *((colour, "000000", f"status {label}") for label, colour in _STATUS_FILLS.items()),
+        *band_rows,
+    ]
+
+
+def _write_legend(ws: Worksheet, row: int, bands: Bands) -> int:
+    """The legend of colours from ``row`` on; return its last row."""
+    from openpyxl.styles import PatternFill
+
+    ws.cell(row, 1, "Colours").style = _HEADER
+    entries = legend(bands)
+    for at, (fill, colour, meaning) in enumerate(entries, start=row + 1):
+        cell = ws.cell(at, 1, meaning)
+        cell.font = font(color=colour)
+        cell.fill = PatternFill("solid", fgColor=fill)
+    return row + len(entries)
 
 
 def _write_lookup(ws: Worksheet, layout: _Layout) -> None:
@@ -1185,13 +1251,7 @@ def _status_colours(ws: Worksheet, area: str, status_cell: str) -> None:
     from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import PatternFill
 
-    colours = {
-        Status.NOT_REPORTED.label: "EDEDED",
-        Status.NOT_APPLICABLE.label: "DDEBF7",
-        Status.INVALID.label: "F8CBAD",
-        Status.ERROR.label: "F8CBAD",
-    }
-    for label, colour in colours.items():
+    for label, colour in _STATUS_FILLS.items():
         fill = PatternFill("solid", fgColor=colour, bgColor=colour)
         rule = FormulaRule(formula=[f'{status_cell}="{label}"'], fill=fill)
         ws.conditional_formatting.add(area, rule)
