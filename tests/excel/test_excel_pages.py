@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ TABLES = {
     "Targets": 4,
     **dict.fromkeys(ROLLUP_SHEETS.values(), 4),
 }
+ROOT = Path(__file__).resolve().parents[2]
 ERRORS = ("#VALUE!", "#N/A", "#DIV/0!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "Err:")
 
 
@@ -324,3 +326,33 @@ def test_the_chart_is_printed_with_the_city_s_category_scores(workbooks):
     shown = [f"{s:.1f}" for s in scores if isinstance(s, (int, float))]
     assert len(shown) >= 10
     assert all(score in chart.split() for score in shown), (shown, chart)
+
+
+def test_the_readme_shows_the_picture_of_the_filled_workbook():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    image = re.search(r"!\[[^\]]+\]\((docs/images/workbook\.png)\)", readme)
+    assert image, "the README's Excel section shows docs/images/workbook.png"
+    png = (ROOT / image[1]).read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert int.from_bytes(png[16:20], "big") == 1280  # width, as docs/make_screenshots.py makes it
+    assert "python docs/make_screenshots.py workbook" in readme
+
+
+@needs_soffice
+@pytest.mark.skipif(
+    shutil.which("pdftoppm") is None,
+    reason="poppler-utils is not installed (no pdftoppm): .ci/run installs it to draw the "
+    "README's picture of the workbook",
+)
+def test_the_script_draws_the_first_kpis_page_of_the_filled_workbook(tmp_path):
+    import make_screenshots
+
+    pypdf = pytest.importorskip("pypdf")
+    png = make_screenshots.workbook_picture(tmp_path)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = (int.from_bytes(png[at : at + 4], "big") for at in (16, 20))
+    assert (width, height) == (round(841.89 * 160 / 72), round(595.3 * 160 / 72))  # landscape
+    pages = [p.extract_text() for p in pypdf.PdfReader(tmp_path / "dunmere-2023.pdf").pages]
+    kpis = next(text for text in pages if "data collection: KPIs" in text)
+    assert "Dunmere (synthetic)" in kpis
+    assert "Household Internet Access" in kpis
