@@ -232,6 +232,12 @@ def test_each_sheet_is_set_up_to_print(official):
         assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, high), title
         if title in TABLES and title != "Dimensions":
             assert ws.print_title_rows == f"${TABLES[title]}:${TABLES[title]}", title
+    # The columns a statistician fills, and the KPIs up to their band (docs/excel.md).
+    inputs = official["Inputs"]
+    assert inputs.print_area == f"'Inputs'!$A$1:$H${inputs.max_row}"
+    assert inputs["H5"].value == "comment"
+    assert kpis.print_area == f"'KPIs'!$A$1:$N${kpis.max_row}"
+    assert kpis["N4"].value == "band"
     # One section per dimension: a page break after the last KPI of each dimension but the last.
     dimensions = [kpis.cell(r, 3).value for r in range(5, 5 + len(engine.outputs))]
     ends = [r for r, (a, b) in enumerate(itertools.pairwise(dimensions), 5) if a != b]
