@@ -24,6 +24,7 @@ __all__ = [
     "SIZE",
     "fit_columns",
     "fit_rows",
+    "font",
     "lines_of",
     "print_pages",
     "text_width",

@@ -12,10 +12,14 @@ spreadsheet, without Python:
   themselves (:mod:`u4ssc.excel_addin.trace`), with the engine's statuses (``NR`` when an input is
   missing), % of target, points and band.
 - **Targets**: the engine's target set (or ``--targets``); the KPIs sheet scores against it.
+- **Categories**, **Sub-dimensions**, **Dimensions**: the roll-ups, with coverage, and under the
+  Dimensions table a bar chart of the category scores.
 
 Every sheet is protected without a password: only the input cells take typing, and
 ``u4ssc score`` warns about any KPIs formula typed over (fingerprints on the hidden Lookup sheet).
-- **Categories**, **Sub-dimensions**, **Dimensions**: the roll-ups, with coverage.
+
+Each input's id and each KPI's name carry a note with its definition (:mod:`.guidance`); widths,
+heights, the one font and the printed pages are set by :mod:`.layout`.
 
 ``u4ssc score OUT.xlsx`` reads the Inputs sheet back (see :mod:`u4ssc.core.readers`), so the
 workbook and the engine can be compared value by value; the test suite does so in LibreOffice.
