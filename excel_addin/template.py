@@ -995,13 +995,17 @@ def _lay_out(workbook: Workbook, engine: Engine, layout: _Layout, chart_end: int
 
 
 def _align(ws: Worksheet, header: int, wrapped: Iterable[str]) -> None:
-    """Top-align the table below its header, the ``wrapped`` columns wrapping their texts."""
+    """Top-align the table below its header, the ``wrapped`` columns wrapping their texts (the
+    empty cells of the others are top-aligned by their style)."""
     from openpyxl.styles import Alignment
 
     top, wrap = Alignment(vertical="top"), Alignment(wrap_text=True, vertical="top")
     for row in ws.iter_rows(min_row=header + 1):
         for cell in row:
-            cell.alignment = wrap if cell.column_letter in wrapped else top
+            if cell.column_letter in wrapped:
+                cell.alignment = wrap
+            elif cell.value is not None:
+                cell.alignment = top
 
 
 def _section_ends(rows: Sequence[int], outputs: Sequence[Output]) -> list[int]:
@@ -1202,8 +1206,9 @@ def _register_styles(workbook: Workbook) -> None:
             font=font(),
             fill=PatternFill("solid", fgColor=_INPUT_FILL),
             protection=Protection(locked=False),
+            alignment=Alignment(vertical="top"),
         ),
-        NamedStyle(_HELPER, font=font(color=_HELPER_FONT)),
+        NamedStyle(_HELPER, font=font(color=_HELPER_FONT), alignment=Alignment(vertical="top")),
         NamedStyle(_TEXT, font=font(), alignment=top),
         NamedStyle(
             _HEADER,
