@@ -951,6 +951,10 @@ def _lay_out(workbook: Workbook, engine: Engine, layout: _Layout, chart_end: int
     for title, header in header_rows.items():
         ws = workbook[title]
         _align(ws, header, _WRAP.get(title, {}))
+        if title == KPIS:  # the points apart from the band beside them
+            centred = Alignment(horizontal="center", vertical="top")
+            for cell in ws[KPI["points"]][header:]:
+                cell.alignment = centred
         if title in notes:  # the sheet's note, wrapped over the printed width
             ws.merge_cells(notes[title])
             ws[notes[title].split(":")[0]].alignment = Alignment(wrap_text=True, vertical="top")
