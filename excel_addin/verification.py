@@ -25,11 +25,14 @@ from u4ssc.core.verification import (
     VERIFICATION_SHEET,
 )
 
+from .layout import fit_columns, fit_rows, print_pages
 from .template import (
     _HELPER,
     _INPUT,
     _KPI_HEADER_ROW,
+    _SHORT,
     _TEXT,
+    _WIDE_NUMBER,
     KPI,
     KPIS,
     LISTS,
@@ -37,7 +40,6 @@ from .template import (
     _header,
     _number_format,
     _style,
-    _widths,
 )
 
 if TYPE_CHECKING:
@@ -155,22 +157,37 @@ def _write_verification(ws: Worksheet, engine: Engine, last: int) -> None:
     for header in ("reported (verifier)", "verified"):
         _yes_no(ws, f"{VERIFY[header]}{first}:{VERIFY[header]}{last}")
     _date(ws, f"{VERIFY['verified on']}{first}:{VERIFY['verified on']}{last}")
-    _widths(ws, {"A": 30, "B": 46, "C": 14, "D": 16, "E": 14, "F": 12, "G": 12, "H": 10})
-    _widths(ws, {"I": 10, "J": 40, "K": 12, "L": 10, "M": 10, "N": 8})
     ws.freeze_panes = f"C{first}"
-    _pages(ws, f"A1:{VERIFY['open questions']}{last}")
+    yes_no = ["yes", "no"]
+    shows = {
+        VERIFY["value"]: [_WIDE_NUMBER, *_SHORT],
+        VERIFY["status"]: [s.label for s in Status],
+        VERIFY["reported (from the inputs)"]: yes_no,
+        VERIFY["reported"]: yes_no,
+        **{VERIFY[h]: ["999"] for h in ("questions", "open questions", "KPIs row")},
+    }
+    room = {VERIFY["reported (verifier)"]: 8, VERIFY["verified"]: 8, VERIFY["verified on"]: 11}
+    wrap = {VERIFY["name"]: 40, VERIFY["verifier comment"]: 30}
+    _lay_out(ws, f"A3:{VERIFY['open questions']}3", wrap, shows, room)
 
 
-def _pages(ws: Worksheet, area: str) -> None:
-    """Print the table landscape, fitted to the page width, its header on every page; each
-    page's header names the sheet, its footer the page."""
-    ws.print_area = area
-    ws.print_title_rows = f"{_HEADER_ROW}:{_HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.oddHeader.left.text = "U4SSC data collection: &A"
-    ws.oddFooter.right.text = "page &P of &N"
+def _lay_out(
+    ws: Worksheet,
+    note: str,
+    wrap: dict[str, float],
+    shows: dict[str, list[str]] | None,
+    room: dict[str, float] | None,
+) -> None:
+    """Widths and heights from the content, the sheet's note wrapped over the table's width,
+    and the pages: landscape, fitted to the width, the header repeated (:mod:`.layout`)."""
+    from openpyxl.styles import Alignment
+
+    ws.merge_cells(note)
+    ws[note.split(":")[0]].alignment = Alignment(wrap_text=True, vertical="top")
+    fit_columns(ws, _HEADER_ROW, wrap, shows, room)
+    fit_rows(ws, 1, ws.max_row)
+    last = note.split(":")[1].rstrip("0123456789")
+    print_pages(ws, f"{_HEADER_ROW}:{_HEADER_ROW}", f"A1:{last}{ws.max_row}")
 
 
 def _write_questions(ws: Worksheet, last_id: int) -> None:
@@ -189,9 +206,10 @@ def _write_questions(ws: Worksheet, last_id: int) -> None:
     _list(ws, f"{QUESTION['KPI']}{first}:{QUESTION['KPI']}{last}", ids, "Pick a KPI or data point.")
     _yes_no(ws, f"{QUESTION['closed']}{first}:{QUESTION['closed']}{last}")
     _date(ws, f"{QUESTION['raised on']}{first}:{QUESTION['raised on']}{last}")
-    _widths(ws, {"A": 30, "B": 60, "C": 20, "D": 12, "E": 60, "F": 8})
     ws.freeze_panes = f"A{first}"
-    _pages(ws, f"A1:{QUESTION['closed']}{last}")
+    wrap = {QUESTION["question"]: 40, QUESTION["answer"]: 40}
+    room = {QUESTION["KPI"]: 24, QUESTION["raised by"]: 14, QUESTION["raised on"]: 11}
+    _lay_out(ws, f"A2:{QUESTION['closed']}2", wrap, None, {**room, QUESTION["closed"]: 7})
 
 
 def _wrap(ws: Worksheet, areas: list[str]) -> None:

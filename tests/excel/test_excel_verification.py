@@ -110,7 +110,7 @@ def test_the_verifier_has_two_sheets_with_unlocked_cells_and_checked_entries():
         assert ws.page_setup.orientation == "landscape", ws.title  # printed to the page width
         assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0), ws.title
         assert ws.print_title_rows == "$4:$4", ws.title
-        assert ws.oddHeader.left.text == "U4SSC data collection: &A", ws.title
+        assert ws.oddHeader.left.text.endswith("U4SSC data collection: &A"), ws.title
     typed = ("reported (verifier)", "verified", "verifier comment", "verified on")
     for header in VERIFY.headers:
         cell = sheet[f"{VERIFY[header]}5"]
