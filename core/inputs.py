@@ -570,11 +570,16 @@ def _cities(
 
     text = column if isinstance(column.dtype, pd.StringDtype) else column.astype("string")
     cell_codes, cells = text.factorize()
+    stripped = pd.Series(cells).str.strip()
     # The last name is that of a missing cell (code -1); cells equal once stripped share a code.
-    names = np.append(pd.Series(cells).str.strip().to_numpy(dtype=object), "")
-    name_codes, _ = pd.factorize(names)
-    codes = name_codes[cell_codes]
-    problems += [_no_city(int(r)) for r in np.flatnonzero(codes == name_codes[-1])]
+    names = np.append(stripped.to_numpy(dtype=object), "")
+    if (stripped == pd.Series(cells)).all() and not (stripped == "").any():
+        codes = cell_codes.copy()  # distinct names already: their codes are the cells' own
+        codes[codes < 0] = missing = len(cells)
+    else:
+        name_codes, _ = pd.factorize(names)
+        codes, missing = name_codes[cell_codes], name_codes[-1]
+    problems += [_no_city(int(r)) for r in np.flatnonzero(codes == missing)]
     return names[cell_codes], codes
 
 
