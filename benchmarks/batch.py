@@ -398,19 +398,24 @@ def score_city(engine: Engine, record: dict[str, Any], rollups: bool = True) -> 
     return result
 
 
-def median_ms(func: Callable[[], Any], runs: int = 1_000, warm_up_s: float = 2.0) -> float:
-    """Median milliseconds of ``func()`` after ``warm_up_s`` seconds of calls, so that caches
-    and the CPU have settled (on a shared 2-core machine single calls still vary by half
-    either way)."""
+def medians_ms(
+    funcs: dict[str, Callable[[], Any]], runs: int = 1_000, warm_up_s: float = 2.0
+) -> dict[str, float]:
+    """Median milliseconds of each function, called in turns (a, b, a, b, ...) after
+    ``warm_up_s`` seconds of such calls, so that caches and the CPU have settled and other load
+    on the machine weighs on all alike (on a shared 2-core machine single calls still vary by
+    half either way)."""
     until = time.perf_counter() + warm_up_s
     while time.perf_counter() < until:
-        func()
-    times = []
+        for func in funcs.values():
+            func()
+    times: dict[str, list[float]] = {name: [] for name in funcs}
     for _ in range(runs):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1e3
+        for name, func in funcs.items():
+            start = time.perf_counter()
+            func()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(found) * 1e3 for name, found in times.items()}
 
 
 def write_inputs(engine: Engine, rows: int, folder: Path, dirty: bool) -> dict[str, Path]:
@@ -608,9 +613,14 @@ def main() -> None:
         )
     record = city_record(synthetic_input(engine, 10))
     scalar = scalar_city(engine)
-    one = median_ms(lambda: score_city(engine, record, rollups=False))
-    with_rollups = median_ms(lambda: score_city(engine, record))
-    plain = median_ms(lambda: scalar(record))
+    found = medians_ms(
+        {
+            "one": lambda: score_city(engine, record, rollups=False),
+            "with roll-ups": lambda: score_city(engine, record),
+            "plain": lambda: scalar(record),
+        }
+    )
+    one, with_rollups, plain = found["one"], found["with roll-ups"], found["plain"]
     print(f"one city, all KPIs with points (score_one, median): {one:.3f} ms")
     print(
         f"one city and its four roll-up levels (score_one, then rollup): {with_rollups:.3f} ms"

@@ -659,7 +659,8 @@ def _bits(masks: list[npt.NDArray[np.bool_]]) -> npt.NDArray[np.intp]:
 def _missing_reasons(
     bits: npt.NDArray[np.intp], params: tuple[str, ...], notes: NoteTable, catalogue: Catalogue
 ) -> NoteCodes:
-    """ "missing" and the names of the inputs not reported, for each set of them (as bits)."""
+    """The reason of each row not reported: "missing" and the names of its inputs not reported,
+    given as bits (built once per set of them)."""
     return _by_pattern(
         bits,
         lambda key: _reason(Status.NOT_REPORTED, False, key, params, catalogue, notes),

@@ -492,8 +492,7 @@ def _check_bounds(item: DataItem, column: Column, notes: NoteTable) -> Column:
     is within bounds pandera has nothing to report, so it is neither run nor imported (for a
     12-row file its import costs more than everything else). Otherwise ``schema.validate``
     judges only the cells that comparison found, indexed by their rows: pandera's cost then
-    grows with the failures, not with the rows (on 100 000 rows, validating the whole column
-    cost three thousand times the comparison). Each distinct bad value is worded once.
+    grows with the failures, not with the rows. Each distinct bad value is worded once.
 
     Returns the column, or a new one when some cell is out of bounds (its values may be the
     caller's own DataFrame column, which is never written to).
