@@ -264,7 +264,7 @@ def run_numpy_untuned(engine: Engine, frame: pd.DataFrame) -> np.ndarray:
 def scalar_city(engine: Engine) -> Callable[[dict[str, Any]], tuple[list[int], list[Any]]]:
     """(s) One city in plain Python on floats: the baseline of ``score_one`` and its roll-ups.
 
-    The same work as (b') for one record: bounds on every data item, the same formulas (the
+    The same work as (b') for one record: bounds on every data item and output, the formulas (the
     plugins' own functions, on floats), % of target by direction, points, and the four roll-up
     levels with their scored counts; no statuses, reasons or validation. What can be found
     once (bounds, wiring, benchmarks, groups) is found before, as the engine finds its own.
@@ -283,6 +283,7 @@ def scalar_city(engine: Engine) -> Callable[[dict[str, Any]], tuple[list[int], l
         for step in engine.plan.steps
     ]
     edges = [e - 0.5e-9 for e in engine.bands.edges]
+    bounds = [output.bounds for output in engine.outputs]
     scored: list[tuple[int, str, float]] = []
     categories: dict[tuple[str, str, str], list[int]] = {}
     for i, output in enumerate(engine.outputs):
@@ -317,7 +318,9 @@ def scalar_city(engine: Engine) -> Callable[[dict[str, Any]], tuple[list[int], l
                 got = nan if rows[0][0] is None else {k: nan for k, _ in rows}
             values[ind_id] = got
             for key, row in rows:
-                outputs[row] = float(got if key is None else got[key])
+                v = float(got if key is None else got[key])
+                low, high = bounds[row]  # a value outside its bounds is not scored
+                outputs[row] = v if low <= v <= high else nan
         points = [0] * len(outputs)
         for i, direction, t in scored:
             v = outputs[i]
