@@ -125,9 +125,9 @@ def _percentages(case: Case, path: Path) -> Case:
 
 #: The same typed cells for the workbook and the engine, per kind of item. Numbers typed as text
 #: ("71,6") are invalid to both: the workbook's formulas count numbers only (docs/excel.md).
-_TEXTS = ["71,6", "1 234", "97,5 %", "12", "NR", "nr", "n.r.", "n/r", "not reported", "None", "null", "  ", "N/A", "n/a", "N.A.",
-          "na", "NA: no metro", "N/A: no station", "Not applicable", "N/A (closed)", "N/Ax",
-          "name", "n/ab", "maybe", "yes-ish"]  # fmt: skip
+_TEXTS = ["71,6", "1 234", "97,5 %", "12", "NR", "nr", "n.r.", "n/r", "not reported", "None",
+          "null", "  ", "N/A", "n/a", "N.A.", "na", "NA: no metro", "N/A: no station",
+          "Not applicable", "N/A (closed)", "N/Ax", "name", "n/ab", "maybe", "yes-ish"]  # fmt: skip
 TYPED: dict[str, list[Any]] = {
     "count": [3.0, 0.0, -2.0, 1e9, 0.97, *_TEXTS],
     "amount": [5.5, 0.0, -0.1, *_TEXTS],
