@@ -349,18 +349,36 @@ class Result:
         input ``row``; empty when the input had none."""
         return [] if self.verification is None else self.verification.questions
 
-    def _verification_arrays(self) -> dict[str, Any]:
-        """The verifier's codes row-major, by column of :data:`VERIFICATION_COLUMNS`."""
+    def _verification_arrays(self, output: int | None = None) -> dict[str, Any]:
+        """The verifier's codes by column of :data:`VERIFICATION_COLUMNS`: row-major over all
+        outputs (as the long table), or of one ``output``'s rows (as a wide table's columns)."""
         found = self._verified
         if not found:
             return {}
         return {
-            column: found[key].T.ravel()
+            column: found[key].T.ravel() if output is None else found[key][output]
             for column, key in zip(
                 VERIFICATION_COLUMNS,
                 ("reported", "verified", "comment", "date", "questions", "open"),
                 strict=True,
             )
+        }
+
+    def verification_columns(self, output: int | None = None) -> dict[str, Any]:
+        """The :data:`VERIFICATION_COLUMNS` as table columns (yes/no and texts as categoricals):
+        of the long table, or of one ``output``'s rows (a wide table); empty when the input had
+        no Verification sheet."""
+        import pandas as pd
+
+        labels = {"reported": YES_NO, "verified": YES_NO}
+        codes = self._verification_arrays(output)
+        return {
+            column: pd.Categorical.from_codes(
+                found, categories=pd.Index(list(labels.get(column, self.notes.texts)))
+            )
+            if column not in ("questions", "open_questions")
+            else found
+            for column, found in codes.items()
         }
 
     def _provenance_arrays(self, size: int) -> dict[str, Any]:
@@ -414,16 +432,7 @@ class Result:
         fixed = self._per_output()
         points = arrays["points"]
         band_labels = ["", *self.scores.bands.labels, NO_BENCHMARK]
-        verified = {}
-        if self._verified:
-            verified = {
-                "reported": categorical(arrays["reported"], YES_NO),
-                "verified": categorical(arrays["verified"], YES_NO),
-                "verifier_comment": categorical(arrays["verifier_comment"], self.notes.texts),
-                "verified_on": categorical(arrays["verified_on"], self.notes.texts),
-                "questions": arrays["questions"],
-                "open_questions": arrays["open_questions"],
-            }
+        verified = self.verification_columns()
         return pd.DataFrame(
             {
                 "city": arrays["city"],
