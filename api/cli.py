@@ -1102,14 +1102,14 @@ def template(
 
     context.add_tables(indicator_tables)
     read = [targets_path, *context.indicator_tables]
-    where = _run(lambda: destination(output, inputs=read, suffixes=(".xlsx",), what="the workbook"))
+    _run(lambda: destination(output, inputs=read, suffixes=(".xlsx",), what="the workbook"))
     if output.exists() and not force:
         raise _fail(
             OutputError(
                 f"{output} exists (perhaps a filled workbook): pass --force to overwrite it"
             )
         )
-    report = _run(lambda: write_template(where, context.engine, targets_path))
+    report = _run(lambda: write_template(output, context.engine, targets_path))
     for message in report.untranslated:
         click.echo(f"warning: {message}; the workbook shows 'error' for it", err=True)
     click.echo(f"wrote {output}: {report.inputs} inputs, {report.outputs} KPI values")
