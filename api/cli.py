@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -223,7 +222,7 @@ def plugins(context: Context, fmt: str) -> None:
         for p in context.engine.plugins
     ]
     if fmt == "json":
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        click.echo(_json(rows, indent=2))
         return
     table = [
         {
@@ -330,7 +329,7 @@ def graph(context: Context, code: str | None, fmt: str) -> None:
     graph = context.engine.graph
     try:
         if fmt == "json":
-            click.echo(json.dumps(graph.to_json(code), indent=2, ensure_ascii=False))
+            click.echo(_json(graph.to_json(code), indent=2))
         else:
             click.echo(graph.to_dot(code) if fmt == "dot" else graph.to_mermaid(code), nl=False)
     except U4SSCError as error:
@@ -1062,7 +1061,7 @@ def validate(context: Context, reading: Reading, fmt: str) -> None:
             for p in problems
         ]
         counts = {"error": errors, "warning": len(problems) - errors}
-        click.echo(json.dumps({"counts": counts, "problems": rows}, indent=1, ensure_ascii=False))
+        click.echo(_json({"counts": counts, "problems": rows}, indent=1))
     else:
         for line in _problem_lines(problems):
             click.echo(line)
@@ -1320,6 +1319,13 @@ def report(periods: list[Any], compare: bool, output: Path, read: list[Any]) -> 
 # -- helpers --------------------------------------------------------------------------------------
 
 
+def _json(value: Any, indent: int) -> str:
+    """Strict JSON, as every JSON u4ssc writes: NaN and infinite numbers are ``null``."""
+    from u4ssc.core.files import json_dumps
+
+    return json_dumps(value, indent=indent)
+
+
 def _problem_lines(problems: Iterable[Any]) -> list[str]:
     return [f"{p.severity}: {p.where}: {p.message}" for p in problems]
 
@@ -1334,7 +1340,7 @@ def _report_problems(problems: Sequence[Any], limit: int = 20) -> None:
 
 def _emit(rows: list[dict[str, Any]], fmt: str, table_columns: Sequence[str]) -> None:
     if fmt == "json":
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        click.echo(_json(rows, indent=2))
     elif fmt == "csv":
         import csv
         import io
