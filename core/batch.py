@@ -46,12 +46,16 @@ if TYPE_CHECKING:
     from .scoring import Bands
     from .targets import TargetSet
 
-__all__ = ["CHUNK_BYTES", "CHUNK_ROWS", "Batch", "Progress"]
+__all__ = ["CHUNK_BYTES", "CHUNK_ROWS", "LONG_CHUNK_BYTES", "LONG_CHUNK_ROWS", "Batch", "Progress"]
 
 #: CSV files larger than this are read in chunks unless told otherwise.
 CHUNK_BYTES = 200 * 1024 * 1024
 #: Rows per chunk when a file is chunked because of its size.
 CHUNK_ROWS = 50_000
+#: For a long output (a row per value: 112 per city-year), CSV files larger than this are read
+#: in chunks of :data:`LONG_CHUNK_ROWS`, so that a run's memory stays well under 1 GB.
+LONG_CHUNK_BYTES = 50 * 1024 * 1024
+LONG_CHUNK_ROWS = 20_000
 
 #: The manifest lists at most this many broken consistency rules row by row (all are counted).
 LISTED_WARNINGS = 1000
@@ -65,7 +69,10 @@ class Batch:
     """Score files, as one result or chunk by chunk; read the summary once the results are used.
 
     :ivar chunk_rows: rows per chunk; ``None`` chunks only CSV files over :data:`CHUNK_BYTES`
-        (in chunks of :data:`CHUNK_ROWS`), ``0`` never chunks.
+        (in chunks of :data:`CHUNK_ROWS`), or with ``long_output`` over
+        :data:`LONG_CHUNK_BYTES` (in chunks of :data:`LONG_CHUNK_ROWS`), ``0`` never chunks.
+    :ivar long_output: the output has a row per value (peer targets from the input, which need
+        every row at once, keep the file whole).
     :ivar problems: every input problem, filled while the results are produced (problems about
         a whole column are kept once per file, not once per chunk).
     :ivar inputs: each file read, as recorded in the manifest (name, format, hash ...).
@@ -82,6 +89,7 @@ class Batch:
     #: Derive peer targets (opt-in): from the whole input, or from the rule's file.
     peers: PeerRule | None = None
     progress: Progress | None = None
+    long_output: bool = False
     problems: list[InputProblem] = field(default_factory=list, init=False)
     inputs: list[dict[str, Any]] = field(default_factory=list, init=False)
     _rows: int = field(default=0, init=False)
@@ -102,7 +110,10 @@ class Batch:
             return None
         if self.chunk_rows is not None:
             return self.chunk_rows
-        return CHUNK_ROWS if given.stat().st_size > CHUNK_BYTES else None
+        size = given.stat().st_size
+        if self.long_output and (self.peers is None or self.peers.file is not None):
+            return LONG_CHUNK_ROWS if size > LONG_CHUNK_BYTES else None
+        return CHUNK_ROWS if size > CHUNK_BYTES else None
 
     @property
     def chunked(self) -> bool:

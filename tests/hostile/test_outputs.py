@@ -105,7 +105,10 @@ def test_the_input_cannot_be_its_own_output(user, data, tmp_path):
     ("args", "words"),
     [
         (["-o", "x.pdf"], [".pdf is not an output format", ".csv", "--format"]),
-        (["-o", "x.xlsx", "--format", "csv"], ["suffix .xlsx is for xlsx", "--format asks for csv"]),
+        (
+            ["-o", "x.xlsx", "--format", "csv"],
+            ["suffix .xlsx is for xlsx", "--format asks for csv"],
+        ),
         (["-o", "x.json", "--format", "parquet"], ["suffix .json is for json"]),
     ],
 )
@@ -212,8 +215,7 @@ def test_a_successful_score_says_what_it_wrote_in_one_line(user, data, tmp_path)
 def test_percent_of_target_is_rounded_but_points_use_the_exact_value(user, tmp_path):
     data = tmp_path / "in.csv"
     data.write_text(
-        "city,year,households,households_with_internet\n"
-        "Aster,2024,100000,94996\nBelo,2024,3,1\n",
+        "city,year,households,households_with_internet\nAster,2024,100000,94996\nBelo,2024,3,1\n",
         encoding="utf-8",
     )
     rows = list(csv.DictReader(io.StringIO(user("score", data).stdout)))
@@ -222,7 +224,5 @@ def test_percent_of_target_is_rounded_but_points_use_the_exact_value(user, tmp_p
     assert (ict["Aster"]["pct_of_target"], ict["Aster"]["points"]) == ("95", "3")  # 94.996 < 95
     assert ict["Belo"]["pct_of_target"] == "33.33"
     assert float(ict["Belo"]["value"]) == pytest.approx(100 / 3, rel=1e-15)  # exact
-    decimals = [
-        len(r["pct_of_target"].partition(".")[2]) for r in rows if r["pct_of_target"] != ""
-    ]
+    decimals = [len(r["pct_of_target"].partition(".")[2]) for r in rows if r["pct_of_target"] != ""]
     assert max(decimals) <= 2
