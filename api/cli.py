@@ -617,7 +617,7 @@ def _summary(manifest: dict[str, Any], output: Path | None, manifest_where: Any)
 
 #: A long table is tabulated and written this many rows at a time (of the output), so its
 #: memory is bounded by the slice, not by the run.
-SLICE_ROWS = 1 << 19
+SLICE_ROWS = 1 << 18
 
 
 def _write_run(

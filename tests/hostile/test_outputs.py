@@ -13,7 +13,6 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from conftest import assert_told
 
 ROWS = "city,year,households,households_with_internet\nAster,2024,1000,812\nBelo,2024,400,NR\n"
