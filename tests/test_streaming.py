@@ -7,26 +7,16 @@ JSON of 30 000 such city-years peaked at 16.5 GB (and the long CSV at 3.5 GB).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import load_benchmark
 
-BENCHMARK = Path(__file__).parent.parent / "benchmarks" / "batch.py"
 #: What docs/cli.md promises for a run of any size.
 BOUND_MB = 1000
-
-
-def _benchmark():
-    spec = importlib.util.spec_from_file_location("batch_benchmark", BENCHMARK)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 #: Runs the command as its only child and prints the child's peak RSS (MB): a fresh, small
@@ -50,7 +40,7 @@ def peak_rss_mb(*args: object) -> tuple[int, float]:
 @pytest.fixture(scope="module")
 def big_input(tmp_path_factory, official) -> Path:
     """10 000 city-years of every data item (1.12 million long rows out)."""
-    bench = _benchmark()
+    bench = load_benchmark()
     return bench.write_inputs(official, 10_000, tmp_path_factory.mktemp("big"), False)["csv"]
 
 
