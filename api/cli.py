@@ -549,14 +549,15 @@ def score(
         if shape == "wide":
             raise click.UsageError("--what-if writes a long table: drop --shape wide")
         options["what_if"] = str(what_if)
-    long_output = level == "kpi" and shape == "long" and what_if is None
+    # KPI values (a row, or three columns, per value) are the large tables: chunked sooner.
+    per_value = level == "kpi" and what_if is None
     batch = reading.batch(
-        context.engine, strict=strict, targets=targets_path, peers=peers, long_output=long_output
+        context.engine, strict=strict, targets=targets_path, peers=peers, per_value=per_value
     )
     try:
         # Read before scoring: a broken file fails at once, and chunks share the one set.
         alternative = None if what_if is None else context.engine.targets(what_if)
-        with _Progress(quiet, batch, long_output=long_output) as progress:
+        with _Progress(quiet, batch, long_output=per_value and shape == "long") as progress:
             batch.progress = progress.to
             manifest = _write_run(batch, fmt, where, progress, options, alternative)
         if manifest_where is not None:

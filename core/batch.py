@@ -52,8 +52,9 @@ __all__ = ["CHUNK_BYTES", "CHUNK_ROWS", "LONG_CHUNK_BYTES", "LONG_CHUNK_ROWS", "
 CHUNK_BYTES = 200 * 1024 * 1024
 #: Rows per chunk when a file is chunked because of its size.
 CHUNK_ROWS = 50_000
-#: For a long output (a row per value: 112 per city-year), CSV files larger than this are read
-#: in chunks of :data:`LONG_CHUNK_ROWS`, so that a run's memory stays well under 1 GB.
+#: For an output of KPI values (long: a row per value, 112 per city-year; wide: three columns
+#: per value), CSV files larger than this are read in chunks of :data:`LONG_CHUNK_ROWS`, so that
+#: a run's memory stays under 1 GB.
 LONG_CHUNK_BYTES = 50 * 1024 * 1024
 LONG_CHUNK_ROWS = 20_000
 
@@ -69,10 +70,10 @@ class Batch:
     """Score files, as one result or chunk by chunk; read the summary once the results are used.
 
     :ivar chunk_rows: rows per chunk; ``None`` chunks only CSV files over :data:`CHUNK_BYTES`
-        (in chunks of :data:`CHUNK_ROWS`), or with ``long_output`` over
+        (in chunks of :data:`CHUNK_ROWS`), or with ``per_value`` over
         :data:`LONG_CHUNK_BYTES` (in chunks of :data:`LONG_CHUNK_ROWS`), ``0`` never chunks.
-    :ivar long_output: the output has a row per value (peer targets from the input, which need
-        every row at once, keep the file whole).
+    :ivar per_value: the output holds every KPI value, not roll-ups (peer targets from the
+        input, which need every row at once, keep the file whole).
     :ivar problems: every input problem, filled while the results are produced (problems about
         a whole column are kept once per file, not once per chunk).
     :ivar inputs: each file read, as recorded in the manifest (name, format, hash ...).
@@ -89,7 +90,7 @@ class Batch:
     #: Derive peer targets (opt-in): from the whole input, or from the rule's file.
     peers: PeerRule | None = None
     progress: Progress | None = None
-    long_output: bool = False
+    per_value: bool = False
     problems: list[InputProblem] = field(default_factory=list, init=False)
     inputs: list[dict[str, Any]] = field(default_factory=list, init=False)
     _rows: int = field(default=0, init=False)
@@ -111,7 +112,7 @@ class Batch:
         if self.chunk_rows is not None:
             return self.chunk_rows
         size = given.stat().st_size
-        if self.long_output and (self.peers is None or self.peers.file is not None):
+        if self.per_value and (self.peers is None or self.peers.file is not None):
             return LONG_CHUNK_ROWS if size > LONG_CHUNK_BYTES else None
         return CHUNK_ROWS if size > CHUNK_BYTES else None
 
