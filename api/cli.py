@@ -426,8 +426,8 @@ def reader_options(func: Any) -> Any:
             "--chunk-rows",
             type=click.IntRange(min=0),
             default=None,
-            help="Read CSV files in chunks of N rows (default: only files over 200 MB, "
-            "50 000 rows a chunk; 0: never).",
+            help="Read CSV and Parquet files in chunks of N rows (default: files over 200 MB, "
+            "50 000 rows a chunk, or over 50 MB, 20 000 rows a chunk, for KPI values; 0: never).",
         ),
     ]
     fields = ("inputs", "decimal", "encoding", "sheet", "layout", "chunk_rows")

@@ -31,6 +31,7 @@ from .readers import (
     ReadOptions,
     csv_chunks,
     file_format,
+    parquet_chunks,
     read_input,
     row_defects,
 )
@@ -48,13 +49,15 @@ if TYPE_CHECKING:
 
 __all__ = ["CHUNK_BYTES", "CHUNK_ROWS", "LONG_CHUNK_BYTES", "LONG_CHUNK_ROWS", "Batch", "Progress"]
 
-#: CSV files larger than this are read in chunks unless told otherwise.
+#: The formats read in chunks: CSV and Parquet (Excel and JSON are read whole).
+CHUNKED = ("csv", "parquet")
+#: CSV and Parquet files larger than this are read in chunks unless told otherwise.
 CHUNK_BYTES = 200 * 1024 * 1024
 #: Rows per chunk when a file is chunked because of its size.
 CHUNK_ROWS = 50_000
 #: For an output of KPI values (long: a row per value, 112 per city-year; wide: three columns
 #: per value), CSV files larger than this are read in chunks of :data:`LONG_CHUNK_ROWS`, so that
-#: a run's memory stays under 1 GB.
+#: a run's memory stays under 1 GB (Parquet files alike).
 LONG_CHUNK_BYTES = 50 * 1024 * 1024
 LONG_CHUNK_ROWS = 20_000
 
@@ -69,8 +72,8 @@ Progress = Callable[[int, int], None]
 class Batch:
     """Score files, as one result or chunk by chunk; read the summary once the results are used.
 
-    :ivar chunk_rows: rows per chunk; ``None`` chunks only CSV files over :data:`CHUNK_BYTES`
-        (in chunks of :data:`CHUNK_ROWS`), or with ``per_value`` over
+    :ivar chunk_rows: rows per chunk; ``None`` chunks only CSV and Parquet files over
+        :data:`CHUNK_BYTES` (in chunks of :data:`CHUNK_ROWS`), or with ``per_value`` over
         :data:`LONG_CHUNK_BYTES` (in chunks of :data:`LONG_CHUNK_ROWS`), ``0`` never chunks.
     :ivar per_value: the output holds every KPI value, not roll-ups (peer targets from the
         input, which need every row at once, keep the file whole).
@@ -107,7 +110,7 @@ class Batch:
     def _chunk_rows_of(self, path: str | os.PathLike[str]) -> int | None:
         """Rows per chunk for this file, or ``None`` to read it whole."""
         given = Path(path)
-        if self.chunk_rows == 0 or not given.is_file() or file_format(given) != "csv":
+        if self.chunk_rows == 0 or not given.is_file() or file_format(given) not in CHUNKED:
             return None
         if self.chunk_rows is not None:
             return self.chunk_rows
@@ -229,7 +232,8 @@ class Batch:
             self.inputs.append(info.describe())
             yield info, frame, 0, info.size
             return
-        info, chunks, handle = csv_chunks(path, rows, self.read, name=str(path))
+        chunked = csv_chunks if file_format(Path(path)) == "csv" else parquet_chunks
+        info, chunks, handle = chunked(path, rows, self.read, name=str(path))
         self.inputs.append(info.describe())
         first_row = 0
         for frame in _regrouped(chunks, self.layout):

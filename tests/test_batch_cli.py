@@ -510,6 +510,22 @@ def test_chunked_parquet_holds_the_same_table(run, tmp_path):
     pd.testing.assert_frame_equal(pd.read_parquet(chunked), pd.read_parquet(whole))
 
 
+@pytest.mark.parametrize("rows", [long_rows(), ROWS], ids=["long", "wide"])
+def test_a_parquet_input_read_in_chunks_gives_the_same_output(run, tmp_path, rows):
+    data = write_parquet(tmp_path / "in.parquet", rows)
+    whole = run("score", data, "--chunk-rows", "0", "-q")
+    assert whole.exit_code == 0
+    for size in ("1", "2", "4"):
+        chunked = run("score", data, "--chunk-rows", size, "-q")
+        assert chunked.exit_code == 0, chunked.output
+        assert chunked.stdout_bytes == whole.stdout_bytes
+    manifest = tmp_path / "m.json"
+    assert run("score", data, "--chunk-rows", "2", "--manifest", manifest).exit_code == 0
+    recorded = json.loads(manifest.read_text(encoding="utf-8"))
+    assert recorded["options"]["chunked"] is True
+    assert recorded["inputs"][0]["sha256"] == hashlib.sha256(data.read_bytes()).hexdigest()
+
+
 def test_a_long_file_is_cut_between_cities_and_years(run, tmp_path):
     data = write_csv(tmp_path / "long.csv", long_rows())
     whole = run("score", data).stdout_bytes
