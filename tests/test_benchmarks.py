@@ -30,7 +30,7 @@ def test_numpy_baseline_gives_the_points_and_rollups_u4ssc_gives(official):
 
 
 def test_scalar_city_baseline_scores_what_score_one_scores(official):
-    bench = _benchmark()
+    bench = load_benchmark()
     record = bench.city_record(bench.synthetic_input(official, 10))
     record[next(iter(official.catalogue.items))] = -1.0  # out of bounds: not scored in either
     result = bench.score_city(official, record, rollups=False)
