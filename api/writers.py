@@ -221,7 +221,7 @@ BATCH_ROWS = 65_536
 #: Categorical columns whose categories are the run's note texts: they differ from chunk to
 #: chunk, so Parquet stores them as plain strings (the other categorical columns are
 #: dictionary-encoded).
-NOTE_COLUMNS = frozenset({"reason", "source", "warnings"})
+NOTE_COLUMNS = frozenset({"reason", "source", "warnings", "verifier_comment", "verified_on"})
 
 
 def _cells(frame: pd.DataFrame) -> list[list[Any]]:
