@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from u4ssc.core import Engine
 
 RESOURCES = Path(__file__).parent / "resources"
+#: The batch benchmark, whose input generator and baseline some tests use.
+BENCHMARK = Path(__file__).parent.parent / "benchmarks" / "batch.py"
+
+
+def load_benchmark() -> ModuleType:
+    """``benchmarks/batch.py`` as a module (it is a script, not a package)."""
+    spec = importlib.util.spec_from_file_location("batch_benchmark", BENCHMARK)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture

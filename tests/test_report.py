@@ -325,7 +325,7 @@ def test_cli_wheel_writes_svg_and_png(run, tmp_path):
             2,
             "unknown city 'Aster'; did you mean 'Aster (synthetic)'?",
         ),
-        (["wheel", "--city", "Aster (synthetic)", "-o", "w.pdf"], 2, "must end in .svg or .png"),
+        (["wheel", "--city", "Aster (synthetic)", "-o", "w.pdf"], 5, "must end in .svg or .png"),
         (["report", "-o", "all.html"], 2, "12 city-periods match but all.html is one file"),
         (["report", "--year", "1999", "-o", "out"], 2, "unknown year: '1999'"),
     ],
@@ -380,8 +380,8 @@ def test_cli_output_that_cannot_be_written_is_a_short_message(tmp_path):
     blocker.write_text("not a folder", encoding="utf-8")
     args = ["report", str(EXAMPLES), "--city", "Aster (synthetic)", "-o", str(blocker / "out")]
     done = CliRunner().invoke(cli, args)
-    assert done.exit_code == 1
-    assert f"cannot write {blocker / 'out'}" in done.output
+    assert done.exit_code == 5
+    assert f"cannot write {blocker / 'out'}: Not a directory" in done.output
     assert "Traceback" not in done.output
 
 
