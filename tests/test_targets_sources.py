@@ -36,3 +36,14 @@ def test_reference_targets_alone_lift_the_example_coverage_well_above_28_percent
     result = official.score(str(EXAMPLE))
     scored = np.count_nonzero(result.scores.coverage == SCORED)
     assert scored / result.scores.coverage.size > 0.37
+
+
+def test_every_scored_row_names_its_targets_kind_and_source(official):
+    frame = official.score(str(EXAMPLE)).to_frame()
+    scored = frame[frame["points"].notna()]
+    assert len(scored) == 516
+    assert set(scored["target_kind"]) == {"official", "reference"}
+    assert (scored["target_source"].str.len() > 10).all()
+    housing = scored[scored["code"] == "SC: SH: HO: 2A"]
+    assert (housing["target"] == 30).all()
+    assert housing["target_source"].str.contains("30 % of its total income").all()
