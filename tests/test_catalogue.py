@@ -393,3 +393,6 @@ def test_example_file_is_what_the_generator_writes():
     assert EXAMPLE.read_text(encoding="utf-8") == module.render(), (
         "examples/cities.csv is stale: run `python examples/make_example_data.py`"
     )
+    assert (ROOT / "examples" / "peers.csv").read_text(encoding="utf-8") == module.render_peers(), (
+        "examples/peers.csv is stale: run `python examples/make_example_data.py`"
+    )
