@@ -558,6 +558,7 @@ def score(
             batch.progress = progress.to
             manifest = _write_run(batch, fmt, output, progress, options, alternative)
         _write_manifest(manifest, fmt, output, manifest_path)
+        _report_peers(manifest)
     except U4SSCError as error:
         raise _fail(error) from error
     finally:
@@ -1204,6 +1205,27 @@ def report(periods: list[Any], compare: bool, output: Path) -> None:
 
 def _problem_lines(problems: Iterable[Any]) -> list[str]:
     return [f"{p.severity}: {p.where}: {p.message}" for p in problems]
+
+
+def _report_peers(manifest: dict[str, Any]) -> None:
+    """One line on stderr: how many values got a peer target, and the fix when none did."""
+    peer = manifest["targets"].get("peer")
+    if peer is None:
+        return
+    found = list(peer["values"].values())
+    derived = sum("target" in v for v in found)
+    line = (
+        f"peer targets: {derived} of the {len(found)} values without a target got one from the "
+        f"cities in {peer['from']}"
+    )
+    if derived < len(found):
+        line += f"; {len(found) - derived} refused (each with its reason in the manifest)"
+    if derived == 0 and any(v["refused"].startswith("only ") for v in found):
+        line += (
+            f". Fewer than {peer['min_peers']} cities reported them: give a file of peer "
+            "cities (--peer-targets FILE) or a lower --peer-min"
+        )
+    click.echo(line, err=True)
 
 
 def _report_problems(problems: Sequence[Any], limit: int = 20) -> None:

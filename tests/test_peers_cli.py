@@ -36,7 +36,11 @@ def _coverage_of_reported(rows: list[dict[str, str]]) -> float:
 
 
 def test_the_example_has_four_peer_cities_too_few_for_the_default_rule(run):
-    payload = json.loads(run("score", EXAMPLE, "--peer-targets", "--format", "json").stdout)
+    result = run("score", EXAMPLE, "--peer-targets", "--format", "json")
+    assert "peer targets: 0 of the 63 values without a target got one" in result.stderr
+    assert "Fewer than 10 cities reported them" in result.stderr
+    assert "--peer-targets FILE" in result.stderr
+    payload = json.loads(result.stdout)
     peer = payload["manifest"]["targets"]["peer"]
     assert (peer["percentile"], peer["min_peers"], peer["from"]) == (90.0, 10, "the rows scored")
     assert {v["refused"] for v in peer["values"].values()} >= {
@@ -59,7 +63,12 @@ def test_peer_targets_lift_the_example_above_90_percent_of_reported_values(run):
 
 
 def test_the_bundled_peer_cities_lift_the_example_above_90_percent_with_the_default_rule(run):
-    rows = _rows(run("score", EXAMPLE, "--peer-targets", PEERS).stdout)
+    result = run("score", EXAMPLE, "--peer-targets", PEERS)
+    assert result.stderr.startswith(
+        "peer targets: 60 of the 63 values without a target got one from the cities in "
+        "peers.csv; 3 refused"
+    )
+    rows = _rows(result.stdout)
     assert _coverage_of_reported(rows) > 0.92
     scored = [r for r in rows if r["points"]]
     assert {r["target_kind"] for r in scored} == {"official", "reference", "peer"}
