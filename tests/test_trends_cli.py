@@ -41,6 +41,18 @@ def test_trends_writes_every_format(tmp_path, fmt):
     assert set(first["progress"]) <= {"first year", "target met", "not comparable"}
 
 
+def test_cities_with_one_year_only_say_so_in_every_row(tmp_path):
+    out = tmp_path / "trends.csv"
+    done = run("trends", CITIES.replace("cities.csv", "peers.csv"), "-o", str(out))
+    assert done.exit_code == 0, done.output
+    frame = pd.read_csv(out, keep_default_na=False)
+    assert len(frame) == 12 * 112  # 12 cities, one year each, every value
+    assert set(frame["progress"]) == {"one year only"}
+    assert set(frame["reason"]) == {"the city has one year only in this run: no trend yet"}
+    assert set(frame["change"]) == {""}
+    assert set(frame["year_to_target"]) == {""}
+
+
 def test_trends_on_the_terminal_latest_year():
     done = run("trends", CITIES, "--latest")
     assert done.exit_code == 0, done.output
