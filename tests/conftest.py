@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from u4ssc.core import Engine
 
 RESOURCES = Path(__file__).parent / "resources"
+ROOT = RESOURCES.parents[1]
+
+
+def load_script(path: Path) -> ModuleType:
+    """A script of the repository (a benchmark, a generator) imported as a module (registered
+    in ``sys.modules``, as dataclasses need)."""
+    spec = importlib.util.spec_from_file_location(f"u4ssc_script_{path.stem}", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture

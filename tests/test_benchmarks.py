@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
+from conftest import load_script
 
 BENCHMARK = Path(__file__).parent.parent / "benchmarks" / "batch.py"
 
 
 def _benchmark():
-    spec = importlib.util.spec_from_file_location("batch_benchmark", BENCHMARK)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(BENCHMARK)
 
 
 def test_numpy_baseline_gives_the_points_and_rollups_u4ssc_gives(official):

@@ -20,9 +20,7 @@ hundreds of cases cost a few hundred single-record scorings.
 from __future__ import annotations
 
 import csv
-import importlib.util
 import math
-import sys
 from collections import Counter
 from functools import cache
 from pathlib import Path
@@ -30,6 +28,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from conftest import load_script
 
 from u4ssc.core import Engine, Indicator, Kind, Status, canonical_key
 from u4ssc.core.catalogue import Output
@@ -384,12 +383,7 @@ def test_example_rows_score_alike_in_batch_and_one_by_one(engine):
 
 
 def test_example_file_is_what_the_generator_writes():
-    spec = importlib.util.spec_from_file_location("u4ssc_make_example_data", MAKE_EXAMPLE)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
+    module = load_script(MAKE_EXAMPLE)
     assert EXAMPLE.read_text(encoding="utf-8") == module.render(), (
         "examples/cities.csv is stale: run `python examples/make_example_data.py`"
     )

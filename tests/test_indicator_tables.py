@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import toy
 from click.testing import CliRunner
-from conftest import RESOURCES
+from conftest import RESOURCES, load_script
 
 from u4ssc.cli import cli
 from u4ssc.core import DataError, Engine, FormulaError, data_items_in, hookimpl
@@ -376,17 +376,9 @@ def test_loading_a_table_compares_codes_a_bounded_number_of_times_per_row(
 ) -> None:
     """Each row is checked against the others by look-up, not by a scan of every indicator
     registered before it (a scan made 1 000 rows take seconds and 5 000 rows over a minute)."""
-    import importlib.util
-
     from u4ssc.core import catalogue, indicator_tables, model
 
-    spec = importlib.util.spec_from_file_location(
-        "table_benchmark", ROOT / "benchmarks" / "indicator_tables.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = load_script(ROOT / "benchmarks" / "indicator_tables.py")
     calls = 0
 
     def counted(text: str) -> str:
