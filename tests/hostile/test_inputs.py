@@ -98,7 +98,7 @@ def test_nan_typed_in_a_cell_is_said(user, official, tmp_path, typed):
 
 
 @pytest.mark.parametrize("suffix", [".json", ".parquet"])
-def test_a_nan_number_in_json_or_parquet_is_said(user, tmp_path, suffix):
+def test_a_nan_number_in_json_or_parquet_is_said(user, official, tmp_path, suffix):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -111,6 +111,13 @@ def test_a_nan_number_in_json_or_parquet_is_said(user, tmp_path, suffix):
         )
     run = user("validate", path)
     assert_told(run, 0, f"nan{suffix}, row 1, column 'households'", "NaN is not a value")
+    assert "leave the cell empty" in run.text
+    out = tmp_path / "out.csv"
+    assert_told(user("score", path, "-o", out), 0, f"nan{suffix}, row 1", "NaN is not a value")
+    frame = scored(out, official, 1)
+    internet = frame[frame["code"] == "EC: ICT: ICT: 1C"]
+    assert internet["status"].tolist() == ["not reported"]
+    assert "households" in internet["reason"].iloc[0]
 
 
 # -- item 6: a row whose cells do not match the header --------------------------------------------
@@ -214,6 +221,26 @@ def test_a_workbook_without_a_year_says_so(user, official, tmp_path):
     book.save(path)
     run = user("validate", path)
     assert_told(run, 0, "no year given", "fill the year column")
+    out = tmp_path / "out.csv"
+    run = user("score", path, "-o", out)
+    assert_told(run, 0, "filled.xlsx, cell Inputs!B3", "no year given", "fill the year column")
+    frame = scored(out, official, 1)
+    assert set(frame["city"]) == {"Aster"}
+    assert set(frame["year"]) == {""}
+
+
+def test_a_workbook_with_a_year_but_no_city_is_refused(user, tmp_path):
+    path = tmp_path / "yearly.xlsx"
+    assert user("template", path).exit_code == 0
+    book = openpyxl.load_workbook(path)
+    book["Inputs"]["B3"] = 2024
+    book["Inputs"]["D6"] = 812  # households_with_internet
+    book.save(path)
+    out = tmp_path / "out.csv"
+    for command in (("score", path, "-o", out), ("validate", path)):
+        run = user(*command)
+        assert_told(run, 4, "yearly.xlsx", "names a city", "City cell of the Inputs sheet")
+    assert not out.exists()
 
 
 def test_a_row_without_a_city_is_refused(user, official, tmp_path):
