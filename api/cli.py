@@ -770,9 +770,11 @@ def _table_output(func: Any) -> Any:
     return func
 
 
-def _scored(context: Context, reading: Reading, targets_path: Path | None) -> Any:
-    """Score the inputs whole, input problems summarised on stderr; return the result and the
-    run manifest."""
+def _scored(
+    context: Context, reading: Reading, targets_path: Path | None, peers: Any = None
+) -> Any:
+    """Score the inputs whole (with peer targets when ``peers`` is a rule), input problems
+    summarised on stderr; return the result and the run manifest."""
     from u4ssc.core import U4SSCError
 
     if reading.chunk_rows:
@@ -780,7 +782,7 @@ def _scored(context: Context, reading: Reading, targets_path: Path | None) -> An
             "this command needs every row at once: leave out --chunk-rows (or give 0)"
         )
     whole = Reading(**{**reading.__dict__, "chunk_rows": 0})
-    batch = whole.batch(context.engine, targets=targets_path)
+    batch = whole.batch(context.engine, targets=targets_path, peers=peers)
     try:
         result = next(iter(batch.results()))
     except U4SSCError as error:
@@ -867,6 +869,7 @@ def _frame_table(frame: Any, columns: Sequence[str] | None = None) -> str:
     "per city-year, the values reporting each input would gain (default: all three on the "
     "terminal, kpi in a file).",
 )
+@peer_options
 @pass_context
 def coverage(
     context: Context,
@@ -875,6 +878,7 @@ def coverage(
     fmt: str | None,
     targets_path: Path | None,
     which: str | None,
+    peers: Any,
 ) -> None:
     """Say why values are not scored and which inputs would fill the gaps, for INPUT files.
 
@@ -883,7 +887,7 @@ def coverage(
     missing and how many values it blocks. Per city-year and input: the values reporting that
     input alone would gain (a value missing several inputs counts as 'shared' for each).
     """
-    result, batch = _scored(context, reading, targets_path)
+    result, batch = _scored(context, reading, targets_path, peers)
     found = result.coverage()
     if which is None and output is None and fmt in (None, "table"):
         for name, title in COVERAGE_TABLES.items():
@@ -910,6 +914,7 @@ def coverage(
     show_default=True,
     help="A value that changed by at most this % of its previous value is 'stable'.",
 )
+@peer_options
 @pass_context
 def trends(
     context: Context,
@@ -919,6 +924,7 @@ def trends(
     targets_path: Path | None,
     latest: bool,
     stable_pct: float,
+    peers: Any,
 ) -> None:
     """Show each city's progress KPI by KPI across the years of INPUT files.
 
@@ -926,7 +932,7 @@ def trends(
     first, whether it moved towards or away from its target (by the KPI's direction), the year
     it would reach the target at its last pace, and a progress status with its reason.
     """
-    result, batch = _scored(context, reading, targets_path)
+    result, batch = _scored(context, reading, targets_path, peers)
     frame = result.trends(stable_pct=stable_pct).to_frame(latest=latest)
     manifest = batch.manifest(command="trends", latest=latest, stable_pct=stable_pct)
     _write_analysis(frame, fmt, output, manifest, TERMINAL_COLUMNS["trends"])
