@@ -30,6 +30,24 @@ def load_script(path: Path) -> ModuleType:
 
 
 @pytest.fixture
+def key_look_ups(monkeypatch: pytest.MonkeyPatch) -> Callable[[], int]:
+    """Count the code comparisons (``canonical_key`` calls) of loading catalogues and indicator
+    tables from here on; call the result for the count so far."""
+    from u4ssc.core import catalogue, indicator_tables, model
+
+    calls = 0
+
+    def counted(text: str) -> str:
+        nonlocal calls
+        calls += 1
+        return model.canonical_key(text)
+
+    for module in (catalogue, indicator_tables):
+        monkeypatch.setattr(module, "canonical_key", counted)
+    return lambda: calls
+
+
+@pytest.fixture
 def build() -> Callable[..., Engine]:
     """Build an engine from named inline plugins only (no installed entry points)."""
 

@@ -7,6 +7,7 @@ points; broken tables are reported row by row, all at once, with the column and 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import brindle_bay_kpis
@@ -372,23 +373,13 @@ def test_replacing_an_official_formula_through_a_table(tmp_path):
 
 
 def test_loading_a_table_compares_codes_a_bounded_number_of_times_per_row(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, key_look_ups: Callable[[], int]
 ) -> None:
     """Each row is checked against the others by look-up, not by a scan of every indicator
     registered before it (a scan made 1 000 rows take seconds and 5 000 rows over a minute)."""
-    from u4ssc.core import catalogue, indicator_tables, model
-
     bench = load_script(ROOT / "benchmarks" / "indicator_tables.py")
-    calls = 0
-
-    def counted(text: str) -> str:
-        nonlocal calls
-        calls += 1
-        return model.canonical_key(text)
-
-    for module in (catalogue, indicator_tables):
-        monkeypatch.setattr(module, "canonical_key", counted)
     rows = 400
     engine = Engine.load(indicator_tables=[bench.write_table(tmp_path / "t.csv", rows)])
+    calls = key_look_ups()
     assert len(engine.catalogue.indicators) == rows + len(Engine.load().catalogue.indicators)
     assert calls <= 10 * rows, f"{calls} code comparisons for {rows} rows"
