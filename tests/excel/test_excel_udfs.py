@@ -299,3 +299,16 @@ def test_nan_typed_in_an_input_cell_is_said_in_the_kpi_cell(typed):
     assert reason == got.removeprefix("NR: ")
     # A value that does not need the NaN input says nothing of it.
     assert udfs.u4ssc_kpi("EN: EN: AQ: 1C: PM10", inputs) == "NR: missing pm10_annual_mean"
+
+
+@pytest.mark.parametrize("year", ["twenty", "2020.5", "1e20"])
+def test_a_bad_year_breaks_every_value_in_the_excel_functions(year):
+    """Issue 13, item 7 in the Excel functions: the year typed is echoed, and no value of the
+    city-year is scored until it is fixed."""
+    inputs = [["year", year], ["households", 1000.0], ["households_with_internet", 800.0]]
+    got = udfs.u4ssc_kpi("EC: ICT: ICT: 1C", inputs)
+    assert got.startswith(f"invalid: year {year!r} is not a 4-digit year")
+    assert "type the year as four digits" in got
+    rows = udfs.u4ssc_score(inputs)
+    statuses = {dict(zip(rows[0], r, strict=True))["status"] for r in rows[1:]}
+    assert statuses == {"invalid"}
