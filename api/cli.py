@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -97,6 +98,19 @@ FORMAT = click.option(
     help="Output format.",
 )
 
+class FiniteRange(click.FloatRange):
+    """A number in a range, refusing ``nan`` and infinity (which a range check lets through:
+    every comparison with nan is false)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = click.FLOAT.convert(value, param, ctx)
+        if not math.isfinite(number):
+            low, high = self.min, self.max
+            span = f"from {low:g} to {high:g}" if high is not None else f"of {low:g} or more"
+            self.fail(f"{value!r} is not a finite number: give a number {span}", param, ctx)
+        return super().convert(number, param, ctx)
+
+
 #: --peer-targets [FILE], --peer-percentile, --peer-min: opt-in peer targets (docs/scoring.md).
 PEER_OPTIONS = (
     click.option(
@@ -112,7 +126,7 @@ PEER_OPTIONS = (
     ),
     click.option(
         "--peer-percentile",
-        type=click.FloatRange(50, 100),
+        type=FiniteRange(50, 100),
         default=None,
         help="The peers' percentile that is 100 %% of target for higher-is-better values; "
         "lower-is-better use 100 minus it. Default 90.",
@@ -909,7 +923,7 @@ def coverage(
 @click.option(
     "--stable",
     "stable_pct",
-    type=click.FloatRange(min=0),
+    type=FiniteRange(min=0),
     default=1.0,
     show_default=True,
     help="A value that changed by at most this % of its previous value is 'stable'.",
