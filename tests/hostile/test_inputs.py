@@ -154,6 +154,22 @@ def test_a_short_row_is_an_error_but_a_missing_unnamed_trailing_cell_is_not(user
     assert "row 1" not in run.stdout
 
 
+def test_a_row_with_more_cells_than_the_header_refuses_the_file(user, tmp_path):
+    """A stray delimiter shifts every cell after it, so no cell of the file can be trusted."""
+    header, rows = example_rows()
+    rows = [list(rows[0]), list(rows[1])]
+    rows[1][5] += ",7"  # one more cell
+    path = write_csv(tmp_path / "long.csv", header, rows)
+    out = tmp_path / "out.csv"
+    for command in (("validate", path), ("score", path, "-o", out)):
+        run = user(*command)
+        assert_told(
+            run, 4, "long.csv: line 3 (row 2) has 151 cells but the header has 150",
+            "remove the extra cells", "or quote cells",
+        )  # fmt: skip
+    assert not out.exists()
+
+
 # -- item 7: bad years ----------------------------------------------------------------------------
 
 
