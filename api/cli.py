@@ -785,16 +785,22 @@ def _table_output(func: Any) -> Any:
 
 
 def _scored(
-    context: Context, reading: Reading, targets_path: Path | None, peers: Any = None
+    context: Context,
+    reading: Reading,
+    targets_path: Path | None,
+    peers: Any,
+    indicator_tables: tuple[Path, ...],
 ) -> Any:
-    """Score the inputs whole (with peer targets when ``peers`` is a rule), input problems
-    summarised on stderr; return the result and the run manifest."""
+    """Score the inputs whole (with peer targets when ``peers`` is a rule, and the command's own
+    indicator tables), input problems summarised on stderr; return the result and the run
+    manifest."""
     from u4ssc.core import U4SSCError
 
     if reading.chunk_rows:
         raise click.UsageError(
             "this command needs every row at once: leave out --chunk-rows (or give 0)"
         )
+    context.add_tables(indicator_tables)
     whole = Reading(**{**reading.__dict__, "chunk_rows": 0})
     batch = whole.batch(context.engine, targets=targets_path, peers=peers)
     try:
@@ -884,6 +890,8 @@ def _frame_table(frame: Any, columns: Sequence[str] | None = None) -> str:
     "terminal, kpi in a file).",
 )
 @peer_options
+@INDICATORS
+@PLUGINS_DIR
 @pass_context
 def coverage(
     context: Context,
@@ -893,6 +901,7 @@ def coverage(
     targets_path: Path | None,
     which: str | None,
     peers: Any,
+    indicator_tables: tuple[Path, ...],
 ) -> None:
     """Say why values are not scored and which inputs would fill the gaps, for INPUT files.
 
@@ -901,7 +910,7 @@ def coverage(
     missing and how many values it blocks. Per city-year and input: the values reporting that
     input alone would gain (a value missing several inputs counts as 'shared' for each).
     """
-    result, batch = _scored(context, reading, targets_path, peers)
+    result, batch = _scored(context, reading, targets_path, peers, indicator_tables)
     found = result.coverage()
     if which is None and output is None and fmt in (None, "table"):
         for name, title in COVERAGE_TABLES.items():
@@ -929,6 +938,8 @@ def coverage(
     help="A value that changed by at most this % of its previous value is 'stable'.",
 )
 @peer_options
+@INDICATORS
+@PLUGINS_DIR
 @pass_context
 def trends(
     context: Context,
@@ -939,6 +950,7 @@ def trends(
     latest: bool,
     stable_pct: float,
     peers: Any,
+    indicator_tables: tuple[Path, ...],
 ) -> None:
     """Show each city's progress KPI by KPI across the years of INPUT files.
 
@@ -946,7 +958,7 @@ def trends(
     first, whether it moved towards or away from its target (by the KPI's direction), the year
     it would reach the target at its last pace, and a progress status with its reason.
     """
-    result, batch = _scored(context, reading, targets_path, peers)
+    result, batch = _scored(context, reading, targets_path, peers, indicator_tables)
     frame = result.trends(stable_pct=stable_pct).to_frame(latest=latest)
     manifest = batch.manifest(command="trends", latest=latest, stable_pct=stable_pct)
     _write_analysis(frame, fmt, output, manifest, TERMINAL_COLUMNS["trends"])

@@ -117,6 +117,22 @@ def test_plugins_dir_after_the_command_loads_the_plugin(
     )  # fmt: skip
     assert_told(run, 0)
     assert "LOCAL: ICT: 1" in page.read_text(encoding="utf-8")
+    for command in ("trends", "coverage"):
+        out = tmp_path / f"{command}.csv"
+        run = user(command, CITIES, "--plugins-dir", PLUGINS_DIR, "-o", out, fresh_engine=True)
+        assert_told(run, 0)
+        assert "LOCAL: ICT: 1" in out.read_text(encoding="utf-8"), command
+
+
+def test_every_command_that_loads_plugins_takes_plugins_dir_after_it() -> None:
+    from u4ssc.cli import cli
+
+    without = {
+        name
+        for name, command in cli.commands.items()
+        if "--plugins-dir" not in {o for p in command.params for o in getattr(p, "opts", ())}
+    }
+    assert without == {"new-plugin"}  # it writes a package and loads none
 
 
 def test_a_missing_plugins_dir_after_the_command_is_named(user: Callable[..., Run]) -> None:
