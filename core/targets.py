@@ -139,7 +139,8 @@ class TargetSet:
                 raise ConfigurationError(
                     f"{where}: {target.id!r} is not a KPI code or data point id{hint}"
                 )
-            merged[output_id] = replace(target, id=output_id)
+            source = target.source or (f"plugin {target.plugin!r}" if target.plugin else name)
+            merged[output_id] = replace(target, id=output_id, source=source)
         stamp = fingerprint or hashlib.sha256(repr(sorted(merged.items())).encode()).hexdigest()
         return TargetSet(merged, [*self.layers, name], [*self.fingerprints, stamp])
 
@@ -204,7 +205,8 @@ def _target_from_row(row: Mapping[str, str], name: str, line: int, default_kind:
     elif kind != "none":
         raise DataError(f"{where}: the target is empty; give a value, or the kind 'none'")
     try:
-        return Target(target_id, value, direction, kind, row.get("source", ""), row.get("note", ""))
+        source = row.get("source") or f"{name}, line {line}"  # every target names its source
+        return Target(target_id, value, direction, kind, source, row.get("note", ""))
     except ValueError as error:
         raise DataError(f"{where}: {error}") from error
 

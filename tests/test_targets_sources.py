@@ -47,3 +47,18 @@ def test_every_scored_row_names_its_targets_kind_and_source(official):
     housing = scored[scored["code"] == "SC: SH: HO: 2A"]
     assert (housing["target"] == 30).all()
     assert housing["target_source"].str.contains("30 % of its total income").all()
+
+
+def test_a_target_given_without_a_source_names_where_it_came_from(official, tmp_path, build):
+    import arithmetic
+
+    path = tmp_path / "mine.csv"
+    path.write_text("code,target\nEC: ICT: WS: 1C,80\n", encoding="utf-8")
+    frame = official.score(str(EXAMPLE), targets=path).to_frame()
+    water = frame[frame["code"] == "EC: ICT: WS: 1C"]
+    assert set(zip(water["target_kind"], water["target_source"], strict=True)) == {
+        ("user", "mine.csv, line 2")
+    }
+    # A plugin's target without a source is named after its plugin.
+    target = build(arithmetic=arithmetic).target_set.get("AR: OP: MX: 1C")
+    assert (target.kind, target.source) == ("local", "plugin 'arithmetic'")
