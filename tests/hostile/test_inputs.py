@@ -72,6 +72,27 @@ def test_formula_without_a_saved_result_names_sheet_and_cell(user, official, tmp
     assert (internet["status"] == "invalid").all()
 
 
+def test_a_formula_without_a_saved_result_in_the_data_collection_workbook(
+    user, official, tmp_path
+):
+    path = tmp_path / "aster.xlsx"
+    assert user("template", path).exit_code == 0
+    book = openpyxl.load_workbook(path)
+    inputs = book["Inputs"]
+    inputs["B2"], inputs["B3"] = "Aster", 2024
+    assert inputs["A6"].value == "households_with_internet"
+    inputs["D6"] = "=D7*0.8"  # openpyxl saves no result
+    book.save(path)
+    where = "aster.xlsx, cell Inputs!D6, column 'households_with_internet'"
+    assert_told(user("validate", path), 1, where, "formula without a saved result", "recalculate")
+    out = tmp_path / "out.csv"
+    assert_told(user("score", path, "-o", out), 0, where, "open and save the workbook in Excel")
+    frame = scored(out, official, 1)
+    internet = frame[frame["code"] == "EC: ICT: ICT: 1C"]
+    assert internet["status"].tolist() == ["invalid"]
+    assert "cell D6: formula without a saved result" in internet["reason"].iloc[0]
+
+
 # -- item 5: NaN typed in a cell ----------------------------------------------------------------
 
 
