@@ -98,6 +98,7 @@ FORMAT = click.option(
     help="Output format.",
 )
 
+
 class FiniteRange(click.FloatRange):
     """A number in a range, refusing ``nan`` and infinity (which a range check lets through:
     every comparison with nan is false)."""

@@ -269,7 +269,8 @@ def u4ssc_score(inputs: Table, targets: Any = None, peers: Any = None) -> Table:
 def _input_warnings(result: Result, output: Output) -> str:
     """The warnings on inputs a value without a number needs (NaN typed in a cell), to say in
     its cell as ``validate`` says them: ``; households: NaN is not a value: ...``."""
-    warned = [p for p in result.problems if p.severity == "warning" and p.column]
+    items = engine().catalogue.items
+    warned = [p for p in result.problems if p.severity == "warning" and p.column in items]
     if not warned or result.status(output.id) <= Status.REPORTED:
         return ""
     needs = engine().graph.raw_inputs(output.indicator.id)
