@@ -62,3 +62,17 @@ def test_a_target_given_without_a_source_names_where_it_came_from(official, tmp_
     # A plugin's target without a source is named after its plugin.
     target = build(arithmetic=arithmetic).target_set.get("AR: OP: MX: 1C")
     assert (target.kind, target.source) == ("local", "plugin 'arithmetic'")
+
+
+def test_the_scoring_docs_explain_every_kind_of_target_the_peer_rule_and_trends():
+    from u4ssc.core.targets import KINDS
+    from u4ssc.core.trends import PROGRESS
+
+    text = (EXAMPLE.parents[1] / "docs" / "scoring.md").read_text(encoding="utf-8")
+    for kind in KINDS:
+        assert f"| `{kind}` |" in text, kind
+    for heading in ("## Peer targets: the performance of leading cities", "## Progress over time"):
+        assert heading in text
+    assert "**Caveats.**" in text
+    for status in PROGRESS:
+        assert f"`{status}`" in text, status
