@@ -1078,10 +1078,17 @@ def new_plugin(name: str, directory: Path) -> None:
         written = create_plugin_package(name, directory)
     except U4SSCError as error:
         raise _fail(error) from error
+    chosen = f"package {names.dist}, module {names.module}, code {names.code!r}"
     if names.transliterated:
         click.echo(
-            f"note: {name!r} written in ASCII letters, as package names must be: package "
-            f"{names.dist}, module {names.module}, code {names.code!r} (titles say {names.city})",
+            f"note: {name!r} written in ASCII letters, as package names must be: {chosen} "
+            f"(titles say {names.city})",
+            err=True,
+        )
+    elif names.changed:
+        click.echo(
+            f"note: {name!r} written with letters, digits and single dashes only, as package "
+            f"names must be: {chosen}",
             err=True,
         )
     root = directory / names.dist
