@@ -390,3 +390,20 @@ def test_example_file_is_what_the_generator_writes():
     assert (ROOT / "examples" / "peers.csv").read_text(encoding="utf-8") == module.render_peers(), (
         "examples/peers.csv is stale: run `python examples/make_example_data.py`"
     )
+
+
+def test_the_peer_cities_report_every_item_and_break_no_rule(official):
+    result = official.score(str(ROOT / "examples" / "peers.csv"))
+    assert result.problems == []
+    # The variants of Dunmere (every fourth peer) keep its fast roll-out of smart water meters.
+    assert {(w.city, w.check) for w in result.warnings} == {
+        (f"Peer City {n:02d} (synthetic)", "smart_water_above_electricity_meters")
+        for n in (4, 8, 12)
+    }
+    items = {Status(s) for s in np.unique(result.statuses)}
+    assert items <= {Status.COMPUTED, Status.NOT_APPLICABLE}
+    frame = result.to_frame()
+    assert set(frame["city"]) == {f"Peer City {n:02d} (synthetic)" for n in range(1, 13)}
+    assert set(frame["year"]) == {2024}
+    not_applicable = frame[frame["status"] == "not applicable"]
+    assert set(not_applicable["data_point"]) == {"para_transport"}
