@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -56,6 +57,27 @@ class Output:
     def unit(self) -> str:
         """Unit of the value."""
         return (self.point.unit if self.point else None) or self.indicator.unit
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The range the value must lie in (infinite for an open side): the data point's own,
+        else the indicator's."""
+        found = (self.point.bounds if self.point else None) or self.indicator.bounds
+        assert found is not None  # resolved when the indicator was declared
+        low, high = found
+        return (-math.inf if low is None else low, math.inf if high is None else high)
+
+    @property
+    def usual(self) -> tuple[float, float] | None:
+        """The range the value usually lies in, or ``None``: the data point's own, else (for a
+        point without its own unit or bounds) the indicator's."""
+        found = self.point.usual if self.point else None
+        if found is None and (self.point is None or self.point.bounds is None):
+            found = self.indicator.usual
+        if found is None:
+            return None
+        low, high = found
+        return (-math.inf if low is None else low, math.inf if high is None else high)
 
     @property
     def direction(self) -> str:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
 
+from .bounds import unusual
 from .catalogue import Catalogue, Output
 from .coverage import Needs
 from .errors import DataError, InputProblem, UsageError, ValidationError
@@ -362,6 +363,7 @@ class Engine:
             marked = np.flatnonzero(prepared.row_notes)
             evaluation.invalidate_rows(marked, prepared.row_notes[marked])
         broken = run_checks(self.catalogue, evaluation, prepared.inputs, prepared.n)
+        broken += unusual(outputs, evaluation.values)
         found = None
         if isinstance(peers, PeerTargets):
             found = peers

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .bounds import out_of_bounds_codes, outside
 from .catalogue import Catalogue, outputs_of
 from .graph import IndicatorGraph
 from .model import Check, Indicator
@@ -156,6 +157,9 @@ class Step:
     indicator_id: str = ""
     #: (parameter, source, whether the source is a data item), for each parameter.
     wiring: tuple[tuple[str, str, bool], ...] = ()
+    #: For each output, the range its value must lie in, and its unit.
+    bounds: tuple[tuple[float, float], ...] = ()
+    units: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -166,6 +170,9 @@ class Plan:
     ids: tuple[str, ...]
     #: Indicators that other indicators name as a parameter.
     used_as_input: frozenset[str] = frozenset()
+    #: The bounds of each output, in the order of ``ids``.
+    lower: tuple[float, ...] = ()
+    upper: tuple[float, ...] = ()
 
     @classmethod
     def compile(
@@ -200,9 +207,18 @@ class Plan:
                     feeds=ind_id in used,
                     indicator_id=ind_id,
                     wiring=tuple(zip(ind.inputs, sources, from_item, strict=True)),
+                    bounds=tuple(o.bounds for o in outputs),
+                    units=tuple(o.unit for o in outputs),
                 )
             )
-        return cls(tuple(steps), ids, used)
+        bounds = {o.id: o.bounds for o in catalogue.outputs() if o.id in row_of}
+        return cls(
+            tuple(steps),
+            ids,
+            used,
+            tuple(bounds[i][0] for i in ids),
+            tuple(bounds[i][1] for i in ids),
+        )
 
 
 @dataclass(slots=True)
@@ -295,6 +311,9 @@ class _Run:
         #: Identities of the arrays formulas may be given (inputs, then outputs as they come).
         self._held = {id(column.values) for column in inputs.values()}
         self._mask = np.empty(n, bool)  # reused for every output's gap scan
+        #: The bounds of each output, by matrix row.
+        self.lower = np.array(plan.lower, dtype=np.float64)
+        self.upper = np.array(plan.upper, dtype=np.float64)
 
     def step(self, step: Step) -> None:
         """Evaluate one indicator and store its outputs."""
@@ -326,6 +345,7 @@ class _Run:
             override = overrides.get(step.ids[j]) if overrides else None
             if now or override is not None:
                 self.settle(step, j, args, failures, override)
+                self.bound(step, j, args)
             else:
                 self.pending[row] = (step, j, args)
         ind_id = step.indicator_id
@@ -371,14 +391,47 @@ class _Run:
 
     def settle_pending(self) -> None:
         """Settle the outputs left for after the last step, skipping those without gaps."""
-        rows = list(self.pending)
+        rows = bounded = list(self.pending)
         if rows and self.n * len(rows) <= _BLOCK_CELLS:  # few cells: one check for them all
             stacked = stack_outputs([self.values[r] for r in rows], self.n)
             finite = np.isfinite(stacked).all(axis=1)
+            # Settling writes NaN into gaps only, so the finite values checked here stay.
+            out = stacked < self.lower[rows, None]
+            out |= stacked > self.upper[rows, None]
+            bounded = [rows[i] for i in np.flatnonzero(out.any(axis=1)).tolist()]
             rows = [rows[i] for i in np.flatnonzero(~finite).tolist()]
         for row in rows:
             step, j, args = self.pending[row]
             self.settle(step, j, args, _NO_FAILURES, None)
+        for row in bounded:
+            self.bound(*self.pending[row])
+
+    def bound(self, step: Step, j: int, args: list[Column]) -> None:
+        """Make the values of output ``j`` of ``step`` that lie outside its bounds invalid, with
+        the reason (the value, the bound, the inputs): computed and reported values alike."""
+        row = step.rows[j]
+        values = self.values[row]
+        lower, upper = step.bounds[j]
+        found = outside(values, lower, upper)
+        if found is None or not found.any():
+            return
+        rows = np.flatnonzero(found)
+        uses = step.uses[j]
+        params = tuple(_label(step.sources[i], self.catalogue) for i in uses)
+        given = [args[i].values[rows] for i in uses]
+        reported = self.status[row, rows] == Status.REPORTED
+        unit, notes = step.units[j], self.notes
+        codes = out_of_bounds_codes(values[rows], lower, upper, unit, params, given, notes)
+        if reported.any():  # a reported value stands alone: its inputs did not make it
+            at = np.flatnonzero(reported)
+            where = f"reported value in column {step.ids[j]!r}: "
+            alone = values[rows[at]]
+            codes[at] = out_of_bounds_codes(alone, lower, upper, unit, (), (), notes, where)
+        values[rows] = np.nan
+        self.counts -= np.bincount(self.status[row, rows], minlength=len(Status))
+        self.counts[Status.INVALID] += rows.size
+        self.status[row, rows] = _INVALID
+        self.reasons.overlay(row, rows, codes)
 
     def _finish(
         self,
@@ -403,6 +456,9 @@ class _Run:
         in_status = _combine(arg_status, rows.size)
         if not failures and (in_status == _NR).all():  # the usual gap: inputs not reported
             status, codes = in_status, _missing(arg_status, params, self.notes, self.catalogue)
+        elif WHOLE_COLUMN in failures:  # the formula is broken for every row
+            status = np.full(rows.size, _ERROR)
+            codes = np.full(rows.size, self.notes.code(failures[WHOLE_COLUMN]), np.int32)
         else:
             status = np.where(in_status >= _NR, in_status, _ERROR).astype(np.int8)
             codes = np.zeros(rows.size, np.int32)
@@ -508,51 +564,124 @@ def _merge(columns: list[Column]) -> Column:
 
 def _call(ind: Indicator, kwargs: dict[str, Any], n: int) -> tuple[list[Floats], dict[int, str]]:
     """Call the formula on all rows: its values, one array per output (in the order of its data
-    points), and a message for each row where it raised (found by bisection)."""
+    points), and a message for each row where it raised (found by bisection).
+
+    A result of the wrong shape, or one that changes when the rows around it change, is an
+    error for the whole column: ``{WHOLE_COLUMN: message}`` with every value NaN.
+    """
     try:
-        return _shaped(ind, ind.func(**kwargs), n), _NO_FAILURES
-    except Exception:
-        failures: dict[int, str] = {}
-        return _bisect(ind, kwargs, 0, n, failures), failures
+        try:
+            raw = ind.func(**kwargs)
+        except Exception:
+            failures: dict[int, str] = {}
+            return _retry(ind, kwargs, n, failures), failures
+        return _shaped(ind, raw, n, bool(kwargs)), _NO_FAILURES
+    except _NotElementWise as error:
+        return [np.full(n, np.nan) for _ in ind.points or (None,)], {WHOLE_COLUMN: str(error)}
 
 
 _NO_VALUES: Floats = np.empty(0)
 _FLOAT64 = np.dtype(np.float64)
 #: The failures of a formula that raised on no row (never written to).
 _NO_FAILURES: dict[int, str] = {}
+#: The key of a failure of the whole column (a formula that does not work element-wise).
+WHOLE_COLUMN = -1
+_ELEMENT_WISE = (
+    "formulas work element-wise, one value per row from that row's inputs (no sums, "
+    "maxima, differences or shifts across rows): see docs/plugins.md"
+)
 
 
-def _shaped(ind: Indicator, raw: Any, n: int) -> list[Floats]:
-    """Return the formula's result as float arrays of length ``n``, one per output."""
+class _NotElementWise(Exception):
+    """A formula's result is not one value per row; the message names the plugin and KPI."""
+
+    def __init__(self, ind: Indicator, what: str) -> None:
+        plugin = f", plugin {ind.plugin!r}" if ind.plugin else ""
+        super().__init__(f"the formula of {ind.code} ({ind.id}{plugin}) {what}: {_ELEMENT_WISE}")
+
+
+def _shaped(ind: Indicator, raw: Any, n: int, has_inputs: bool) -> list[Floats]:
+    """Return the formula's result as float arrays of length ``n``, one per output.
+
+    :raises _NotElementWise: the result is not a number per row, or a single number for
+        several rows from a formula with inputs (an aggregate such as ``population.sum()``).
+    """
     if not ind.points:
-        return [_as_column(raw, n)]
+        return [_as_column(ind, raw, n, has_inputs, "")]
     if not isinstance(raw, Mapping):
-        raise TypeError(
-            f"{ind.code} declares data points, so its formula must return a mapping of point key "
-            f"to values, not {type(raw).__name__}"
+        raise _NotElementWise(
+            ind,
+            "declares data points, so it must return a mapping of point key to values, not "
+            f"{type(raw).__name__}",
         )
     missing = [p.key for p in ind.points if p.key not in raw]
     if missing:
-        raise KeyError(f"{ind.code} returned no value for data point(s) {', '.join(missing)}")
-    return [_as_column(raw[p.key], n) for p in ind.points]
+        raise _NotElementWise(ind, f"returned no value for data point(s) {', '.join(missing)}")
+    return [_as_column(ind, raw[p.key], n, has_inputs, f" for {p.key!r}") for p in ind.points]
 
 
-def _as_column(raw: Any, n: int) -> Floats:
+def _as_column(ind: Indicator, raw: Any, n: int, has_inputs: bool, point: str) -> Floats:
     if type(raw) is np.ndarray and raw.dtype is _FLOAT64 and raw.shape == (n,):
         return raw  # the usual case, without np.asarray's checks
-    array = np.asarray(raw, dtype=np.float64)
+    try:
+        array = np.asarray(raw, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise _NotElementWise(
+            ind, f"returned{point} {type(raw).__name__} values that are not numbers ({error})"
+        ) from None
     if array.shape == (n,):
         return array
-    return np.broadcast_to(array, (n,)).copy()
+    if array.shape == () and (n <= 1 or not has_inputs):
+        return np.full(n, float(array))
+    rows = f"{n} row{'s' if n != 1 else ''}"
+    if array.shape == ():
+        got = f"one number ({float(array):g}) for all {rows}, like an aggregate (sum, max)"
+    else:
+        got = f"an array of shape {array.shape} for {rows}"
+    raise _NotElementWise(ind, f"returned{point} {got}")
+
+
+def _retry(
+    ind: Indicator, kwargs: dict[str, Any], n: int, failures: dict[int, str]
+) -> list[Floats]:
+    """The values of a formula that raised on the whole table: the failing rows are found by
+    halving the table, and the others computed again in one call without them.
+
+    A formula that works element-wise gives every row the same value on any part of the table;
+    when the values of that call differ from those of the halves (``population /
+    population.max()``), or it raises on rows that passed on their own, the formula is not
+    element-wise, and no value of it can be trusted.
+
+    :raises _NotElementWise: as said.
+    """
+    found = _bisect(ind, kwargs, 0, n, failures)
+    good = np.ones(n, bool)
+    good[list(failures)] = False
+    if not good.any():
+        return found
+    keep = np.flatnonzero(good)
+    try:
+        raw = ind.func(**{k: _take(v, keep) for k, v in kwargs.items()})
+    except Exception as error:
+        raise _NotElementWise(
+            ind, f"raises ({type(error).__name__}: {error}) on rows that pass on their own"
+        ) from None
+    again = _shaped(ind, raw, keep.size, bool(kwargs))
+    for halves, whole in zip(found, again, strict=True):
+        if not np.allclose(halves[keep], whole, rtol=1e-12, atol=0.0, equal_nan=True):
+            raise _NotElementWise(
+                ind, "gives a row another value when other rows are left out, after one row raised"
+            )
+    return found
 
 
 def _bisect(
     ind: Indicator, kwargs: dict[str, Any], lo: int, hi: int, failures: dict[int, str]
 ) -> list[Floats]:
     """Evaluate rows ``lo:hi``; a raising slice is halved until the failing rows are found."""
+    part = {k: (_slice(v, lo, hi)) for k, v in kwargs.items()}
     try:
-        part = {k: (_slice(v, lo, hi)) for k, v in kwargs.items()}
-        return _shaped(ind, ind.func(**part), hi - lo)
+        raw = ind.func(**part)
     except Exception as error:
         if hi - lo <= 1:
             if hi > lo:
@@ -562,12 +691,19 @@ def _bisect(
         left = _bisect(ind, kwargs, lo, mid, failures)
         right = _bisect(ind, kwargs, mid, hi, failures)
         return [np.concatenate(pair) for pair in zip(left, right, strict=True)]
+    return _shaped(ind, raw, hi - lo, bool(kwargs))
 
 
 def _slice(value: Any, lo: int, hi: int) -> Any:
     if isinstance(value, Mapping):
         return {k: v[lo:hi] for k, v in value.items()}
     return value[lo:hi]
+
+
+def _take(value: Any, rows: Rows) -> Any:
+    if isinstance(value, Mapping):
+        return {k: v[rows] for k, v in value.items()}
+    return value[rows]
 
 
 def _explain(
@@ -661,6 +797,12 @@ def _by_pattern(
     return found[inverse.ravel()]
 
 
+def _label(param: str, catalogue: Catalogue) -> str:
+    """How a parameter is named in a reason: an indicator by its code, a data item by name."""
+    ind = catalogue.indicators.get(param)
+    return ind.code if ind is not None else param
+
+
 def _reason(
     status: Status,
     own_error: bool,
@@ -673,8 +815,7 @@ def _reason(
         return [label(p) for i, p in enumerate(params) if bits >> i & 1]
 
     def label(param: str) -> str:
-        ind = catalogue.indicators.get(param)
-        return ind.code if ind is not None else param
+        return _label(param, catalogue)
 
     if status is Status.NOT_REPORTED:
         return "missing " + ", ".join(names(detail))

@@ -42,7 +42,10 @@ def u4ssc_indicators() -> Iterable[Any]:
     dependency graph from their parameter names. Two plugins may not define the same code or
     function name unless one of them passes ``replaces=True`` to the decorator: that indicator
     then replaces the other one everywhere, and the replacement is shown by ``u4ssc plugins`` and
-    ``u4ssc explain`` and recorded in the manifest of every result.
+    ``u4ssc explain`` and recorded in the manifest of every result. A formula works element-wise,
+    one value per row from that row's inputs. The decorator's ``bounds=(lowest, highest)`` is the
+    range every value must lie in (by default from the unit; a value outside is ``invalid``) and
+    ``usual=(lowest, highest)`` the range it usually lies in (outside it, a warning on the row).
 
     :return: an iterable of decorated functions (``indicators_in(module)`` collects a module's).
     """

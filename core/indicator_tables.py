@@ -32,8 +32,16 @@ import networkx as nx
 from .errors import DataError, FormulaError, FormulaProblem
 from .expressions import Formula, formula_function, parse_formula
 from .hookspecs import hookimpl
-from .model import Direction, Tier, canonical_key, indicator, is_identifier, tier_of_code
-from .targets import Target
+from .model import (
+    Direction,
+    Tier,
+    canonical_key,
+    indicator,
+    is_identifier,
+    tier_of_code,
+    unit_bounds,
+)
+from .targets import Target, target_problem
 from .values import parse_cell
 
 if TYPE_CHECKING:
@@ -57,6 +65,10 @@ COLUMNS: dict[str, str] = {
     "direction": "`higher`, `lower`, `approach` or `none` (is better)",
     "id": "the name other formulas use for this indicator; default: the name in snake_case",
     "unit": "the unit of the value, e.g. `%` or `per 100 000 inhabitants`",
+    "minimum": "the lowest valid value; default from the unit (0 for `%` and most units); "
+    "`none`: no lower bound",
+    "maximum": "the highest valid value; default from the unit (100 for `%`); `none`: no upper "
+    "bound",
     "dimension": "`local` (default) or a dimension name; `Economy`, `Environment` and "
     "`Society and Culture` (or `EC`, `EN`, `SC`) are the U4SSC ones",
     "subdimension": "default: `Local` for local indicators, else the dimension",
@@ -433,6 +445,7 @@ class _RowReader:
         self.problems: list[FormulaProblem] = []
         #: The row's id, once read (also for a broken row).
         self.id = ""
+        self._bounds: tuple[float | None, float | None] | None = None
 
     def problem(self, column: str, message: str, **extra: Any) -> None:
         self.problems.append(
@@ -452,6 +465,7 @@ class _RowReader:
         tier = self.choice("tier", [t.value for t in Tier]) or tier_of_code(code) or Tier.ADVANCED
         replaces = self.flag("replaces")
         ind_id = self.id = self.identifier(name)
+        bounds = self.bounds()
         if self.problems or formula is None or direction is None:
             return None
         dimension = _DIMENSIONS.get(canonical_key(self.cells.get("dimension", "")).lower())
@@ -462,10 +476,11 @@ class _RowReader:
         origin = f"{self.source}, row {self.row}"
         formula = replace(formula, origin=origin)
         function = formula_function(ind_id, formula, self.cells.get("definition", ""))
+        unit = self.cells.get("unit", "")
         decorated = indicator(
             code,
             name=name,
-            unit=self.cells.get("unit", ""),
+            unit=unit,
             dimension=dimension,
             subdimension=subdimension,
             category=self.cells.get("category") or subdimension,
@@ -473,8 +488,34 @@ class _RowReader:
             tier=tier,
             sdg=[s.strip() for s in re.split(r"[,;]", self.cells.get("sdg", "")) if s.strip()],
             replaces=replaces,
+            bounds=bounds,
         )(function)
         return _Row(self.row, code, ind_id, formula, decorated, replaces)
+
+    def bounds(self) -> tuple[float | None, float | None]:
+        """The ``minimum`` and ``maximum`` cells, each the unit's bound when empty (read once)."""
+        if self._bounds is None:
+            self._bounds = self._read_bounds()
+        return self._bounds
+
+    def _read_bounds(self) -> tuple[float | None, float | None]:
+        found: list[float | None] = list(unit_bounds(self.cells.get("unit", "")))
+        for i, column in enumerate(("minimum", "maximum")):
+            raw = self.cells.get(column, "")
+            if not raw:
+                continue
+            if raw.lower() == "none":
+                found[i] = None
+                continue
+            cell = parse_cell(raw)
+            if cell.status != 0 or not math.isfinite(cell.value):
+                self.problem(column, f"the {column} {raw!r} is not a number or none")
+            else:
+                found[i] = cell.value
+        low, high = found
+        if low is not None and high is not None and low > high:
+            self.problem("maximum", f"the maximum {high:g} is below the minimum {low:g}")
+        return low, high
 
     def formula(self) -> Formula | None:
         text = self.required("formula")
@@ -526,6 +567,19 @@ class _RowReader:
             self.problem("target", f"the target {raw!r} is not a number, yes or no")
             return None
         direction = "yes/no" if raw.lower() in ("yes", "no") else ""
+        unit = self.cells.get("unit", "")
+        scored = direction or ("yes/no" if unit.lower() == "yes/no" else "")
+        scored = scored or self.cells.get("direction", "").lower()
+        low, high = self.bounds()
+        lower, upper = -math.inf if low is None else low, math.inf if high is None else high
+        problem = target_problem(cell.value, scored, lower, upper, unit)
+        if problem is not None:
+            self.problem(
+                "target",
+                f"{problem}: give a target its values can reach, or leave the cell empty "
+                "(not benchmarked)",
+            )
+            return None
         return Target(code, cell.value, direction, "local", source)
 
 

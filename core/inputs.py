@@ -146,19 +146,22 @@ class ColumnMatcher:
         for name, item in catalogue.items.items():
             self.items[canonical_key(name)] = item
         #: How a reported final value of each output is read and bounded: in the output's own
-        #: unit, yes/no for yes/no values, never negative.
+        #: unit, yes/no for yes/no values, within the output's bounds.
         self.reported: dict[str, DataItem] = {}
         for output in catalogue.outputs():
             self.outputs[canonical_key(output.id)] = output.id
             if output.point is None:
                 self.outputs.setdefault(canonical_key(output.indicator.id), output.id)
             yes_no = output.unit.strip().lower() == "yes/no"
+            lower, upper = output.bounds
             self.reported[output.id] = DataItem(
                 output.id,
                 output.name,
                 output.unit,
                 Kind.YES_NO if yes_no else Kind.AMOUNT,
                 f"Reported final value of {output.id}.",
+                minimum=lower,
+                maximum=upper,
             )
 
     def match(self, column: str) -> tuple[str, str | DataItem | None]:

@@ -10,6 +10,7 @@ import inspect
 import textwrap
 from typing import TYPE_CHECKING, Any
 
+from .bounds import valid_text
 from .catalogue import Output, outputs_of
 from .expressions import formula_of
 from .model import Indicator, canonical_key
@@ -145,6 +146,12 @@ def explain_text(
     lines.append("")
     for key in ("dimension", "subdimension", "category", "tier", "unit", "direction", "kpi_class"):
         lines.append(f"{key + ':':14}{row[key] or '-'}")
+    outputs = outputs_of(ind)
+    if len({valid_text(o) for o in outputs}) == 1:
+        lines.append(f"{'valid:':14}{valid_text(outputs[0])}")
+    else:
+        lines.append("valid:")
+        lines += [f"    {o.id}  {valid_text(o)}" for o in outputs]
     lines.append(f"{'sdg:':14}{', '.join(row['sdg']) or '-'}")
     if row["data_points"]:
         lines.append("data points:")

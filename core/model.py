@@ -34,6 +34,7 @@ from types import ModuleType
 from typing import Any, TypeVar
 
 __all__ = [
+    "Bounds",
     "Check",
     "DataItem",
     "DataPoint",
@@ -47,6 +48,7 @@ __all__ = [
     "data_items_in",
     "indicator",
     "indicators_in",
+    "unit_bounds",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -118,6 +120,53 @@ _KIND_BOUNDS: dict[Kind, tuple[float, float]] = {
     Kind.YES_NO: (0.0, 1.0),
     Kind.MEASURE: (-math.inf, math.inf),
 }
+
+
+#: Bounds as declared: (lowest, highest), ``None`` on a side without a bound.
+Bounds = tuple[float | None, float | None]
+
+_INDEX_0_1 = re.compile(r"\b0\s*(?:-|–|to)\s*1\b")
+
+
+def unit_bounds(unit: str) -> tuple[float, float]:
+    """The bounds a value in ``unit`` has unless its indicator declares others.
+
+    A percentage (``%``, ``% of city GDP``) is a share of a whole: 0 to 100. A yes/no value is 0
+    or 1, an index whose unit says ``0-1`` (the Gini coefficient) 0 to 1. Any other unit (counts,
+    rates per 100 000, amounts per capita, minutes, ratios, concentrations) is never negative.
+    A value without a unit has no bounds.
+    """
+    text = unit.strip().lower()
+    if not text:
+        return (-math.inf, math.inf)
+    if text in ("yes/no", "yes or no") or _INDEX_0_1.search(text):
+        return (0.0, 1.0)
+    if text.startswith("%"):
+        return (0.0, 100.0)
+    return (0.0, math.inf)
+
+
+def resolve_bounds(given: Bounds | None, unit: str, what: str) -> tuple[float, float]:
+    """``given`` with ``None`` as an open side, or the bounds of ``unit``; checked.
+
+    :raises ValueError: a bound is not a number, or the lower one is above the upper one.
+    """
+    if given is None:
+        return unit_bounds(unit)
+    try:
+        low, high = given
+        lower = -math.inf if low is None else float(low)
+        upper = math.inf if high is None else float(high)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{what}: bounds must be a pair (lowest, highest) of numbers or None, got {given!r}"
+        ) from None
+    if math.isnan(lower) or math.isnan(upper) or lower > upper:
+        raise ValueError(
+            f"{what}: bounds {given!r} are not a range: give (lowest, highest) with lowest <= "
+            "highest, None for an open side"
+        )
+    return (lower, upper)
 
 
 class Tier(StrEnum):
@@ -211,16 +260,26 @@ class DataPoint:
     :param name: human name.
     :param unit: unit, when it differs from the KPI's.
     :param direction: direction, when it differs from the KPI's.
+    :param bounds: the range its value must lie in, when it differs from the KPI's (see
+        :func:`indicator`); by default the bounds of its own unit, if it has one, else the KPI's.
+    :param usual: the range its value usually lies in, when it differs from the KPI's.
     """
 
     key: str
     name: str
     unit: str | None = None
     direction: Direction | None = None
+    bounds: Bounds | None = None
+    usual: Bounds | None = None
 
     def __post_init__(self) -> None:
         if self.direction is not None:
             object.__setattr__(self, "direction", Direction(self.direction))
+        what = f"data point {self.key!r}"
+        if self.bounds is not None or self.unit is not None:
+            object.__setattr__(self, "bounds", resolve_bounds(self.bounds, self.unit or "", what))
+        if self.usual is not None:
+            object.__setattr__(self, "usual", resolve_bounds(self.usual, "", what))
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,10 +303,20 @@ class Indicator:
     #: Names of what the formula needs: the function's parameter names, in order (read from the
     #: signature when not given).
     inputs: tuple[str, ...] = ()
+    #: The range every value must lie in, ``(lowest, highest)`` (infinite for an open side); a
+    #: value outside it is invalid, never scored. By default the bounds of the unit.
+    bounds: Bounds | None = None
+    #: The range values usually lie in, inside ``bounds``; a value outside it is kept and scored,
+    #: with a warning on its row. ``None``: no such range.
+    usual: Bounds | None = None
 
     def __post_init__(self) -> None:
         if not self.inputs:
             object.__setattr__(self, "inputs", parameter_names(self.func, f"indicator {self.code}"))
+        what = f"indicator {self.code}"
+        object.__setattr__(self, "bounds", resolve_bounds(self.bounds, self.unit, what))
+        if self.usual is not None:
+            object.__setattr__(self, "usual", resolve_bounds(self.usual, "", what))
 
     @property
     def id(self) -> str:
@@ -278,6 +347,8 @@ def indicator(
     points: Iterable[DataPoint] = (),
     kpi_class: str = "",
     replaces: bool = False,
+    bounds: Bounds | None = None,
+    usual: Bounds | None = None,
 ) -> Callable[[F], F]:
     """Declare a function as an indicator and return it unchanged, with metadata attached.
 
@@ -288,6 +359,14 @@ def indicator(
     :param replaces: this indicator deliberately replaces another plugin's indicator with the same
         code (a city whose statistics office defines a formula differently). Without it, two
         definitions of one code are an error.
+    :param bounds: ``(lowest, highest)``, ``None`` for an open side: a computed or reported value
+        outside them is ``invalid``, with a reason naming the value, the bound and the inputs,
+        and is never scored. By default from the unit: ``%`` 0 to 100, ``yes/no`` and an index
+        ``0-1`` 0 to 1, any other unit 0 or more, no unit none (:func:`unit_bounds`). Declare
+        ``bounds=(None, None)`` for a value that may be negative.
+    :param usual: ``(lowest, highest)``: where values usually lie, for a KPI whose values may
+        legitimately leave it (gross school enrolment above 100 %); a value outside it is scored,
+        with a warning on its row.
     """
 
     def decorate(func: F) -> F:
@@ -308,6 +387,8 @@ def indicator(
                 points=tuple(points),
                 kpi_class=kpi_class,
                 replaces=replaces,
+                bounds=bounds,
+                usual=usual,
             ),
         )
         return func

@@ -290,7 +290,9 @@ class Result:
     def _check_ids(self, chk: Check) -> tuple[str, ...]:
         params = {self._aliases.get(p, p) for p in chk.inputs}
         return tuple(
-            o.id for o in self.outputs if o.indicator.id in params or o.indicator.code in params
+            o.id
+            for o in self.outputs
+            if o.indicator.id in params or o.indicator.code in params or o.id in params
         )
 
     def _warning_codes(self) -> npt.NDArray[np.int32]:

@@ -29,7 +29,7 @@ from .catalogue import Output
 from .errors import ConfigurationError
 from .evaluate import stack_outputs
 from .status import Status
-from .targets import Target, TargetSet
+from .targets import Target, TargetSet, target_problem
 
 __all__ = [
     "LEVELS",
@@ -131,10 +131,18 @@ def percent_of_target(
             pct = np.full(values.shape, np.nan)
             for code, rows in groups:
                 pct[rows] = _percent(values[rows], targets[rows][:, None], code, lower_rule)
-    infinite = np.isinf(pct)
-    if infinite.any():
-        pct[infinite] = np.nan
+    _finite(pct, np.isinf(pct))
     return pct
+
+
+_LARGEST = np.finfo(np.float64).max
+
+
+def _finite(pct: npt.NDArray[np.float64], infinite: npt.NDArray[np.bool_]) -> None:
+    """Make the percentages that overflowed (a value 1e300 times its target) the largest
+    finite ones, with their sign: still scored (4 points, or 1), never infinite."""
+    if infinite.any():
+        pct[infinite] = np.copysign(_LARGEST, pct[infinite])
 
 
 @lru_cache(maxsize=256)
@@ -378,12 +386,24 @@ class Benchmarks:
 
     @classmethod
     def of(cls, outputs: Sequence[Output], target_set: TargetSet) -> Benchmarks:
-        """Look up the target and direction of every output in ``target_set``."""
+        """Look up the target and direction of every output in ``target_set``.
+
+        :raises ConfigurationError: a target cannot be scored against (a set built by hand;
+            files and plugins are refused when they are read, naming the line or the plugin).
+        """
         targets = [target_set.get(output.id) for output in outputs]
         directions = [
             "none" if benchmark_of(target) is None else direction_of(output, target)
             for output, target in zip(outputs, targets, strict=True)
         ]
+        for output, target, direction in zip(outputs, targets, directions, strict=True):
+            if direction == "none" or target is None:
+                continue
+            problem = target_problem(target.value, direction, *output.bounds, output.unit)
+            if problem is not None:
+                raise ConfigurationError(
+                    f"target set {target_set.name!r}: the target of {output.id}: {problem}"
+                )
         return cls(
             targets,
             directions,
@@ -424,8 +444,7 @@ def score_matrix(
             if code == NONE:
                 continue  # no benchmark: never scored
             pct = _percent(values[i], benchmarks.values[i], code, bands.lower_rule)
-            if np.isinf(pct, out=infinite).any():
-                pct[infinite] = np.nan
+            _finite(pct, np.isinf(pct, out=infinite))
             bands.points(pct, out=points[i])
     return Scores(list(outputs), values, status, benchmarks, points, bands)
 

@@ -12,7 +12,7 @@ import csv
 import hashlib
 import io
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
@@ -24,7 +24,7 @@ from .plugins import skip_hint
 from .values import parse_cell
 
 if TYPE_CHECKING:
-    from .catalogue import Catalogue
+    from .catalogue import Catalogue, Output
 
 __all__ = ["KINDS", "Target", "TargetSet"]
 
@@ -119,14 +119,19 @@ class TargetSet:
         fingerprint: str = "",
         *,
         skip_unknown: bool = False,
+        origins: Sequence[str] = (),
     ) -> TargetSet:
         """Return a new set with ``targets`` laid over this one (matched to outputs by id).
 
-        :raises ConfigurationError: a target names no KPI or data point (unless ``skip_unknown``).
+        :param origins: where each target was written (``target file 'x.csv', line 3 (code)``),
+            for the messages; a target file's problems are then :class:`DataError`.
+        :raises ConfigurationError: a target names no KPI or data point (unless
+            ``skip_unknown``), or cannot be scored against (:func:`target_problem`).
         """
         resolver = _resolver(catalogue)
+        outputs = {output.id: output for output in catalogue.outputs()}
         merged = dict(self.targets)
-        for target in targets:
+        for i, target in enumerate(targets):
             output_id = resolver.get(canonical_key(target.id))
             if output_id is None:
                 if skip_unknown:
@@ -138,6 +143,16 @@ class TargetSet:
                     hint += skip_hint(target.plugin)
                 raise ConfigurationError(
                     f"{where}: {target.id!r} is not a KPI code or data point id{hint}"
+                )
+            problem = _impossible(target, outputs[output_id])
+            if problem is not None:
+                if i < len(origins):
+                    raise DataError(f"{origins[i]}: {problem}; {_FILE_FIX}")
+                where = f"plugin {target.plugin!r}" if target.plugin else f"target set {name!r}"
+                fix = "Fix it in the plugin's u4ssc_targets hook, or " + skip_hint(target.plugin)
+                raise ConfigurationError(
+                    f"{where}: the target of {output_id}: {problem}. "
+                    + (fix if target.plugin else _FILE_FIX)
                 )
             source = target.source or (f"plugin {target.plugin!r}" if target.plugin else name)
             merged[output_id] = replace(target, id=output_id, source=source)
@@ -169,12 +184,15 @@ class TargetSet:
                 f"target file {name!r} needs the columns code and target "
                 f"(found: {', '.join(sorted(fields)) or 'none'})"
             )
-        targets = []
+        targets, origins = [], []
         for line, raw in enumerate(reader, start=2):
             row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
             targets.append(_target_from_row(row, name, line, default_kind))
+            origins.append(_where(name, line, targets[-1].id))
         fingerprint = hashlib.sha256(text.encode()).hexdigest()
-        return self.overlay(targets, name, catalogue, fingerprint, skip_unknown=skip_unknown)
+        return self.overlay(
+            targets, name, catalogue, fingerprint, skip_unknown=skip_unknown, origins=origins
+        )
 
     def overlay_file(self, path: Path, catalogue: Catalogue) -> TargetSet:
         """Lay a user's target CSV file over this set."""
@@ -191,7 +209,7 @@ def _target_from_row(row: Mapping[str, str], name: str, line: int, default_kind:
     kind = row.get("kind") or default_kind
     direction = row.get("direction", "").lower()
     raw = row.get("target", "")
-    where = f"target file {name!r}, line {line} ({target_id or 'no code'})"
+    where = _where(name, line, target_id)
     if not code:
         raise DataError(f"{where}: the code column is empty")
     value: float | None = None
@@ -209,6 +227,59 @@ def _target_from_row(row: Mapping[str, str], name: str, line: int, default_kind:
         return Target(target_id, value, direction, kind, source, row.get("note", ""))
     except ValueError as error:
         raise DataError(f"{where}: {error}") from error
+
+
+def _where(name: str, line: int, target_id: str) -> str:
+    return f"target file {name!r}, line {line} ({target_id or 'no code'})"
+
+
+#: How to fix an impossible target in a target file.
+_FILE_FIX = "give a target the KPI's values can reach, or the kind 'none' to report it unscored"
+
+#: How % of target is computed, by direction, for the messages.
+_RULES = {
+    "higher": "value ÷ target",
+    "lower": "target ÷ value",
+    "approach": "the smaller of value and target ÷ the larger",
+}
+
+
+def target_problem(
+    value: float | None, direction: str, lower: float, upper: float, unit: str
+) -> str | None:
+    """Why a target of ``value`` cannot be scored against, or ``None`` when it can.
+
+    % of target divides by the target (or the target by the value), so a target of 0 or below
+    leaves every value unscored or gives nonsense (a target of -50 made 82 % into -164 %); a
+    target outside the values the KPI can take (150 % of a share, a Gini of 27) can never be
+    met, or is met by every value.
+
+    :param direction: the direction the value is scored in; ``lower``/``upper``: the KPI's bounds.
+    """
+    if value is None or direction not in (*_RULES, "yes/no"):
+        return None
+    shown = f"{value:g}{f' {unit}' if unit else ''}"
+    if direction in _RULES and value <= 0:
+        return (
+            f"a target of {shown} cannot be scored ({direction} is better: % of target is "
+            f"{_RULES[direction]}); a target must be above 0"
+        )
+    if not lower <= value <= upper:
+        if math.isinf(upper):
+            span = f"{lower:g} or more"
+        elif math.isinf(lower):
+            span = f"up to {upper:g}"
+        else:
+            span = f"{lower:g} to {upper:g}"
+        return f"the target {shown} is outside the values the KPI can take ({span})"
+    return None
+
+
+def _impossible(target: Target, output: Output) -> str | None:
+    from .scoring import benchmark_of, direction_of
+
+    value = benchmark_of(target)
+    return target_problem(value, direction_of(output, target), *output.bounds, output.unit)
 
 
 def _resolver(catalogue: Catalogue) -> dict[str, str]:

@@ -128,13 +128,9 @@ def _number(value: float) -> str:
 
 def bounds(lower: float, upper: float) -> str:
     """Valid values of a data item, as a reader says them: ``≥ 0``, ``0 to 1``, ``any``."""
-    if math.isinf(lower) and math.isinf(upper):
-        return "any"
-    if math.isinf(upper):
-        return f"≥ {_number(lower)}"
-    if math.isinf(lower):
-        return f"≤ {_number(upper)}"
-    return f"{_number(lower)} to {_number(upper)}"
+    from u4ssc.core.bounds import span
+
+    return span(lower, upper)
 
 
 def direction_text(direction: str) -> str:
@@ -275,6 +271,9 @@ def _count_outputs(indicators: Iterable[Indicator]) -> int:
 
 
 def _indicator_section(engine: Engine, ind: Indicator, has_choice: bool) -> list[str]:
+    from u4ssc.core.bounds import valid_text
+    from u4ssc.core.catalogue import Output, outputs_of
+
     catalogue = engine.catalogue
     lines = [
         "",
@@ -285,7 +284,8 @@ def _indicator_section(engine: Engine, ind: Indicator, has_choice: bool) -> list
         definition(ind),
         "",
         f"- **Tier:** {ind.tier} · **Unit:** {ind.unit} · "
-        f"**Direction:** {kpi_direction_text(ind)}",
+        f"**Direction:** {kpi_direction_text(ind)} · "
+        f"**Valid:** {valid_text(Output(ind, None))}",
         f"- **SDG:** {', '.join(ind.sdg) or '–'} · **Class:** {ind.kpi_class or '–'} · "
         f"**Formula:** `{ind.id}` (plugin `{ind.plugin}`)",
     ]
@@ -294,15 +294,16 @@ def _indicator_section(engine: Engine, ind: Indicator, has_choice: bool) -> list
             "",
             "Data points, each reported and scored on its own:",
             "",
-            "| Id | Data point | Unit | Direction |",
-            "| --- | --- | --- | --- |",
+            "| Id | Data point | Unit | Direction | Valid |",
+            "| --- | --- | --- | --- | --- |",
         ]
-        for point in ind.points:
-            unit = point.unit or ind.unit
-            direction = str(point.direction or ind.direction)
+        for output in outputs_of(ind):
+            point = output.point
+            assert point is not None
+            valid = valid_text(output)
             lines.append(
-                f"| `{ind.point_id(point)}` | {_cell(point.name)} | {_cell(unit)} | "
-                f"{direction_text(direction)} |"
+                f"| `{output.id}` | {_cell(point.name)} | {_cell(output.unit)} | "
+                f"{direction_text(output.direction)} | {valid} |"
             )
     lines += ["", "Raw inputs:", ""]
     for name in raw_inputs(engine, ind):

@@ -605,7 +605,14 @@ def _kpi_row(
     formula_value, direction = _ref(KPI, "formula value", row), _ref(KPI, "direction", row)
     reported = layout.found(output.id, "status code")
     reported_number = layout.found(output.id, "number")
-    computed = f"IF(ISNUMBER({formula_value}),{Status.COMPUTED:d},{Status.ERROR:d})"
+    # A number outside the KPI's bounds is invalid, as the engine makes it (u4ssc.core.bounds).
+    lower, upper = output.bounds
+    tests = [f"{formula_value}<{number_text(lower)}"] if lower > float("-inf") else []
+    tests += [f"{formula_value}>{number_text(upper)}"] if upper < float("inf") else []
+    usable = f"{Status.COMPUTED:d}"
+    if tests:
+        usable = f"IF(OR({','.join(tests)}),{Status.INVALID:d},{usable})"
+    computed = f"IF(ISNUMBER({formula_value}),{usable},{Status.ERROR:d})"
     if deps:
         worst = f"MAX({','.join(deps)})"
         computed = f"IF({worst}>0,{worst},{computed})"

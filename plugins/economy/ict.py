@@ -153,11 +153,14 @@ def household_internet_access(households_with_internet, households):
 
 
 @kpi("EC: ICT: ICT: 2C", name="Fixed Broadband Subscriptions", category="ICT Infrastructure",
-     unit="%", direction="higher", sdg=("SDG 17.6.2", "SDG 17.8.1"), kpi_class="Smart")
+     unit="%", direction="higher", sdg=("SDG 17.6.2", "SDG 17.8.1"), kpi_class="Smart",
+     bounds=(0, None), usual=(0, 100))
 def fixed_broadband_subscriptions(fixed_broadband_subscription_count, households):
     """Wired broadband subscriptions as a percentage of the city's households.
 
     Mobile subscriptions are not counted; a value above household Internet access is suspicious.
+    Above 100 % is possible (households and businesses with several lines); such a value is
+    scored, with a warning.
     """
     return percent(fixed_broadband_subscription_count, households)
 

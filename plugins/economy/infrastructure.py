@@ -339,7 +339,7 @@ def transportation_mode_share(
 
 
 @kpi("EC: I: T: 5A", name="Travel Time Index", category="Transport", unit="ratio",
-     direction="lower", sdg=("SDG 11.2",), kpi_class="Sustainable")
+     direction="lower", sdg=("SDG 11.2",), kpi_class="Sustainable", usual=(1, None))
 def travel_time_index(peak_travel_time, free_flow_travel_time):
     """Ratio of peak-period to free-flow travel time, a measure of congestion."""
     return ratio(peak_travel_time, free_flow_travel_time)

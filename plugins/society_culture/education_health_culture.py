@@ -91,17 +91,20 @@ def student_ict_access(students_with_ict_access, students_enrolled):
 
 
 @kpi("SC: EH: ED: 2C", name="School Enrollment", category="Education", unit="%",
-     direction="higher", sdg=("SDG 4.1",), kpi_class="Structural")
+     direction="higher", sdg=("SDG 4.1",), kpi_class="Structural", bounds=(0, None),
+     usual=(0, 100))
 def school_enrollment(students_enrolled, school_age_population):
     """Students enrolled in primary and secondary schools as a share of the school-age population.
 
-    Values above 100 % are possible when pupils from outside the city attend its schools.
+    Values above 100 % are possible when pupils from outside the city attend its schools; such a
+    value is scored, with a warning.
     """
     return percent(students_enrolled, school_age_population)
 
 
 @kpi("SC: EH: ED: 3C", name="Higher Education Degrees", category="Education",
-     unit="degrees per 100 000 inhabitants", direction="higher", kpi_class="Structural")
+     unit="degrees per 100 000 inhabitants", direction="higher", kpi_class="Structural",
+     bounds=(0, 100_000))
 def higher_education_degrees(inhabitants_with_higher_degree, population):
     """Inhabitants holding a higher education degree for every 100 000 inhabitants."""
     return per_100k(inhabitants_with_higher_degree, population)
@@ -129,7 +132,7 @@ def electronic_health_records(population_with_electronic_health_record, populati
 
 
 @kpi("SC: EH: H: 1C", name="Life Expectancy", category="Health", unit="years",
-     direction="higher")
+     direction="higher", bounds=(0, 150), usual=(40, 95))
 def life_expectancy(life_expectancy_at_birth):
     """Average number of years a newborn in the city is expected to live.
 

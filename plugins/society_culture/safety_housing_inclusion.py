@@ -153,7 +153,8 @@ def expenditure_of_income_on_housing(household_housing_expenditure, household_in
 
 
 @kpi("SC: SH: SI: 1C", name="Gender Income Equity", category="Social Inclusion",
-     unit="ratio (female:male)", direction="approach", kpi_class="Structural")
+     unit="ratio (female:male)", direction="approach", kpi_class="Structural",
+     usual=(0.5, 1.5))
 def gender_income_equity(female_mean_hourly_earnings, male_mean_hourly_earnings):
     """Average hourly earnings of women divided by those of men; 1 means equal pay on average.
 
@@ -197,9 +198,13 @@ def voter_participation(votes_cast_municipal_election, eligible_voters):
 
 @kpi("SC: SH: SI: 5A", name="Child Care Availability", category="Social Inclusion", unit="%",
      direction="higher", sdg=("SDG 4.2", "SDG 5.5", "SDG 10.4"),
-     kpi_class="Sustainable (2017) / Structural (2022 VM)")
+     kpi_class="Sustainable (2017) / Structural (2022 VM)", bounds=(0, None), usual=(0, 100))
 def child_care_availability(daycare_places, preschool_children):
-    """Public and private day-care places as a share of the city's children aged 0 to 3."""
+    """Public and private day-care places as a share of the city's children aged 0 to 3.
+
+    Above 100 % is possible (more places than children, some taken by children from outside the
+    city); such a value is scored, with a warning.
+    """
     return percent(daycare_places, preschool_children)
 
 
@@ -220,14 +225,15 @@ def natural_disaster_related_deaths(natural_disaster_deaths, population):
 
 
 @kpi("SC: SH: SA: 2C", name="Disaster Related Economic Losses", category="Safety",
-     unit="% of city GDP", direction="lower")
+     unit="% of city GDP", direction="lower", bounds=(0, None), usual=(0, 100))
 def disaster_related_economic_losses(disaster_economic_losses, city_gdp):
     """Direct economic losses from natural disasters as a share of the city's GDP.
 
     Choice: Disaster Related Economic Losses is the direct economic loss from natural disasters
     in the year (damaged or destroyed assets, as in SDG 11.5.2 and Sendai indicator C-1) ÷ city
     GDP of the same year and currency × 100, the unit printed in verification reports. Lower is
-    better.
+    better. A disaster can destroy more than a year's GDP, so above 100 % is possible; such a
+    value is scored, with a warning.
     """
     return percent(disaster_economic_losses, city_gdp)
 
