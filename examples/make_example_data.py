@@ -771,8 +771,9 @@ def peer_cities() -> list[City]:
     """Twelve fictional peers, three variants of each profile, every level moved at random.
 
     A share above 50 % has its distance to 100 % moved, so it stays below 100 %, and the travel
-    time index its distance to 1, so it stays above 1; other shares and rates are multiplied by
-    a factor near 1 (about ±10 %), and the population by 0.6 to 1.6. A peer reports the items its
+    time index its distance to 1, so it stays above 1; life expectancy moves by a year or two;
+    other shares and rates are multiplied by a factor near 1 (about ±10 %), and the population
+    by 0.6 to 1.6. A peer reports the items its
     profile's city leaves empty, at the median level of the other profiles.
     """
     rng = np.random.default_rng(PEERS_SEED)
@@ -795,6 +796,7 @@ def peer_cities() -> list[City]:
             shares[key] = (float(np.median([o[0] for o in others])), 0.0)
         rates = {k: v if k in FIXED_RATES else v * factor() for k, v in city.rates.items()}
         rates["travel_time_index"] = moved(city.rates["travel_time_index"], 1.0, 3.0)
+        rates["life_expectancy"] = city.rates["life_expectancy"] + float(rng.normal(0.0, 1.5))
         peers.append(replace(
             city,
             name=f"Peer City {n + 1:02d} (synthetic)",
