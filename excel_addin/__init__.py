@@ -4,7 +4,9 @@
   with xlwings' ``func``/``arg``/``ret`` for classic Excel (the xlwings add-in) and xlwings Lite.
 - :mod:`u4ssc.excel_addin.convert`: Excel values to engine inputs and back; no xlwings import.
 - :mod:`u4ssc.excel_addin.template`: the data-collection workbook (``u4ssc template OUT.xlsx``),
-  computed with native formulas traced from the indicator functions (:mod:`.trace`).
+  computed with native formulas traced from the indicator functions (:mod:`.trace`), with notes
+  written from the catalogue (:mod:`.guidance`) and laid out for screen and paper
+  (:mod:`.layout`).
 
 ``docs/excel.md`` explains the set-up. Importing this package imports neither xlwings nor
 openpyxl; :func:`write_template` loads openpyxl when called.

@@ -12,10 +12,14 @@ spreadsheet, without Python:
   themselves (:mod:`u4ssc.excel_addin.trace`), with the engine's statuses (``NR`` when an input is
   missing), % of target, points and band.
 - **Targets**: the engine's target set (or ``--targets``); the KPIs sheet scores against it.
+- **Categories**, **Sub-dimensions**, **Dimensions**: the roll-ups, with coverage, and under the
+  Dimensions table a bar chart of the category scores.
 
 Every sheet is protected without a password: only the input cells take typing, and
 ``u4ssc score`` warns about any KPIs formula typed over (fingerprints on the hidden Lookup sheet).
-- **Categories**, **Sub-dimensions**, **Dimensions**: the roll-ups, with coverage.
+
+Each input's id and each KPI's name carry a note with its definition (:mod:`.guidance`); widths,
+heights, the one font and the printed pages are set by :mod:`.layout`.
 
 ``u4ssc score OUT.xlsx`` reads the Inputs sheet back (see :mod:`u4ssc.core.readers`), so the
 workbook and the engine can be compared value by value; the test suite does so in LibreOffice.
@@ -23,6 +27,8 @@ workbook and the engine can be compared value by value; the test suite does so i
 
 from __future__ import annotations
 
+import itertools
+import math
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -49,7 +55,9 @@ from u4ssc.core.targets import DIRECTIONS
 from u4ssc.core.values import MISSING_TEXTS, NO_TEXTS, NOT_APPLICABLE_WORDS, YES_TEXTS
 
 from .convert import STATUS_SHORT
-from .trace import Expr, UntranslatableFormula, number_text, translate
+from .guidance import formula_in_words, input_note, kpi_note, reported_note, users
+from .layout import fit_columns, fit_rows, font, lines_of, print_pages, use_font
+from .trace import UntranslatableFormula, number_text, trace_step
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -144,6 +152,12 @@ _PROMPTS = {
 }
 _BAND_COLOURS = ("F8696B", "FFD966", "B7E1A1", "63BE7B")  # 1 to 4 points
 _INPUT_FILL, _HELPER_FONT, _HEADER_FILL = "FFF2CC", "808080", "D9E1F2"
+_STATUS_FILLS = {
+    Status.NOT_REPORTED.label: "EDEDED",
+    Status.NOT_APPLICABLE.label: "DDEBF7",
+    Status.INVALID.label: "F8CBAD",
+    Status.ERROR.label: "F8CBAD",
+}
 _WORD_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"
 #: Names of the cell styles.
 _INPUT, _HELPER, _TEXT, _HEADER, _TITLE = (
@@ -279,9 +293,14 @@ def build_workbook(
     _write_targets(workbook.create_sheet(TARGETS, 3), engine, layout, target_set)
     for position, (level, title) in enumerate(ROLLUP_SHEETS.items(), start=4):
         _write_rollup(workbook.create_sheet(title, position), engine, layout, level)
+    chart_end = _draw_categories(
+        workbook[ROLLUP_SHEETS["dimension"]], workbook[ROLLUP_SHEETS["category"]]
+    )
+    _write_guidance(workbook[WORKBOOK_SHEET], workbook[KPIS], engine, layout)
     _write_about(about, engine, report, target_set)
     _fingerprint_formulas(workbook[LOOKUP], workbook[KPIS])
     _define_names(workbook, layout)
+    _lay_out(workbook, engine, layout, chart_end)
     _protect(workbook)
     workbook.calculation = CalcProperties(fullCalcOnLoad=True)
     return workbook, report
@@ -531,7 +550,6 @@ def _style_inputs(ws: Worksheet, layout: _Layout, kinds: Mapping[_Check, list[in
         ws.add_data_validation(check)
     status = f"{INPUT['status']}{first}:{INPUT['status']}{last}"
     _status_colours(ws, status, f"${INPUT['status']}{first}")
-    _widths(ws, {"A": 42, "B": 60, "C": 16, "D": 14, "G": 28, "H": 24})
     _style(ws, [f"B{first}:B{last}"], _TEXT)
     ws.freeze_panes = f"B{first}"
 
@@ -558,22 +576,13 @@ def _formulas(
     engine: Engine, step: Step, layout: _Layout, report: TemplateReport
 ) -> dict[str | None, str]:
     """The traced formula of each output of one indicator (empty when it cannot be traced)."""
-    arguments: dict[str, Any] = {}
-    for param, source, from_item in zip(step.params, step.sources, step.from_item, strict=True):
-        if from_item:
-            arguments[param] = Expr(layout.names[source])
-        else:
-            upstream = engine.catalogue.indicators[source]
-            refs = {
-                (o.point.key if o.point else None): Expr(
-                    KPI.cell("value", layout.kpi_row[o.id], KPIS)
-                )
-                for o in engine.outputs
-                if o.indicator.id == upstream.id
-            }
-            arguments[param] = refs.get(None, refs)
     try:
-        return translate(step.indicator, arguments)
+        return trace_step(
+            engine,
+            step,
+            lambda name: layout.names[name],
+            lambda output: KPI.cell("value", layout.kpi_row[output.id], KPIS),
+        )
     except UntranslatableFormula as error:
         report.untranslated.append(str(error))
         return {}
@@ -625,7 +634,8 @@ def _kpi_row(
         "category": ind.category,
         "tier": str(ind.tier),
         "unit": output.unit,
-        "formula value": f"={formula}" if formula is not None else "=NA()",
+        # Blank, not #VALUE!, while an input is missing: the status tells why.
+        "formula value": f'=IFERROR({formula},"")' if formula is not None else '=""',
         "status code": f"=IF({reported}={Status.COMPUTED:d},{Status.REPORTED:d},"
         f"IF({reported}>{Status.NOT_REPORTED:d},{reported},{computed}))",
         "value": f"=IF({code}={Status.REPORTED:d},{reported_number},"
@@ -713,7 +723,6 @@ def _style_kpis(ws: Worksheet, layout: _Layout, bands: Bands) -> None:
     band = f"${KPI['band']}{first}"
     _band_colours(ws, f"{KPI['% of target']}{first}:{KPI['band']}{last}", band, bands)
     _status_colours(ws, f"{KPI['status']}{first}:{KPI['status']}{last}", f"${KPI['status']}{first}")
-    _widths(ws, {"A": 30, "B": 46, "C": 18, "D": 22, "E": 26, "G": 22, "I": 14, "N": 10})
     ws.freeze_panes = f"C{first}"
 
 
@@ -754,7 +763,6 @@ def _write_targets(ws: Worksheet, engine: Engine, layout: _Layout, target_set: T
         showErrorMessage=True,
     )
     ws.add_data_validation(check)
-    _widths(ws, {"A": 30, "B": 46, "C": 22, "G": 60, "H": 40})
     ws.freeze_panes = f"B{first}"
 
 
@@ -800,7 +808,6 @@ def _write_rollup(ws: Worksheet, engine: Engine, layout: _Layout, level: str) ->
     band = f"${ROLLUP['band']}{start}"
     _band_colours(ws, f"{ROLLUP['%']}{start}:{ROLLUP['band']}{row}", band, bands)
     _number_format(ws, f"{ROLLUP['%']}{start}:{ROLLUP['%']}{row}", "0.0")
-    _widths(ws, {"A": 20, "B": 24, "C": 28, "G": 10})
     ws.freeze_panes = f"A{start}"
 
 
@@ -817,7 +824,240 @@ def _rollup_row(ws: Worksheet, row: int, counts: Mapping[str, str], bands: Bands
     ws[_ref(ROLLUP, "coverage %", row)] = f'=IF({total}>0,ROUND({scored}/{total}*100,2),"")'
 
 
+# -- guidance in the cells -----------------------------------------------------------------------
+
+
+def _write_guidance(inputs: Worksheet, kpis: Worksheet, engine: Engine, layout: _Layout) -> None:
+    """A note on each input's id (definition, unit, the KPIs that use it) and on each KPI's
+    name (definition, formula in words, inputs), from the engine's catalogue."""
+    used_by = users(engine)
+    for name, item in engine.catalogue.items.items():
+        _note(
+            inputs[f"{INPUT[WORKBOOK_ID]}{layout.item_row[name]}"], input_note(item, used_by[name])
+        )
+    for output in engine.outputs:
+        cell = inputs[f"{INPUT[WORKBOOK_ID]}{layout.reported_row[output.id]}"]
+        _note(cell, reported_note(output))
+    for step in engine.plan.steps:
+        words = formula_in_words(engine, step)
+        for j, (key, output_id) in enumerate(zip(step.keys, step.ids, strict=True)):
+            cell = kpis[f"{KPI['name']}{layout.kpi_row[output_id]}"]
+            _note(cell, kpi_note(engine, step, j, words[key]))
+
+
+def _note(cell: Any, text: str) -> None:
+    """A cell note, sized to show all of its text."""
+    from openpyxl.comments import Comment
+
+    lines = sum(lines_of(paragraph, 64) for paragraph in text.split("\n"))
+    cell.comment = Comment(text, "u4ssc", width=380, height=lines * 13 + 16)
+
+
+# -- the picture ---------------------------------------------------------------------------------
+
+#: The title of the chart of category scores.
+CHART_TITLE = "Category scores: points as % of the maximum"
+
+
+def _draw_categories(ws: Worksheet, categories: Worksheet) -> int:
+    """Draw, under the Dimensions table, a bar chart of every category's % (the Categories
+    sheet's roll-up cells), so a city sees its picture without Python; return the last row the
+    chart covers."""
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.data_source import AxDataSource, StrRef
+    from openpyxl.chart.label import DataLabelList
+
+    first, last = _ROLLUP_HEADER_ROW + 1, categories.max_row
+    chart = BarChart()
+    chart.type, chart.style, chart.legend, chart.gapWidth = "bar", 10, None, 40
+    chart.title = CHART_TITLE
+    column = list(ROLLUP.headers).index
+    chart.add_data(
+        Reference(categories, min_col=column("%") + 1, min_row=first, max_row=last),
+        titles_from_data=False,
+    )
+    labels = Reference(categories, min_col=column("category") + 1, min_row=first, max_row=last)
+    chart.series[0].cat = AxDataSource(strRef=StrRef(f=str(labels)))
+    chart.y_axis.scaling.min, chart.y_axis.scaling.max, chart.y_axis.majorUnit = 0, 100, 25
+    chart.x_axis.scaling.orientation = "maxMin"  # the first category on top
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.series[0].graphicalProperties.solidFill = _BAND_COLOURS[-1]
+    chart.dataLabels = DataLabelList(
+        showVal=True, showCatName=False, showSerName=False, showLegendKey=False
+    )
+    chart.width, chart.height = 28, 0.5 * (last - first + 1) + 2
+    top = ws.max_row + 2
+    ws.add_chart(chart, f"A{top}")
+    return top + math.ceil(chart.height / 0.45)  # rows of 12.75 points (0.45 cm)
+
+
+# -- how the sheets look and print ---------------------------------------------------------------
+
+#: Widths (in digits) at which the long texts of each sheet wrap.
+_WRAP = {
+    WORKBOOK_SHEET: {
+        INPUT["description"]: 52, INPUT["unit"]: 14, INPUT["source"]: 20,
+        INPUT["data quality"]: 18, INPUT["comment"]: 20,
+    },
+    KPIS: {KPI[h]: w for h, w in (("name", 40), ("dimension", 12), ("sub-dimension", 14),
+                                   ("category", 14), ("unit", 14))},
+    TARGETS: {TARGET["name"]: 40, TARGET["unit"]: 16, TARGET["source"]: 40, TARGET["note"]: 40},
+    **{title: {ROLLUP[h]: 16 for h in ("dimension", "sub-dimension", "category")}
+       for title in ROLLUP_SHEETS.values()},
+}  # fmt: skip
+#: A number as wide as the widest a value column shows (#,##0.00 up to a billion).
+_WIDE_NUMBER = "999,999,999.99"
+#: Room (in digits) for what a user types into the Inputs sheet.
+_ROOM = {
+    INPUT[WORKBOOK_VALUE]: 12,
+    INPUT["year"]: 5,
+    INPUT["source"]: 20,
+    INPUT["data quality"]: 18,
+    INPUT["comment"]: 20,
+}
+
+
+def _lay_out(workbook: Workbook, engine: Engine, layout: _Layout, chart_end: int) -> None:
+    """Column widths and row heights from the content, and the pages of each sheet: landscape,
+    fitted to the width, the header repeated, a new page for each dimension (and for the chart,
+    which ends at row ``chart_end`` of the Dimensions sheet)."""
+    from openpyxl.styles import Alignment
+
+    outputs = engine.outputs
+    statuses = [s.label for s in Status]
+    shows = {
+        WORKBOOK_SHEET: {
+            INPUT["number"]: [_WIDE_NUMBER],
+            INPUT["status"]: _input_labels(),
+        },
+
+        KPIS: {
+            KPI["value"]: [_WIDE_NUMBER, *_SHORT],
+            KPI["status"]: statuses,
+            KPI["target"]: [_WIDE_NUMBER],
+            KPI["direction"]: DIRECTIONS,
+            KPI["% of target"]: ["100.0"],
+            KPI["band"]: [*engine.bands.labels, NO_BENCHMARK],
+            KPI["coverage"]: COVERAGE,
+            KPI["formula value"]: [_WIDE_NUMBER],
+        },
+    }  # fmt: skip
+    for title in ROLLUP_SHEETS.values():
+        shows[title] = {
+            ROLLUP["%"]: ["100.0"],
+            ROLLUP["coverage %"]: ["100.0"],
+            ROLLUP["band"]: [*engine.bands.labels, "not scored"],
+        }
+    header_rows = {
+        WORKBOOK_SHEET: _INPUT_HEADER_ROW,
+        KPIS: _KPI_HEADER_ROW,
+        TARGETS: _TARGET_HEADER_ROW,
+        **dict.fromkeys(ROLLUP_SHEETS.values(), _ROLLUP_HEADER_ROW),
+    }
+    notes = {WORKBOOK_SHEET: f"A4:{INPUT['comment']}4", TARGETS: f"A2:{TARGET['note']}2"}
+    for title, header in header_rows.items():
+        ws = workbook[title]
+        _align(ws, header, _WRAP.get(title, {}))
+        if title == KPIS:  # the points apart from the band beside them
+            centred = Alignment(horizontal="center", vertical="top")
+            for cell in ws[KPI["points"]][header:]:
+                cell.alignment = centred
+        if title in notes:  # the sheet's note, wrapped over the printed width
+            ws.merge_cells(notes[title])
+            ws[notes[title].split(":")[0]].alignment = Alignment(wrap_text=True, vertical="top")
+        room = _ROOM if title == WORKBOOK_SHEET else None
+        fit_columns(ws, header, _WRAP.get(title), shows.get(title), room)
+        fit_rows(ws, 1, ws.max_row)
+    kpi_ends = _section_ends([layout.kpi_row[o.id] for o in outputs], outputs)
+    reported_ends = _section_ends([layout.reported_row[o.id] for o in outputs], outputs)
+    target_ends = _section_ends([layout.target_row[o.id] for o in outputs], outputs)
+    pages = {
+        WORKBOOK_SHEET: (INPUT["comment"], [layout.section_row - 1, *reported_ends]),
+        KPIS: (KPI["band"], kpi_ends),
+        TARGETS: (TARGET["note"], target_ends),
+    }
+    for title, (last_column, breaks) in pages.items():
+        ws = workbook[title]
+        header = header_rows[title]
+        print_pages(ws, f"{header}:{header}", f"A1:{last_column}{ws.max_row}", breaks)
+    about = workbook["About"]
+    fit_rows(about, 1, about.max_row)
+    print_pages(about, None, f"A1:A{about.max_row}", high=1)
+    for level, title in ROLLUP_SHEETS.items():
+        ws = workbook[title]
+        cells = ws.iter_rows(min_row=_ROLLUP_HEADER_ROW + 1, max_col=1, values_only=True)
+        dimensions = list(
+            itertools.takewhile(lambda value: value is not None, (c for (c,) in cells))
+        )
+        ends = [
+            row
+            for row, (here, after) in enumerate(
+                itertools.pairwise(dimensions), start=_ROLLUP_HEADER_ROW + 1
+            )
+            if here != after and level != "dimension"
+        ]
+        last = f"{ROLLUP['coverage %']}{ws.max_row}"
+        if level == "dimension":  # the table on one page, the chart on the next
+            area = f"A1:{ROLLUP['coverage %']}{chart_end}"
+            print_pages(ws, None, area, [_ROLLUP_HEADER_ROW + len(dimensions)])
+            ws.print_options.gridLines = False
+        else:
+            print_pages(ws, f"{_ROLLUP_HEADER_ROW}:{_ROLLUP_HEADER_ROW}", f"A1:{last}", ends)
+
+
+def _align(ws: Worksheet, header: int, wrapped: Iterable[str]) -> None:
+    """Top-align the table below its header, the ``wrapped`` columns wrapping their texts (the
+    empty cells of the others are top-aligned by their style)."""
+    from openpyxl.styles import Alignment
+
+    top, wrap = Alignment(vertical="top"), Alignment(wrap_text=True, vertical="top")
+    for row in ws.iter_rows(min_row=header + 1):
+        for cell in row:
+            if cell.column_letter in wrapped:
+                cell.alignment = wrap
+            elif cell.value is not None:
+                cell.alignment = top
+
+
+def _section_ends(rows: Sequence[int], outputs: Sequence[Output]) -> list[int]:
+    """The rows after which a new dimension starts, of rows listed in the order of ``outputs``."""
+    return [
+        row
+        for row, output, following in zip(rows, outputs, outputs[1:], strict=False)
+        if output.indicator.dimension != following.indicator.dimension
+    ]
+
+
 # -- About and Lists -----------------------------------------------------------------------------
+
+
+#: The About sheet's instructions: how to fill, save and score the workbook.
+ABOUT_STEPS = {
+    "How to fill it": [
+        "On the Inputs sheet, type the city (B2) and the reporting year (B3), then each value in "
+        "the value column, in the unit shown, with its year, source, data quality and comment.",
+        "Point at an id (the cell with a red corner) to read the input's definition, unit and the "
+        "KPIs that use it; point at a KPI's name on the KPIs sheet for its definition and its "
+        "formula in words.",
+        "Leave a value empty or type NR when it is not reported, N/A: reason when it does not "
+        "apply, yes or no for a yes/no item; type a share as 97 % (or 97 in its %-formatted cell).",
+        "Only when the inputs of a KPI cannot be given, type its final value in the section "
+        "'Final values reported directly' at the end of the Inputs sheet.",
+        "The other sheets compute everything: they are protected (no password: Review > Unprotect "
+        "Sheet) so that no formula is typed over; u4ssc score reports any that was.",
+    ],
+    "How to save it": [
+        "Save it as an Excel workbook (.xlsx), under a name of your own such as "
+        "city-2024.xlsx; keep the sheet names and the id column. Sorting or filtering the Inputs "
+        "rows is safe. CSV keeps only one sheet: do not save it as CSV.",
+    ],
+    "How to score it": [
+        "u4ssc score city-2024.xlsx -o scores.csv reads the Inputs sheet and gives the same "
+        "values as the KPIs sheet, each with its status and reason.",
+        "u4ssc report city-2024.xlsx -o report.html draws the wheel and the city's report; the "
+        "Dimensions sheet shows the category scores as a chart without Python.",
+    ],
+}
 
 
 def _write_about(
@@ -825,27 +1065,57 @@ def _write_about(
 ) -> None:
     bands = engine.bands
     manifest = engine.manifest()
-    lines = [
+    ws["A1"] = (
         "U4SSC data-collection workbook (ITU-T Y.4903), written by u4ssc "
-        f"{manifest['u4ssc_version']}",
-        "",
-        "1. Inputs: type the city, the reporting year and each value in its unit.",
-        "2. KPIs: every KPI and data point, computed with ordinary formulas (no macros, no "
-        "Python); NR means an input is missing, N/A not applicable.",
-        "3. Targets: the targets the KPIs are scored against; Categories, Sub-dimensions and "
-        "Dimensions: the roll-ups, with coverage (scored ÷ total).",
-        "4. u4ssc score THIS_FILE.xlsx reads the Inputs sheet and gives the same values, "
-        "with reasons.",
-        "",
+        f"{manifest['u4ssc_version']}"
+    )
+    ws["A1"].style = _TITLE
+    row = 2
+    for heading, steps in ABOUT_STEPS.items():
+        row += 1
+        ws.cell(row, 1, heading).style = _HEADER
+        for number, step in enumerate(steps, start=1):
+            row += 1
+            ws.cell(row, 1, f"{number}. {step}").style = _TEXT
+    row = _write_legend(ws, row + 2, bands)
+    facts = [
         f"Band edges (% of target): {', '.join(f'{e:g}' for e in bands.edges)}; "
         f"lower-is-better rule: {bands.lower_rule}.",
         f"Target set: {target_set.name} ({target_set.fingerprint}).",
         "Plugins: " + ", ".join(f"{p['name']} {p['version']}" for p in manifest["plugins"]),
         f"Inputs: {report.inputs}; KPI values: {report.outputs}.",
     ]
-    for row, line in enumerate(lines, start=1):
-        ws.cell(row, 1, line)
+    for at, fact in enumerate(facts, start=row + 2):
+        ws.cell(at, 1, fact).style = _TEXT
     ws.column_dimensions["A"].width = 110
+
+
+def legend(bands: Bands) -> list[tuple[str, str, str]]:
+    """The About sheet's colours: (fill colour, font colour, meaning), as the sheets use them."""
+    band_rows = [
+        (colour, "000000", f"band {label}: {points} point{'s' if points > 1 else ''}")
+        for points, (label, colour) in enumerate(zip(bands.labels, _BAND_COLOURS, strict=True), 1)
+    ]
+    return [
+        (_INPUT_FILL, "000000", "a cell you type into"),
+        ("FFFFFF", _HELPER_FONT, "grey text: computed, do not type"),
+        (_HEADER_FILL, "000000", "a table's header"),
+        *((colour, "000000", f"status {label}") for label, colour in _STATUS_FILLS.items()),
+        *band_rows,
+    ]
+
+
+def _write_legend(ws: Worksheet, row: int, bands: Bands) -> int:
+    """The legend of colours from ``row`` on; return its last row."""
+    from openpyxl.styles import PatternFill
+
+    ws.cell(row, 1, "Colours").style = _HEADER
+    entries = legend(bands)
+    for at, (fill, colour, meaning) in enumerate(entries, start=row + 1):
+        cell = ws.cell(at, 1, meaning)
+        cell.font = font(color=colour)
+        cell.fill = PatternFill("solid", fgColor=fill)
+    return row + len(entries)
 
 
 def _write_lookup(ws: Worksheet, layout: _Layout) -> None:
@@ -859,7 +1129,7 @@ def _write_lookup(ws: Worksheet, layout: _Layout) -> None:
     for key, row in layout.lookup_row.items():
         at = _ref(col, "row", row)
         ws[_ref(col, WORKBOOK_ID, row)] = key
-        ws[at] = f"=MATCH({_ref(col, WORKBOOK_ID, row)},{ids},0)"
+        ws[at] = f'=IFERROR(MATCH({_ref(col, WORKBOOK_ID, row)},{ids},0),"")'
         for header, missing in (("number", '""'), ("status code", f"{Status.NOT_REPORTED:d}")):
             column = f"{WORKBOOK_SHEET}!${INPUT[header]}:${INPUT[header]}"
             ws[_ref(col, header, row)] = f"=IFERROR(INDEX({column},{at}),{missing})"
@@ -937,18 +1207,27 @@ def _list_range(header: str) -> str:
 def _register_styles(workbook: Workbook) -> None:
     """The cell styles, registered once: assigning a style by name is cheap, building one per
     cell is not."""
-    from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill, Protection
+    from openpyxl.styles import Alignment, NamedStyle, PatternFill, Protection
 
+    use_font(workbook)
+    top = Alignment(wrap_text=True, vertical="top")
     for style in (
         NamedStyle(
             _INPUT,
+            font=font(),
             fill=PatternFill("solid", fgColor=_INPUT_FILL),
             protection=Protection(locked=False),
+            alignment=Alignment(vertical="top"),
         ),
-        NamedStyle(_HELPER, font=Font(color=_HELPER_FONT)),
-        NamedStyle(_TEXT, alignment=Alignment(wrap_text=True, vertical="top")),
-        NamedStyle(_HEADER, font=Font(bold=True), fill=PatternFill("solid", fgColor=_HEADER_FILL)),
-        NamedStyle(_TITLE, font=Font(bold=True, size=14)),
+        NamedStyle(_HELPER, font=font(color=_HELPER_FONT), alignment=Alignment(vertical="top")),
+        NamedStyle(_TEXT, font=font(), alignment=top),
+        NamedStyle(
+            _HEADER,
+            font=font(bold=True),
+            fill=PatternFill("solid", fgColor=_HEADER_FILL),
+            alignment=top,
+        ),
+        NamedStyle(_TITLE, font=font(bold=True, size=14)),
     ):
         workbook.add_named_style(style)
 
@@ -975,11 +1254,6 @@ def _number_format(ws: Worksheet, area: str, fmt: str) -> None:
         cell.number_format = fmt
 
 
-def _widths(ws: Worksheet, widths: Mapping[str, float]) -> None:
-    for column, width in widths.items():
-        ws.column_dimensions[column].width = width
-
-
 def _band_colours(ws: Worksheet, area: str, band_cell: str, bands: Bands) -> None:
     """Colour a row's cells by its band (red to green)."""
     from openpyxl.formatting.rule import FormulaRule
@@ -997,13 +1271,7 @@ def _status_colours(ws: Worksheet, area: str, status_cell: str) -> None:
     from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import PatternFill
 
-    colours = {
-        Status.NOT_REPORTED.label: "EDEDED",
-        Status.NOT_APPLICABLE.label: "DDEBF7",
-        Status.INVALID.label: "F8CBAD",
-        Status.ERROR.label: "F8CBAD",
-    }
-    for label, colour in colours.items():
+    for label, colour in _STATUS_FILLS.items():
         fill = PatternFill("solid", fgColor=colour, bgColor=colour)
         rule = FormulaRule(formula=[f'{status_cell}="{label}"'], fill=fill)
         ws.conditional_formatting.add(area, rule)

@@ -15,15 +15,20 @@ indicator and the reason.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from numbers import Real
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from u4ssc.core import ConfigurationError, Indicator
 
-__all__ = ["Expr", "UntranslatableFormula", "number_text", "translate"]
+if TYPE_CHECKING:
+    from u4ssc.core import Engine
+    from u4ssc.core.catalogue import Output
+    from u4ssc.core.evaluate import Step
+
+__all__ = ["Expr", "UntranslatableFormula", "number_text", "trace_step", "translate"]
 
 # Operator precedence, loosest first. Comparisons yield booleans (spreadsheet TRUE/FALSE).
 _COMPARE, _ADD, _MUL, _NEG, _POW, _ATOM = range(6)
@@ -279,3 +284,30 @@ def translate(ind: Indicator, arguments: Mapping[str, Argument]) -> dict[str | N
 
 def _final(value: object) -> str:
     return _numeric(_as_expr(value)).text
+
+
+def trace_step(
+    engine: Engine,
+    step: Step,
+    item: Callable[[str], str],
+    output: Callable[[Output], str],
+) -> dict[str | None, str]:
+    """Trace the indicator of one step of ``engine``'s plan, each data item it reads written as
+    ``item(name)`` and each KPI value it reads as ``output(the output)`` (a cell, a name, or
+    words); see :func:`translate`.
+
+    :raises UntranslatableFormula: the formula cannot be written as a spreadsheet formula.
+    """
+    arguments: dict[str, Argument] = {}
+    for param, source, from_item in zip(step.params, step.sources, step.from_item, strict=True):
+        if from_item:
+            arguments[param] = Expr(item(source))
+            continue
+        upstream = engine.catalogue.indicators[source]
+        refs = {
+            (o.point.key if o.point else None): Expr(output(o))
+            for o in engine.outputs
+            if o.indicator.id == upstream.id
+        }
+        arguments[param] = refs.get(None, refs)
+    return translate(step.indicator, arguments)

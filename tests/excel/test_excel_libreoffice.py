@@ -12,8 +12,6 @@ from __future__ import annotations
 import json
 import math
 import random
-import shutil
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +19,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from excel_cases import EXAMPLES, city
+from excel_cases import EXAMPLES, NO_SOFFICE, SOFFICE, city, convert, type_inputs
 
 from u4ssc.cli import cli
 from u4ssc.core import Engine, Status, default_engine
@@ -30,21 +28,8 @@ from u4ssc.excel_addin.template import ROLLUP_SHEETS, build_workbook
 
 openpyxl = pytest.importorskip("openpyxl")
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-pytestmark = pytest.mark.skipif(
-    SOFFICE is None,
-    reason="LibreOffice is not installed (no soffice on PATH): install Debian's "
-    "libreoffice-calc-nogui, as .ci/run does, to recalculate the workbook in a real spreadsheet",
-)
+pytestmark = pytest.mark.skipif(SOFFICE is None, reason=NO_SOFFICE)
 SHORT = {status.label: text for status, text in STATUS_SHORT.items()}
-# Recalculate every formula on load, whatever the file's cached values say.
-PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry"
- xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
-<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
 
 
 @dataclass
@@ -88,12 +73,7 @@ class Case:
 def _fill(engine: Engine, path: Path, city: str, year: int, values: dict[str, Any]) -> Case:
     """Generate the workbook of ``engine`` and type ``values`` into its Inputs sheet."""
     workbook, report = build_workbook(engine)
-    sheet = workbook["Inputs"]
-    sheet["B2"], sheet["B3"] = city, year
-    rows = {sheet.cell(r, 1).value: r for r in range(6, sheet.max_row + 1)}
-    for name, value in values.items():
-        if value is not None and name not in ("city", "year"):
-            sheet.cell(rows[name], 4, value)
+    type_inputs(workbook, city, year, values)
     workbook.save(path)
     untranslated = {message.split(" (")[0] for message in report.untranslated}
     return Case(engine, path, untranslated)
@@ -204,25 +184,9 @@ def _by_description(rows: list[int], sheet: Any) -> list[int]:
 
 def _recalculate(cases: dict[str, Case], work: Path) -> None:
     """Open and save every workbook once in LibreOffice: it recalculates them on load."""
-    profile = work / "profile"
-    (profile / "user").mkdir(parents=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(PROFILE, encoding="utf-8")
-    out = work / "recalculated"
-    command = [
-        str(SOFFICE),
-        f"-env:UserInstallation={profile.as_uri()}",
-        "--headless",
-        "--norestore",
-        "--convert-to",
-        "xlsx",
-        "--outdir",
-        str(out),
-        *(str(case.filled) for case in cases.values()),
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
-    for case in cases.values():
-        case.recalculated = out / case.filled.name
-        assert case.recalculated.is_file(), f"soffice did not convert: {done.stdout}{done.stderr}"
+    found = convert([case.filled for case in cases.values()], "xlsx", work / "recalculated")
+    for case, recalculated in zip(cases.values(), found, strict=True):
+        case.recalculated = recalculated
 
 
 @pytest.fixture(scope="module")

@@ -113,13 +113,15 @@ def test_kpi_formulas_are_traced_from_the_indicator_functions(official):
     assert [c.value for c in workbook["KPIs"][4]] == list(KPI_HEADERS)
     assert list(rows) == [o.id for o in engine.outputs]
     assert report.untranslated == []
-    assert rows["EC: ICT: ICT: 1C"]["formula value"] == "=households_with_internet/households*100"
-    assert rows["EC: ICT: ICT: 3C"]["formula value"] == (
-        "=wireless_broadband_subscription_count/(population/100000)"
+    # Blank, not #VALUE!, while an input is missing (the status says which).
+    traced = {k: r["formula value"].removeprefix("=IFERROR(") for k, r in rows.items()}
+    assert traced["EC: ICT: ICT: 1C"] == 'households_with_internet/households*100,"")'
+    assert traced["EC: ICT: ICT: 3C"] == (
+        'wireless_broadband_subscription_count/(population/100000),"")'
     )
-    assert rows["EN: EN: WS: 2C"]["formula value"] == "=water_consumed_total*1000/365/population"
-    assert rows["EC: ICT: ICT: 4C: 4G"]["formula value"] == "=population_covered_4g/population*100"
-    assert all(r["formula value"] != "=NA()" for r in rows.values())
+    assert traced["EN: EN: WS: 2C"] == 'water_consumed_total*1000/365/population,"")'
+    assert traced["EC: ICT: ICT: 4C: 4G"] == 'population_covered_4g/population*100,"")'
+    assert all(r["formula value"].startswith("=IFERROR(") for r in rows.values())
     # A data point depends only on its own inputs: the 3G point never waits for 4G.
     lookup = {r[0].value: r[0].row for r in workbook["Lookup"].iter_rows(min_row=2)}
     cells = set(re.findall(r"Lookup!\$D\$(\d+)", rows["EC: ICT: ICT: 4C: 3G"]["status code"]))
@@ -210,13 +212,15 @@ def test_a_formula_without_spreadsheet_form_is_reported_and_marked():
     assert "decides on a value" in report.untranslated[0]
     assert "numpy floor has no spreadsheet equivalent" in report.untranslated[1]
     rows = {r["id"]: r for r in _rows(workbook["KPIs"], 4)}
-    assert rows["AR: OP: MX: 7A"]["formula value"] == "=NA()"
+    assert rows["AR: OP: MX: 7A"]["formula value"] == '=""'
     row = next(c.row for c in workbook["KPIs"]["A"] if c.value == "AR: OP: MX: 7A")
     assert "no spreadsheet form" in workbook["KPIs"][f"H{row}"].comment.text
-    assert rows["AR: OP: MX: 5A"]["formula value"] == "=KPIs!$H$5/100+KPIs!$H$9*share/100"
+    assert rows["AR: OP: MX: 5A"]["formula value"] == (
+        '=IFERROR(KPIs!$H$5/100+KPIs!$H$9*share/100,"")'
+    )
     assert workbook.defined_names["u4ssc_c"].attr_text == "Lookup!$C$4"  # "c" reads like a cell
     assert workbook["Lookup"]["A4"].value == "c"
-    assert workbook["Lookup"]["B4"].value == "=MATCH(A4,Inputs!$A:$A,0)"
+    assert workbook["Lookup"]["B4"].value == '=IFERROR(MATCH(A4,Inputs!$A:$A,0),"")'
 
 
 def test_targets_and_local_indicators_from_files(tmp_path):
@@ -233,7 +237,7 @@ def test_targets_and_local_indicators_from_files(tmp_path):
     assert (rows["EC: ICT: ICT: 5C"]["target"], rows["EC: ICT: ICT: 5C"]["kind"]) == (500, "user")
     assert rows["LOCAL: ICT: 2"]["target"] == 5
     kpis = {r["id"]: r for r in _rows(workbook["KPIs"], 4)}
-    assert kpis["LOCAL: ICT: 2"]["formula value"] == "=100-KPIs!$H$5"
+    assert kpis["LOCAL: ICT: 2"]["formula value"] == '=IFERROR(100-KPIs!$H$5,"")'
     missing = CliRunner().invoke(cli, ["template", str(out), "--force", "--targets", "no.csv"])
     assert missing.exit_code == 4
     assert "target file 'no.csv' does not exist" in missing.output
