@@ -1,8 +1,9 @@
 """The u4ssc engine: declarations, plugins, the indicator graph, evaluation and scoring.
 
 This package is the public API plugins, the CLI and the Excel add-in build on. It never imports a
-plugin, click or xlwings. Importing it is cheap: numpy, pandas, pandera and networkx are loaded
-only when an engine is built or data is scored.
+plugin, click or xlwings. Importing it is cheap: numpy and pandas are loaded only when an engine
+is built or data is scored, pandera only when some input breaks a rule, and networkx only for
+graph exports and for naming cycles.
 """
 
 from __future__ import annotations

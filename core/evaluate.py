@@ -452,6 +452,18 @@ class _Run:
             columns.
         """
         self.values[row][rows] = np.nan
+        if not failures and args and all(a.status is None for a in args):
+            # Inputs of plain numbers and blanks: a row is not reported when an input is
+            # blank, which the set of blank inputs (as bits) says in one array.
+            bits = _blank_bits([a.values[rows] for a in args])
+            if bits.all():
+                self.status[row, rows] = _NR
+                self.counts[Status.COMPUTED] -= rows.size
+                self.counts[Status.NOT_REPORTED] += rows.size
+                self.reasons.put(
+                    row, rows, _missing_reasons(bits, params, self.notes, self.catalogue)
+                )
+                return
         arg_status = [a.status_at(rows) for a in args]
         in_status = _combine(arg_status, rows.size)
         if not failures and (in_status == _NR).all():  # the usual gap: inputs not reported
@@ -762,9 +774,29 @@ def _missing(
 ) -> NoteCodes:
     """The reasons of rows not reported, from their inputs' statuses: "missing" and the names of
     the inputs not reported; the pattern is the set of those inputs, as bits."""
-    bits = np.zeros(len(arg_status[0]) if arg_status else 0, np.int64)
-    for i, found in enumerate(arg_status):
-        bits += (found == _NR) * np.int64(1 << i)
+    if not arg_status:
+        return _missing_reasons(np.zeros(0, np.intp), params, notes, catalogue)
+    return _missing_reasons(_bits([s == _NR for s in arg_status]), params, notes, catalogue)
+
+
+def _blank_bits(values: list[Floats]) -> npt.NDArray[np.intp]:
+    """Per row, which of the arrays ``values`` are blank (NaN) there, as bits."""
+    return _bits([np.isnan(v) for v in values])
+
+
+def _bits(masks: list[npt.NDArray[np.bool_]]) -> npt.NDArray[np.intp]:
+    """Per row, which of ``masks`` (one or more) hold there, as bits (mask ``i`` is bit ``i``)."""
+    bits = masks[0].astype(np.intp)
+    for i, mask in enumerate(masks[1:], start=1):
+        bits |= np.left_shift(mask, i, dtype=np.intp)
+    return bits
+
+
+def _missing_reasons(
+    bits: npt.NDArray[np.intp], params: tuple[str, ...], notes: NoteTable, catalogue: Catalogue
+) -> NoteCodes:
+    """The reason of each row not reported: "missing" and the names of its inputs not reported,
+    given as bits (built once per set of them)."""
     return _by_pattern(
         bits,
         lambda key: _reason(Status.NOT_REPORTED, False, key, params, catalogue, notes),

@@ -27,8 +27,6 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
 from .errors import DataError, FormulaError, FormulaProblem
 from .expressions import Formula, formula_function, parse_formula
 from .hookspecs import hookimpl
@@ -605,6 +603,8 @@ def _duplicates(rows: Sequence[_Row], source: str) -> list[FormulaProblem]:
 
 def _circles(rows: Sequence[_Row], source: str, most: int = 10) -> list[FormulaProblem]:
     """Rows whose formulas use each other in a circle, each circle printed in order."""
+    import networkx as nx  # only for a table being read: scoring never needs it
+
     by_id = {row.id: row for row in rows}
     graph: nx.DiGraph = nx.DiGraph()
     for row in rows:

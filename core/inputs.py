@@ -493,8 +493,9 @@ def _check_bounds(item: DataItem, column: Column, notes: NoteTable) -> Column:
 
     The schema's own check (:func:`_outside`, one numpy comparison) runs first: when every cell
     is within bounds pandera has nothing to report, so it is neither run nor imported (for a
-    12-row file its import costs more than everything else). Only a column with a cell out of
-    bounds goes through ``schema.validate``, which names the failing rows.
+    12-row file its import costs more than everything else). Otherwise ``schema.validate``
+    judges only the cells that comparison found, indexed by their rows: pandera's cost then
+    grows with the failures, not with the rows. Each distinct bad value is worded once.
 
     Returns the column, or a new one when some cell is out of bounds (its values may be the
     caller's own DataFrame column, which is never written to).
@@ -503,22 +504,25 @@ def _check_bounds(item: DataItem, column: Column, notes: NoteTable) -> Column:
     if not (math.isfinite(lower) or math.isfinite(upper)):
         return column
     values = column.values
-    if not _outside(values, lower, upper).any():
+    outside = _outside(values, lower, upper)
+    if not outside.any():
         return column
     import pandas as pd
     import pandera.pandas as pa
 
+    suspects = np.flatnonzero(outside)
     schema = _bounds_schema(item.name, lower, upper)
     try:
         # Nothing is coerced, so validating in place copies nothing (pandera copies otherwise).
-        schema.validate(pd.Series(values, name=item.name, copy=False), lazy=True, inplace=True)
+        given = pd.Series(values[suspects], index=suspects, name=item.name)
+        schema.validate(given, lazy=True, inplace=True)
     except pa.errors.SchemaErrors as errors:
         rows = np.unique(errors.failure_cases["index"].to_numpy(dtype=np.intp))
+        bad, which = np.unique(values[rows], return_inverse=True)
+        reasons = [notes.code(item.violation(v) or "out of bounds") for v in bad.tolist()]
         status, note_codes = column.full_status().copy(), column.full_notes().copy()
-        for row in rows:
-            message = item.violation(float(values[row]))
-            status[row] = Status.INVALID
-            note_codes[row] = notes.code(message or "out of bounds")
+        status[rows] = Status.INVALID
+        note_codes[rows] = np.array(reasons, np.int32)[which.ravel()]
         values = values.copy()
         values[rows] = np.nan
         return Column(values, status, note_codes)
@@ -573,11 +577,16 @@ def _cities(
 
     text = column if isinstance(column.dtype, pd.StringDtype) else column.astype("string")
     cell_codes, cells = text.factorize()
+    stripped = pd.Series(cells).str.strip()
     # The last name is that of a missing cell (code -1); cells equal once stripped share a code.
-    names = np.append(pd.Series(cells).str.strip().to_numpy(dtype=object), "")
-    name_codes, _ = pd.factorize(names)
-    codes = name_codes[cell_codes]
-    problems += [_no_city(int(r)) for r in np.flatnonzero(codes == name_codes[-1])]
+    names = np.append(stripped.to_numpy(dtype=object), "")
+    if (stripped == pd.Series(cells)).all() and not (stripped == "").any():
+        codes = cell_codes.copy()  # distinct names already: their codes are the cells' own
+        codes[codes < 0] = missing = len(cells)
+    else:
+        name_codes, _ = pd.factorize(names)
+        codes, missing = name_codes[cell_codes], name_codes[-1]
+    problems += [_no_city(int(r)) for r in np.flatnonzero(codes == missing)]
     return names[cell_codes], codes
 
 

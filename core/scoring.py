@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from typing import ClassVar
 
 import numpy as np
 import numpy.typing as npt
@@ -205,11 +206,12 @@ class Scores:
     points: npt.NDArray[np.int8]
     bands: Bands
     _sums: dict[
-        tuple[str, ...], tuple[npt.NDArray[np.signedinteger], npt.NDArray[np.signedinteger]]
+        tuple[str, int], tuple[npt.NDArray[np.signedinteger], npt.NDArray[np.signedinteger]]
     ] = field(default_factory=dict, repr=False)
-    _members: dict[str, dict[tuple[str, str, str], list[int]]] = field(
+    _tables: dict[str, tuple[npt.NDArray[np.signedinteger], npt.NDArray[np.signedinteger]]] = field(
         default_factory=dict, repr=False
     )
+    _indices: dict[str, CategoryIndex] = field(default_factory=dict, repr=False)
 
     @property
     def targets(self) -> list[Target | None]:
@@ -270,72 +272,158 @@ class Scores:
             raise ConfigurationError(f"unknown roll-up level {level!r}; use one of {LEVELS}")
         if tier not in ("all", "core"):
             raise ConfigurationError(f"unknown tier {tier!r}; use 'all' or 'core'")
-        groups: dict[tuple[str, str, str], list[tuple[str, str, str]]] = {}
-        for category in self._categories(tier):
-            dimension, subdimension, _ = category
-            if level == "overall":
-                if dimension not in OFFICIAL_DIMENSIONS and not include_local:
-                    continue  # local indicators score in their own dimension rows only
-                key = ("", "", "")
-            elif level == "dimension":
-                key = (dimension, "", "")
-            elif level == "subdimension":
-                key = (dimension, subdimension, "")
-            else:
-                key = category
-            groups.setdefault(key, []).append(category)
+        index = self._index(tier)
+        groups = index.groups(level, include_local)
+        if not groups:
+            return []
+        if self.points.size <= _BLOCK_CELLS:  # a short table: every group in a few calls
+            points, scored = self._short_sums(index, level, include_local)
+            pct, bands = self._banded(points, scored)
+            return [
+                Rollup(level, key, members, points[i], scored[i], pct[i], bands[i], self)
+                for i, (key, _, members) in enumerate(groups)
+            ]
         rollups = []
-        for key, categories in groups.items():
-            points, scored = self._category_sums(tier, categories[0])
+        for key, categories, members in groups:  # a long one: group by group, output by output
+            total, count = self._category_sums(index, categories[0])
             if len(categories) > 1:
-                points, scored = points.copy(), scored.copy()
+                total, count = total.copy(), count.copy()
                 for category in categories[1:]:
-                    more_points, more_scored = self._category_sums(tier, category)
-                    points += more_points
-                    scored += more_scored
-            with np.errstate(all="ignore"):
-                pct = np.multiply(points, 25.0, dtype=np.float64)  # 4 points per value, in %
-                pct /= scored  # NaN where nothing is scored
-            members = [i for c in categories for i in self._categories(tier)[c]]
-            rollups.append(
-                Rollup(level, key, members, points, scored, pct, self.bands.points(pct), self)
-            )
+                    more_total, more_count = self._category_sums(index, category)
+                    total += more_total
+                    count += more_count
+            pct, bands = self._banded(total, count)
+            rollups.append(Rollup(level, key, members, total, count, pct, bands, self))
         return rollups
 
-    def _categories(self, tier: str) -> dict[tuple[str, str, str], list[int]]:
-        """Output rows of each category (dimension, sub-dimension, category), for a tier."""
-        if tier not in self._members:
-            self._members[tier] = self._find_categories(tier)
-        return self._members[tier]
+    def _banded(
+        self, points: npt.NDArray[np.signedinteger], scored: npt.NDArray[np.signedinteger]
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int8]]:
+        """% of the points possible (4 a scored value; NaN where none is scored), and its band."""
+        with np.errstate(all="ignore"):
+            pct = np.multiply(points, 25.0, dtype=np.float64)
+            pct /= scored
+        return pct, self.bands.points(pct)
 
-    def _find_categories(self, tier: str) -> dict[tuple[str, str, str], list[int]]:
-        found: dict[tuple[str, str, str], list[int]] = {}
-        for i, output in enumerate(self.outputs):
-            ind = output.indicator
-            if tier == "all" or str(ind.tier) == "core":
-                found.setdefault((ind.dimension, ind.subdimension, ind.category), []).append(i)
-        return found
+    def _index(self, tier: str) -> CategoryIndex:
+        if tier not in self._indices:
+            self._indices[tier] = CategoryIndex.of(self.outputs, tier)
+        return self._indices[tier]
+
+    def _short_sums(
+        self, index: CategoryIndex, level: str, include_local: bool
+    ) -> tuple[npt.NDArray[np.signedinteger], npt.NDArray[np.signedinteger]]:
+        """Per group and row, the points and scored values of a short table: the categories'
+        sums at once (their rows added up with ``reduceat``), then the groups' as a product."""
+        if index.tier not in self._tables:
+            rows = self.points[index.order]
+            dtype = _sum_dtype(len(self.outputs))
+            self._tables[index.tier] = (
+                np.add.reduceat(rows, index.starts, axis=0, dtype=dtype),
+                np.add.reduceat(rows > 0, index.starts, axis=0, dtype=dtype),
+            )
+        points, scored = self._tables[index.tier]
+        within = index.matrix(level, include_local)
+        return within @ points, within @ scored
 
     def _category_sums(
-        self, tier: str, category: tuple[str, str, str]
+        self, index: CategoryIndex, category: int
     ) -> tuple[npt.NDArray[np.signedinteger], npt.NDArray[np.signedinteger]]:
         """Per row, one category's points and number of scored values (cached).
 
         Added up one output at a time, which is several times faster than gathering the
         category's rows and reducing them.
         """
-        key = (tier, *category)
+        key = (index.tier, category)
         if key not in self._sums:
-            # 16 bits hold the points of 8000 values, far more than any catalogue has.
-            dtype = np.int16 if 4 * len(self.outputs) <= np.iinfo(np.int16).max else np.int32
+            dtype = _sum_dtype(len(self.outputs))
             points: npt.NDArray[np.signedinteger] = np.zeros(self.points.shape[1], dtype)
             scored: npt.NDArray[np.signedinteger] = np.zeros(self.points.shape[1], dtype)
             is_scored = np.empty(self.points.shape[1], bool)
-            for row in self._members[tier][category]:
+            for row in index.members[category]:
                 points += self.points[row]
                 scored += np.greater(self.points[row], 0, out=is_scored)
             self._sums[key] = (points, scored)
         return self._sums[key]
+
+
+def _sum_dtype(outputs: int) -> type[np.signedinteger]:
+    """16 bits hold the points of 8000 values, far more than any catalogue has."""
+    return np.int16 if 4 * outputs <= np.iinfo(np.int16).max else np.int32
+
+
+class CategoryIndex:
+    """Where each output rolls up, found once per list of outputs and tier and kept: the output
+    rows of each category, and the categories and outputs of every group at each level.
+
+    :ivar categories: (dimension, sub-dimension, category) keys, in the order of the outputs.
+    :ivar members: the output rows of each category (by position in ``categories``).
+    :ivar order: every member row, category after category; ``starts`` where each begins.
+    """
+
+    _kept: ClassVar[dict[tuple[tuple[int, ...], str], tuple[list[Output], CategoryIndex]]] = {}
+
+    def __init__(self, outputs: Sequence[Output], tier: str) -> None:
+        self.tier = tier
+        found: dict[tuple[str, str, str], list[int]] = {}
+        for i, output in enumerate(outputs):
+            ind = output.indicator
+            if tier == "all" or str(ind.tier) == "core":
+                found.setdefault((ind.dimension, ind.subdimension, ind.category), []).append(i)
+        self.categories = list(found)
+        self.members = list(found.values())
+        self.order = np.array([i for rows in self.members for i in rows], dtype=np.intp)
+        self.starts = np.cumsum([0, *map(len, self.members[:-1])]).astype(np.intp)
+        self._groups: dict[
+            tuple[str, bool], list[tuple[tuple[str, str, str], list[int], list[int]]]
+        ] = {}
+        self._matrices: dict[tuple[str, bool], npt.NDArray[np.signedinteger]] = {}
+
+    @classmethod
+    def of(cls, outputs: Sequence[Output], tier: str) -> CategoryIndex:
+        """The index of ``outputs`` (kept for the same list of outputs, compared by identity)."""
+        key = (tuple(map(id, outputs)), tier)
+        kept = cls._kept.get(key)
+        if kept is None:
+            if len(cls._kept) >= 64:
+                cls._kept.clear()
+            # The outputs are kept with their index, so their identities stay theirs.
+            kept = cls._kept[key] = (list(outputs), cls(outputs, tier))
+        return kept[1]
+
+    def groups(
+        self, level: str, include_local: bool
+    ) -> list[tuple[tuple[str, str, str], list[int], list[int]]]:
+        """Each group at ``level``: its key, its categories (positions) and its output rows."""
+        if (level, include_local) not in self._groups:
+            found: dict[tuple[str, str, str], list[int]] = {}
+            for c, (dimension, subdimension, category) in enumerate(self.categories):
+                if level == "overall":
+                    if dimension not in OFFICIAL_DIMENSIONS and not include_local:
+                        continue  # local indicators score in their own dimension rows only
+                    key = ("", "", "")
+                elif level == "dimension":
+                    key = (dimension, "", "")
+                elif level == "subdimension":
+                    key = (dimension, subdimension, "")
+                else:
+                    key = (dimension, subdimension, category)
+                found.setdefault(key, []).append(c)
+            self._groups[level, include_local] = [
+                (key, cs, [i for c in cs for i in self.members[c]]) for key, cs in found.items()
+            ]
+        return self._groups[level, include_local]
+
+    def matrix(self, level: str, include_local: bool) -> npt.NDArray[np.signedinteger]:
+        """Which categories each group at ``level`` holds, as a (groups × categories) matrix
+        of 0 and 1 in the sums' integer type."""
+        if (level, include_local) not in self._matrices:
+            groups = self.groups(level, include_local)
+            within = np.zeros((len(groups), len(self.categories)), _sum_dtype(len(self.order)))
+            for g, (_, categories, _) in enumerate(groups):
+                within[g, categories] = 1
+            self._matrices[level, include_local] = within
+        return self._matrices[level, include_local]
 
 
 @dataclass

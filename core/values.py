@@ -421,8 +421,62 @@ def read_column(
         codes[odd] = np.array([notes.code(c.note) for c in cells], dtype=np.int32)[inverse]
         return values, status, codes
     factor_codes, uniques = pd.factorize(cell_keys(array), use_na_sentinel=True)
-    cells = [parse_cell(u, item, decimal=decimal) for u in uniques]
-    return _gather(cells, np.asarray(factor_codes), notes)
+    values, status, codes = _parse_distinct(uniques.tolist(), item, notes, decimal)
+    factor_codes = np.asarray(factor_codes)
+    return values[factor_codes], status[factor_codes], codes[factor_codes]
+
+
+#: A cell that is a plain decimal number: ASCII digits, an optional sign, fraction and exponent,
+#: blanks around. :func:`parse_cell` reads such text (with a decimal point) as ``float`` does.
+_PLAIN_NUMBER = re.compile(r"[ \t]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t]*")
+
+
+def _parse_distinct(
+    cells: list[Any], item: DataItem | None, notes: NoteTable, decimal: str
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int8], npt.NDArray[np.int32]]:
+    """Values, statuses and note codes of distinct cells, with one more entry for a missing
+    cell (code -1 of ``pd.factorize``), by :func:`parse_cell`'s rules.
+
+    A cell of plain decimal text is read by ``float`` without the cell parser, which gives
+    the same number: a numeric column with a few words in it (read as text) costs one regular
+    expression per distinct number, not the whole parser. Not for a yes/no item, a decimal
+    comma, or an item whose unit could be the end of a number.
+    """
+    import numpy as np
+
+    plain = None
+    if decimal == "." and not _number_like_unit(item):
+        plain = _PLAIN_NUMBER.fullmatch
+    values: list[float] = []
+    status: list[int] = []
+    codes: list[int] = []
+    for cell in cells:
+        if plain is not None and type(cell) is str and plain(cell):
+            number = float(cell)
+            if math.isfinite(number):
+                values.append(number)
+                status.append(Status.COMPUTED)
+                codes.append(0)
+                continue
+        parsed = parse_cell(cell, item, decimal=decimal)
+        values.append(parsed.value)
+        status.append(parsed.status)
+        codes.append(notes.code(parsed.note))
+    return (
+        np.array([*values, math.nan], np.float64),
+        np.array([*status, Status.NOT_REPORTED], np.int8),
+        np.array([*codes, 0], np.int32),
+    )
+
+
+def _number_like_unit(item: DataItem | None) -> bool:
+    """Whether some cell of plain number text means more to the cell parser than the number: a
+    yes/no item's, or one with a unit made of characters a number has (``10`` could end in it)."""
+    if item is None:
+        return False
+    if item.kind is Kind.YES_NO:
+        return True
+    return any(unit and set(unit) <= set("0123456789.eE+-") for unit in [item.unit, *item.units])
 
 
 def _gather(

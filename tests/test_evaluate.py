@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from u4ssc.core import Status
+from u4ssc.core.values import NoteTable
 
 GOOD = {
     "households_online": 812,
@@ -364,3 +365,23 @@ def test_an_output_never_shares_memory_with_its_input(toy_engine, no2):
     result.column("T: T: T: 3A").values[:] = -1.0
     pd.testing.assert_frame_equal(frame, before)
     assert toy_engine.score(frame).value("T: T: T: 3A", 2) == 35.0
+
+
+def test_out_of_bounds_cells_are_found_row_by_row_among_many(official):
+    """Pandera judges only the cells the bounds comparison found: each is still reported at
+    its own row with its own value, and every other cell of the column is scored."""
+    item = next(i for i in official.catalogue.items.values() if i.lower == 0 and i.kind != "yes/no")
+    values = np.linspace(1.0, 50.0, 2_000)
+    bad = {3: -1.0, 700: -2.5, 701: -1.0, 1_999: -7.0}
+    for row, value in bad.items():
+        values[row] = value
+    cities = [f"C{i}" for i in range(2_000)]
+    frame = pd.DataFrame({"city": cities, "year": 2024, item.name: values})
+    prepared, _ = official.prepare(frame, NoteTable())
+    found = [p for p in prepared.problems if p.column == item.name]
+    assert [(p.row, p.value) for p in found] == [(r, str(v)) for r, v in bad.items()]
+    assert [p.message for p in found] == [item.violation(v) for v in bad.values()]
+    column = prepared.inputs[item.name]
+    assert np.flatnonzero(column.status == Status.INVALID).tolist() == list(bad)
+    assert np.isnan(column.values[list(bad)]).all()
+    assert np.isfinite(np.delete(column.values, list(bad))).all()

@@ -138,6 +138,39 @@ def test_numeric_fast_path_agrees_with_cell_parser(numbers, item):
     assert (implicit is None) == plain
 
 
+#: Texts shaped like numbers, and near misses: what a text column of numbers holds.
+NUMBER_TEXTS = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.from_regex(
+        r"[ \t]?[+-]?[0-9]{0,4}[.]?[0-9]{0,3}([eE][+-]?[0-9]{1,4})?[ \t%]?", fullmatch=True
+    ),
+    st.sampled_from(
+        ["1e999", "-1e999", "1_000", "٣", "1.234", "1,5", "0", "1", "-0", ".5", "5.", "+7"]
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(NUMBER_TEXTS, min_size=1, max_size=30),
+    st.sampled_from([PERCENT, COUNT, YES_NO, NO2, DataItem("t", "T", "10", Kind.AMOUNT, "T.")]),
+    st.sampled_from([".", ","]),
+)
+def test_text_column_of_numbers_agrees_with_cell_parser(texts, item, decimal):
+    """Plain number texts skip the cell parser (read by ``float``): the same values exactly."""
+    notes = NoteTable()
+    values, status, codes = parse_column(
+        np.array(texts, dtype=object), item, notes, decimal=decimal
+    )
+    for i, raw in enumerate(texts):
+        cell = parse_cell(raw, item, decimal=decimal)
+        assert status[i] == cell.status
+        assert notes.text(int(codes[i])) == cell.note
+        assert (math.isnan(values[i]) and math.isnan(cell.value)) or values[i] == cell.value
+        assert math.copysign(1, values[i]) == math.copysign(1, cell.value) or math.isnan(values[i])
+
+
 BOUNDED = st.one_of(
     st.floats(min_value=-1e6, max_value=1e6),
     st.sampled_from([-0.0, 0.0, 100.0, 100.0000001, -1e-12, 1.0, 0.5]),
