@@ -1050,6 +1050,38 @@ def template(
     click.echo(f"wrote {output}: {report.inputs} inputs, {report.outputs} KPI values")
 
 
+@cli.command("lite-requirements")
+@click.option(
+    "--wheel-url",
+    required=True,
+    help="HTTPS URL of the u4ssc wheel you host (or of its folder, ending in /).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write here instead of stdout.",
+)
+def lite_requirements(wheel_url: str, output: Path | None) -> None:
+    """Write the requirements.txt of an xlwings Lite workbook: xlwings and u4ssc.
+
+    Paste it into the requirements.txt tab of the xlwings Lite editor, and
+    excel_addin/lite/main.py into its main.py tab (see docs/excel.md). Build the wheel with
+    'pip wheel --no-deps -w dist .' and host it where Excel may fetch it over HTTPS with CORS
+    allowed (GitHub Pages, your own server; not a GitHub release asset).
+    """
+    from u4ssc.excel_addin.lite_setup import requirements_text
+
+    text, warnings = _run(lambda: requirements_text(wheel_url))
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    _run(lambda: output.write_text(text, encoding="utf-8", newline="\n"))
+    click.echo(f"wrote {output}", err=True)
+
+
 # -- plugins --------------------------------------------------------------------------------------
 
 

@@ -88,6 +88,8 @@ class Batch:
     _statuses: Counter[str] = field(default_factory=Counter, init=False)
     _warnings: list[dict[str, Any]] = field(default_factory=list, init=False)
     _warning_counts: Counter[str] = field(default_factory=Counter, init=False)
+    #: The verification counts of the results, summed (``None`` until a result has some).
+    _verification: Counter[str] | None = field(default=None, init=False)
     _base: dict[str, Any] = field(default_factory=dict, init=False)
 
     @property
@@ -231,13 +233,17 @@ class Batch:
             self._base = {
                 k: v
                 for k, v in result.manifest.items()
-                if k not in ("rows", "status_counts", "problems", "inputs", "options")
+                if k
+                not in ("rows", "status_counts", "problems", "inputs", "options", "verification")
             }
         self._rows += len(result)
         self._statuses.update(result.status_counts())
         room = LISTED_WARNINGS - len(self._warnings)
         self._warnings += [_warning(w) for w in result.first_warnings(room)]
         self._warning_counts.update(result.warning_counts())
+        if "verification" in result.manifest:
+            self._verification = self._verification or Counter()
+            self._verification.update(result.manifest["verification"])
 
     def manifest(self, **options: Any) -> dict[str, Any]:
         """What the run was: engine, inputs with hashes, options, counts by status and severity,
@@ -246,8 +252,10 @@ class Batch:
 
         :param options: further options to record (the output's format, shape ...).
         """
+        verification = {} if self._verification is None else {"verification": self._verification}
         return {
             **self._base,
+            **{k: dict(v) for k, v in verification.items()},
             "inputs": self.inputs,
             "options": {
                 "decimal": self.read.decimal,

@@ -44,6 +44,7 @@ from .result import Origin, Result
 from .scoring import Bands, Benchmarks, score_matrix
 from .targets import TargetSet
 from .values import NoteTable
+from .verification import prepare as prepare_verification
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -295,6 +296,11 @@ class Engine:
         except DataError as error:
             raise DataError(f"{info.name}: {error}") from None
         prepared.problems += info.problems
+        if info.verification is not None:
+            prepared.verification, problems = prepare_verification(
+                info.verification, self.catalogue, notes, prepared.n
+            )
+            prepared.problems += problems
         prepared.from_file(info.name, first_row, info.cells)
         return prepared
 
@@ -413,6 +419,7 @@ class Engine:
             origin=origin,
             inputs=prepared.inputs,
             needs=self._needs(plan),
+            verification=prepared.verification,
         ).with_peers(found, target_set)
 
     def peer_targets(self, rule: PeerRule, data: Data | None = None) -> PeerTargets:

@@ -34,6 +34,7 @@ from .values import (
     quoted,
     read_column,
 )
+from .verification import Verification
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -93,6 +94,8 @@ class Prepared:
     input_provenance: dict[str, Provenance] = field(default_factory=dict)
     override_provenance: dict[str, Provenance] = field(default_factory=dict)
     row_notes: npt.NDArray[np.int32] | None = None
+    #: What a verifier entered in a data-collection workbook (``None`` when no input has it).
+    verification: Verification | None = None
 
     def mark_rows(self, rows: npt.NDArray[np.intp], note: str, notes: NoteTable) -> None:
         """Say that ``rows`` are broken, for the reason ``note`` (the first reason wins)."""
@@ -897,6 +900,10 @@ def merge_prepared(parts: list[Prepared]) -> Prepared:
         merged.inputs[name] = _concat_columns([p.inputs.get(name) for p in parts], parts)
     for name in dict.fromkeys(k for p in parts for k in p.overrides):
         merged.overrides[name] = _concat_columns([p.overrides.get(name) for p in parts], parts)
+    if any(p.verification is not None for p in parts):
+        merged.verification = Verification.concat(
+            [p.verification for p in parts], [p.n for p in parts]
+        )
     for store in ("input_provenance", "override_provenance"):
         names = dict.fromkeys(k for p in parts for k in getattr(p, store))
         for name in names:

@@ -31,6 +31,14 @@ from typing import IO, TYPE_CHECKING, Any
 from .errors import DataError, InputProblem
 from .model import canonical_key
 from .values import UnsavedFormula, guess_decimal
+from .verification import (
+    QUESTION_HEADERS,
+    QUESTIONS_SHEET,
+    VERIFICATION_HEADERS,
+    VERIFICATION_SHEET,
+    VerifierSheets,
+    sheet_table,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -149,6 +157,9 @@ class InputFile:
     cells: dict[str, list[str]] | None = None
     #: Problems with the file as a whole, found while reading it (a workbook's replaced formulas).
     problems: list[InputProblem] = field(default_factory=list)
+    #: A data-collection workbook's Verification and Questions sheets, as typed (``None`` for
+    #: other files, and for a workbook without a Verification sheet).
+    verification: VerifierSheets | None = None
 
     def describe(self) -> dict[str, Any]:
         """The file as recorded in a manifest: name, format, size, hash and how it was read."""
@@ -720,6 +731,7 @@ def _read_xlsx(info: InputFile, data: bytes, options: ReadOptions) -> pd.DataFra
                 info.sheet = WORKBOOK_SHEET
                 info.cells = found.attrs.pop("cells")
                 info.problems = _workbook_checks(data, found, info.cells)
+                info.verification = _verifier_sheets(info, book)
                 return found
         sheet = _sheet(info, book, options.sheet)
         info.sheet = sheet.title
@@ -799,6 +811,36 @@ def _workbook_inputs(rows: list[tuple[Any, ...]]) -> pd.DataFrame | None:
     frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in table.items()})
     frame.attrs["cells"] = cells
     return frame
+
+
+def _verifier_sheets(info: InputFile, book: Any) -> VerifierSheets | None:
+    """The Verification and Questions sheets of a data-collection workbook, as typed."""
+    if VERIFICATION_SHEET not in book.sheetnames:
+        return None
+
+    def table(sheet: str, headers: dict[str, str]) -> list[Any]:
+        if sheet not in book.sheetnames:
+            return []
+        found = sheet_table(_xlsx_rows(info, book[sheet], keep_empty=True), sheet, headers)
+        if found is None:
+            info.problems.append(
+                InputProblem(
+                    None,
+                    None,
+                    None,
+                    "verification",
+                    f"sheet {sheet!r} has no header row with the columns "
+                    f"{', '.join(map(repr, headers.values()))}, so nothing on it is read: copy "
+                    "the header row from a fresh u4ssc template",
+                    severity="warning",
+                    cell=f"{sheet}!A1",
+                )
+            )
+        return found or []
+
+    return VerifierSheets(
+        table(VERIFICATION_SHEET, VERIFICATION_HEADERS), table(QUESTIONS_SHEET, QUESTION_HEADERS)
+    )
 
 
 def percent_format(number_format: object) -> bool:

@@ -26,6 +26,7 @@ from .scoring import COVERAGE, UNBENCHMARKED, Rollup, Scores
 from .status import LABELS, Status
 from .trends import Trends, trends_of
 from .values import NoteTable
+from .verification import VERIFICATION_COLUMNS, YES_NO, Verification, summary
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -138,6 +139,7 @@ class Result:
         origin: Origin | None = None,
         inputs: Mapping[str, Column] | None = None,
         needs: Needs | None = None,
+        verification: Verification | None = None,
     ) -> None:
         self.city = city
         self.year = year
@@ -160,6 +162,8 @@ class Result:
         #: The parsed input columns (held, not copied) and what each value needs: for coverage.
         self._inputs = inputs
         self._needs = needs
+        #: What a verifier entered in the workbook read (``None`` when the input had none).
+        self.verification = verification
         self.manifest = manifest
         self.manifest["rows"] = len(city)
         self.manifest["targets"] = scores.target_set
@@ -169,6 +173,8 @@ class Result:
         }
         self.manifest["status_counts"] = self.status_counts()
         self.manifest["problems"] = problem_counts(problems)
+        if verification is not None:
+            self.manifest["verification"] = summary(self._verified, verification.questions)
         #: The peer targets derived for this result (``None`` unless asked for).
         self.peer_targets: PeerTargets | None = None
 
@@ -326,6 +332,35 @@ class Result:
             "coverage": self.scores.coverage.T.ravel(),
             "warnings": self._warning_codes().ravel(),
             **self._provenance_arrays(n * v),
+            **self._verification_arrays(),
+        }
+
+    @cached_property
+    def _verified(self) -> dict[str, Any]:
+        """The (outputs × rows) codes of the verifier's entries (see
+        :meth:`Verification.matrices`); empty when the input had none."""
+        if self.verification is None:
+            return {}
+        return self.verification.matrices(self.outputs, self.statuses)
+
+    @property
+    def questions(self) -> list[dict[str, Any]]:
+        """The questions a verifier raised with the city (Questions sheet), each with its
+        input ``row``; empty when the input had none."""
+        return [] if self.verification is None else self.verification.questions
+
+    def _verification_arrays(self) -> dict[str, Any]:
+        """The verifier's codes row-major, by column of :data:`VERIFICATION_COLUMNS`."""
+        found = self._verified
+        if not found:
+            return {}
+        return {
+            column: found[key].T.ravel()
+            for column, key in zip(
+                VERIFICATION_COLUMNS,
+                ("reported", "verified", "comment", "date", "questions", "open"),
+                strict=True,
+            )
         }
 
     def _provenance_arrays(self, size: int) -> dict[str, Any]:
@@ -359,7 +394,8 @@ class Result:
     def to_frame(self) -> pd.DataFrame:
         """The long table: one row per input row and scored value, in input then catalogue order.
 
-        Columns: see :data:`LONG_COLUMNS`.
+        Columns: see :data:`LONG_COLUMNS`, then, when the input was a data-collection workbook
+        with a Verification sheet, :data:`~u4ssc.core.verification.VERIFICATION_COLUMNS`.
         """
         import pandas as pd
 
@@ -378,6 +414,16 @@ class Result:
         fixed = self._per_output()
         points = arrays["points"]
         band_labels = ["", *self.scores.bands.labels, NO_BENCHMARK]
+        verified = {}
+        if self._verified:
+            verified = {
+                "reported": categorical(arrays["reported"], YES_NO),
+                "verified": categorical(arrays["verified"], YES_NO),
+                "verifier_comment": categorical(arrays["verifier_comment"], self.notes.texts),
+                "verified_on": categorical(arrays["verified_on"], self.notes.texts),
+                "questions": arrays["questions"],
+                "open_questions": arrays["open_questions"],
+            }
         return pd.DataFrame(
             {
                 "city": arrays["city"],
@@ -398,6 +444,7 @@ class Result:
                 "points": pd.arrays.IntegerArray(points, mask=points == 0),
                 "band": categorical(self._bands(points, arrays["coverage"]), band_labels),
                 "warnings": categorical(arrays["warnings"], self.notes.texts),
+                **verified,
             }
         )
 
@@ -431,6 +478,7 @@ class Result:
                 "points": points or None,
                 "band": band_labels[int(bands[i])],
                 "warnings": self.notes.text(int(arrays["warnings"][i])),
+                **(_verified_record(arrays, i, self.notes) if self._verified else {}),
             }
 
     # -- progress and coverage -------------------------------------------------------------------
@@ -544,6 +592,18 @@ def problem_counts(problems: Sequence[InputProblem]) -> dict[str, int]:
     for problem in problems:
         counts[problem.severity] = counts.get(problem.severity, 0) + 1
     return counts
+
+
+def _verified_record(arrays: Mapping[str, Any], i: int, notes: NoteTable) -> dict[str, Any]:
+    """The verification columns of long row ``i``, as plain values."""
+    return {
+        "reported": YES_NO[int(arrays["reported"][i])],
+        "verified": YES_NO[int(arrays["verified"][i])],
+        "verifier_comment": notes.text(int(arrays["verifier_comment"][i])),
+        "verified_on": notes.text(int(arrays["verified_on"][i])),
+        "questions": int(arrays["questions"][i]),
+        "open_questions": int(arrays["open_questions"][i]),
+    }
 
 
 def _number(value: float) -> float | None:

@@ -278,6 +278,8 @@ def build_workbook(
     from openpyxl import Workbook
     from openpyxl.workbook.properties import CalcProperties
 
+    from .verification import add_verification  # it builds on this module's helpers
+
     target_set = engine.targets(targets)
     layout = _Layout.of(engine)
     workbook = Workbook()
@@ -291,6 +293,7 @@ def build_workbook(
     _write_inputs(workbook.create_sheet(WORKBOOK_SHEET, 1), engine, layout)
     _write_kpis(workbook.create_sheet(KPIS, 2), engine, layout, report)
     _write_targets(workbook.create_sheet(TARGETS, 3), engine, layout, target_set)
+    add_verification(workbook, engine)  # the verifier's sheets, placed before Lists
     for position, (level, title) in enumerate(ROLLUP_SHEETS.items(), start=4):
         _write_rollup(workbook.create_sheet(title, position), engine, layout, level)
     chart_end = _draw_categories(

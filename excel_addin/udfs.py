@@ -8,12 +8,14 @@ Windows (the xlwings add-in: set ``UDF Modules`` to ``u4ssc.excel_addin.udfs``) 
 The engine is built once per Excel session (per add-in process) and reused; a scored set of
 inputs is remembered, so a sheet with one ``U4SSC_KPI`` call per KPI value scores its inputs once
 per recalculation, not once per call. A mistake in the arguments never shows a Python traceback:
-the cell shows ``u4ssc: `` and what to fix.
+the cell shows ``u4ssc: `` and what to fix, or in xlwings Lite the error value ``#VALUE!``, which
+``ISERROR`` catches (:data:`ERROR_VALUES`).
 """
 
 from __future__ import annotations
 
 import functools
+import sys
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -87,6 +89,15 @@ _RANGE = {"ndim": 2, "err_to_str": True}
 _CELL = {"err_to_str": True}
 #: How many scored input sets are remembered (one per distinct inputs range in the workbook).
 _REMEMBERED = 16
+#: Whether a mistake is returned as an Excel error value, which ISERROR and IFERROR catch: in
+#: xlwings Lite, which runs in Pyodide (``sys.platform`` is ``emscripten``, as xlwings itself
+#: tells), a returned error text such as ``#VALUE!`` reaches the cell as that error (xlwings'
+#: Office.js engine converts it). The classic add-in writes text as text, so there the cell
+#: shows the message itself (``u4ssc: ...``), as does every function with a number's status
+#: (``NR: missing households``), which is no mistake.
+ERROR_VALUES = sys.platform == "emscripten"
+#: The error value of a mistake, where :data:`ERROR_VALUES` holds.
+ERROR_VALUE = "#VALUE!"
 
 
 # -- the engine and what is remembered -----------------------------------------------------------
@@ -216,20 +227,35 @@ def _output(code: Any) -> Output:
 
 
 def _guarded(function: F) -> F:
-    """Show a mistake as one line in the cell, never a traceback."""
+    """Show a mistake as one line in the cell, never a traceback; in xlwings Lite as the
+    error value ``#VALUE!`` (see :data:`ERROR_VALUES`), its line printed to the Output pane."""
 
     @functools.wraps(function)
     def call(*args: Any, **kwargs: Any) -> Any:
         try:
             return function(*args, **kwargs)
         except U4SSCError as error:
-            return error_text(error)
+            return _mistake(function, error_text(error))
         except Exception as error:  # a bug: still one line, with what to report
-            return error_text(
-                RuntimeError(f"internal error ({type(error).__name__}: {error}); please report it")
+            return _mistake(
+                function,
+                error_text(
+                    RuntimeError(
+                        f"internal error ({type(error).__name__}: {error}); please report it"
+                    )
+                ),
             )
 
     return call  # type: ignore[return-value]
+
+
+def _mistake(function: Callable[..., Any], line: str) -> Any:
+    """What the cell of a mistake shows: its line, or where errors can be values the error
+    value (the line printed, for xlwings Lite's Output pane)."""
+    if not ERROR_VALUES:
+        return line
+    print(f"{function.__name__.upper()}: {line}")
+    return ERROR_VALUE
 
 
 # -- KPI values ----------------------------------------------------------------------------------

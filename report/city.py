@@ -80,6 +80,7 @@ def render_report(period: CityPeriod, wheel_svg: str, version: str) -> str:
             _progress(period),
             _gains(period),
             [_dimension(period, d) for d in dimensions],
+            _verification(period),
             _missing(period),
             _warnings(period),
             manifest_section(period.manifest),
@@ -95,6 +96,7 @@ def _header(period: CityPeriod, dimensions: list[str]) -> Markup:
     links = [("coverage", "Coverage"), ("wheel", "Wheel"), ("scores", "Scores")]
     links += [("progress", "Progress"), ("gains", "Inputs to report")]
     links += [(f"dimension-{slug(d)}", d) for d in dimensions]
+    links += [("verification", "Verification")] if period.verified else []
     links += [("not-reported", "Not reported"), ("warnings", "Warnings"), ("manifest", "Manifest")]
     return el(
         "header",
@@ -310,13 +312,18 @@ def _dimension(period: CityPeriod, dimension: str) -> Markup:
             rows.append(
                 el(
                     "tr",
-                    el("th", f"{kpi.subdimension} › {kpi.category}", colspan=len(KPI_HEADINGS)),
+                    el(
+                        "th",
+                        f"{kpi.subdimension} › {kpi.category}",
+                        colspan=len(KPI_HEADINGS) + period.verified,
+                    ),
                 )
             )
         rows.append(_kpi_row(kpi))
+    headings = [*KPI_HEADINGS, *(["Verification"] if period.verified else [])]
     table = el(
         "table",
-        el("thead", el("tr", [el("th", h) for h in KPI_HEADINGS])),
+        el("thead", el("tr", [el("th", h) for h in headings])),
         el("tbody", rows),
         class_="kpis",
     )
@@ -356,7 +363,81 @@ def _kpi_row(kpi: KpiRow) -> Markup:
         el("td", percent(rec["pct_of_target"]), class_="num"),
         el("td", "—" if rec["points"] is None else str(rec["points"]), class_="num"),
         el("td", band_chip(kpi.state, rec["band"] or rec["status"])),
+        el("td", _verdict(rec), class_="small") if "verified" in rec else "",
         id=kpi.anchor,
+    )
+
+
+#: How a verification status reads in a report.
+VERDICTS = {"yes": "verified", "no": "not verified", "": "not checked yet"}
+
+
+def _verdict(rec: dict[str, Any]) -> list[Any]:
+    """The verifier's status of one value, its comment and date, the reported flag and the
+    open questions."""
+    found: list[Any] = [el("div", VERDICTS[rec["verified"]], class_=f"verdict-{rec['verified']}")]
+    if rec["verified_on"]:
+        found.append(el("div", f"on {rec['verified_on']}"))
+    if rec["verifier_comment"]:
+        found.append(el("div", bdi(rec["verifier_comment"])))
+    found.append(el("div", f"reported: {rec['reported']}"))
+    if rec["open_questions"]:
+        found.append(el("div", el("span", f"{rec['open_questions']} open", class_="tag")))
+    return found
+
+
+def _verification(period: CityPeriod) -> Markup:
+    """How far the verifier got: values verified, not verified and not checked, and every
+    question raised with the city, open ones first."""
+    if not period.verified:
+        return Markup("")
+    counts = dict.fromkeys(VERDICTS, 0)
+    for kpi in period.kpis:
+        counts[kpi.record["verified"]] += 1
+    still_open = sum(not q["closed"] for q in period.questions)
+    summary = el(
+        "ul",
+        [el("li", f"{VERDICTS[state]}: {count}") for state, count in counts.items()],
+        el("li", f"questions: {len(period.questions)}, of which open: {still_open}"),
+        class_="verification-counts",
+    )
+    anchors = {k.id: k.anchor for k in period.kpis}
+    rows = [
+        el(
+            "tr",
+            el("td", el("a", q["kpi"], href=f"#{anchors.get(q['kpi'], '')}"), class_="code"),
+            el("td", bdi(q["question"])),
+            el("td", bdi(q["raised_by"]), " ", q["raised_on"], class_="small"),
+            el("td", bdi(q["answer"]) if q["answer"] else "—"),
+            el("td", "closed" if q["closed"] else el("span", "open", class_="tag")),
+        )
+        for q in sorted(period.questions, key=lambda q: q["closed"])
+    ]
+    questions: Markup = (
+        el(
+            "table",
+            el(
+                "thead",
+                el("tr", [el("th", h) for h in ("KPI", "Question", "Raised", "Answer", "State")]),
+            ),
+            el("tbody", rows),
+        )
+        if rows
+        else el("p", "No question was raised with the city.", class_="small")
+    )
+    return el(
+        "section",
+        el("h2", "Verification"),
+        summary,
+        el("h3", "Questions raised with the city"),
+        el("div", questions, class_="scroll"),
+        el(
+            "p",
+            "From the workbook's Verification and Questions sheets. 'reported' is yes when the "
+            "value has a number, unless the verifier set it.",
+            class_="note",
+        ),
+        id="verification",
     )
 
 
@@ -442,7 +523,9 @@ def _warnings(period: CityPeriod) -> Markup:
 
 def _where(problem: Any) -> str:
     parts = []
-    if problem.row is not None:
+    if problem.cell is not None:
+        parts.append(f"cell {problem.cell}")
+    elif problem.row is not None:
         parts.append(f"row {problem.row + 1}")
     if problem.column is not None:
         parts.append(f"column {problem.column}")

@@ -137,6 +137,10 @@ class CityPeriod:
     history: list[dict[str, Any]] = field(default_factory=list)
     #: The inputs this city-year misses, most values gained first (:meth:`Coverage.gain_records`).
     gains: list[dict[str, Any]] = field(default_factory=list)
+    #: Whether the input had a verifier's sheet (then each KPI record has ``verified`` and the
+    #: other verification columns), and the questions raised with the city on this row.
+    verified: bool = False
+    questions: list[dict[str, Any]] = field(default_factory=list)
     _by_key: dict[tuple[str, str, str, str], dict[str, Any]] = field(
         default_factory=dict, repr=False
     )
@@ -241,6 +245,8 @@ def city_periods(
             bands=bands,
             history=_history(result, rollups, trends.city_rows(r).tolist()),
             gains=coverage.get(r, []),
+            verified=result.verification is not None,
+            questions=[q for q in result.questions if q["row"] == r],
         )
         for i, r in enumerate(rows)
     ]

@@ -128,7 +128,10 @@ def test_what_if_writes_both_scores_and_the_difference(run, tmp_path):
     )
     assert payload["manifest"]["what_if_targets"]["name"] == "u4ssc-default + alt.csv"
     assert {r["level"] for r in payload["rows"]} == {
-        "overall", "dimension", "subdimension", "category"
+        "overall",
+        "dimension",
+        "subdimension",
+        "category",
     }
 
 

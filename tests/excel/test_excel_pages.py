@@ -31,6 +31,8 @@ TABLES = {
     "KPIs": 4,
     "Targets": 4,
     **dict.fromkeys(ROLLUP_SHEETS.values(), 4),
+    "Verification": 4,
+    "Questions": 4,
 }
 ROOT = Path(__file__).resolve().parents[2]
 ERRORS = ("#VALUE!", "#N/A", "#DIV/0!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "Err:")

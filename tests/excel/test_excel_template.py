@@ -54,6 +54,8 @@ def test_the_sheets_and_their_order(official):
         "Categories",
         "Sub-dimensions",
         "Dimensions",
+        "Verification",
+        "Questions",
         "Lists",
         "Lookup",
     ]

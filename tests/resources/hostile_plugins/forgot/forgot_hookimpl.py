@@ -5,8 +5,16 @@ from u4ssc.core import DataItem, Kind, indicator
 kiosks = DataItem("kiosks", "Kiosks", "kiosks", Kind.COUNT, "Information kiosks.")
 
 
-@indicator("LOCAL: KIOSK: 1", name="Kiosks", unit="kiosks", dimension="Local",
-           subdimension="Local", category="ICT", direction="higher", tier="advanced")
+@indicator(
+    "LOCAL: KIOSK: 1",
+    name="Kiosks",
+    unit="kiosks",
+    dimension="Local",
+    subdimension="Local",
+    category="ICT",
+    direction="higher",
+    tier="advanced",
+)
 def kiosk_count(kiosks):
     """Information kiosks in the city."""
     return kiosks
