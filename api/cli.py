@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import math
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -97,6 +98,20 @@ FORMAT = click.option(
     help="Output format.",
 )
 
+
+class FiniteRange(click.FloatRange):
+    """A number in a range, refusing ``nan`` and infinity (which a range check lets through:
+    every comparison with nan is false)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = click.FLOAT.convert(value, param, ctx)
+        if not math.isfinite(number):
+            low, high = self.min, self.max
+            span = f"from {low:g} to {high:g}" if high is not None else f"of {low:g} or more"
+            self.fail(f"{value!r} is not a finite number: give a number {span}", param, ctx)
+        return super().convert(number, param, ctx)
+
+
 #: --peer-targets [FILE], --peer-percentile, --peer-min: opt-in peer targets (docs/scoring.md).
 PEER_OPTIONS = (
     click.option(
@@ -112,7 +127,7 @@ PEER_OPTIONS = (
     ),
     click.option(
         "--peer-percentile",
-        type=click.FloatRange(50, 100),
+        type=FiniteRange(50, 100),
         default=None,
         help="The peers' percentile that is 100 %% of target for higher-is-better values; "
         "lower-is-better use 100 minus it. Default 90.",
@@ -565,6 +580,7 @@ def score(
             from u4ssc.writers import manifest_text
 
             write_output(manifest_where, manifest_text(manifest))
+        _report_peers(manifest)
     except U4SSCError as error:
         raise _fail(error) from error
     finally:
@@ -846,17 +862,25 @@ def _table_output(func: Any) -> Any:
     return func
 
 
-def _scored(context: Context, reading: Reading, targets_path: Path | None) -> Any:
-    """Score the inputs whole, input problems summarised on stderr; return the result and the
-    run manifest."""
+def _scored(
+    context: Context,
+    reading: Reading,
+    targets_path: Path | None,
+    peers: Any,
+    indicator_tables: tuple[Path, ...],
+) -> Any:
+    """Score the inputs whole (with peer targets when ``peers`` is a rule, and the command's own
+    indicator tables), input problems summarised on stderr; return the result and the run
+    manifest."""
     from u4ssc.core import U4SSCError
 
     if reading.chunk_rows:
         raise click.UsageError(
             "this command needs every row at once: leave out --chunk-rows (or give 0)"
         )
+    context.add_tables(indicator_tables)
     whole = Reading(**{**reading.__dict__, "chunk_rows": 0})
-    batch = whole.batch(context.engine, targets=targets_path)
+    batch = whole.batch(context.engine, targets=targets_path, peers=peers)
     try:
         result = next(iter(batch.results()))
     except U4SSCError as error:
@@ -963,6 +987,9 @@ def _frame_table(frame: Any, columns: Sequence[str] | None = None) -> str:
     "per city-year, the values reporting each input would gain (default: all three on the "
     "terminal, kpi in a file).",
 )
+@peer_options
+@INDICATORS
+@PLUGINS_DIR
 @pass_context
 def coverage(
     context: Context,
@@ -971,6 +998,8 @@ def coverage(
     fmt: str | None,
     targets_path: Path | None,
     which: str | None,
+    peers: Any,
+    indicator_tables: tuple[Path, ...],
 ) -> None:
     """Say why values are not scored and which inputs would fill the gaps, for INPUT files.
 
@@ -980,7 +1009,7 @@ def coverage(
     input alone would gain (a value missing several inputs counts as 'shared' for each).
     """
     where, fmt = _analysis_destination(output, fmt, reading, targets_path)
-    result, batch = _scored(context, reading, targets_path)
+    result, batch = _scored(context, reading, targets_path, peers, indicator_tables)
     found = result.coverage()
     if which is None and fmt == "table":
         for name, title in COVERAGE_TABLES.items():
@@ -1002,11 +1031,14 @@ def coverage(
 @click.option(
     "--stable",
     "stable_pct",
-    type=click.FloatRange(min=0),
+    type=FiniteRange(min=0),
     default=1.0,
     show_default=True,
     help="A value that changed by at most this % of its previous value is 'stable'.",
 )
+@peer_options
+@INDICATORS
+@PLUGINS_DIR
 @pass_context
 def trends(
     context: Context,
@@ -1016,6 +1048,8 @@ def trends(
     targets_path: Path | None,
     latest: bool,
     stable_pct: float,
+    peers: Any,
+    indicator_tables: tuple[Path, ...],
 ) -> None:
     """Show each city's progress KPI by KPI across the years of INPUT files.
 
@@ -1024,7 +1058,7 @@ def trends(
     it would reach the target at its last pace, and a progress status with its reason.
     """
     where, fmt = _analysis_destination(output, fmt, reading, targets_path)
-    result, batch = _scored(context, reading, targets_path)
+    result, batch = _scored(context, reading, targets_path, peers, indicator_tables)
     frame = result.trends(stable_pct=stable_pct).to_frame(latest=latest)
     manifest = batch.manifest(command="trends", latest=latest, stable_pct=stable_pct)
     _write_analysis(frame, fmt, where, manifest, TERMINAL_COLUMNS["trends"])
@@ -1178,10 +1212,17 @@ def new_plugin(name: str, directory: Path) -> None:
         written = create_plugin_package(name, directory)
     except U4SSCError as error:
         raise _fail(error) from error
+    chosen = f"package {names.dist}, module {names.module}, code {names.code!r}"
     if names.transliterated:
         click.echo(
-            f"note: {name!r} written in ASCII letters, as package names must be: package "
-            f"{names.dist}, module {names.module}, code {names.code!r} (titles say {names.city})",
+            f"note: {name!r} written in ASCII letters, as package names must be: {chosen} "
+            f"(titles say {names.city})",
+            err=True,
+        )
+    elif names.changed:
+        click.echo(
+            f"note: {name!r} written with letters, digits and single dashes only, as package "
+            f"names must be: {chosen}",
             err=True,
         )
     root = directory / names.dist
@@ -1364,6 +1405,27 @@ def _json(value: Any, indent: int) -> str:
 
 def _problem_lines(problems: Iterable[Any]) -> list[str]:
     return [f"{p.severity}: {p.where}: {p.message}" for p in problems]
+
+
+def _report_peers(manifest: dict[str, Any]) -> None:
+    """One line on stderr: how many values got a peer target, and the fix when none did."""
+    peer = manifest["targets"].get("peer")
+    if peer is None:
+        return
+    found = list(peer["values"].values())
+    derived = sum("target" in v for v in found)
+    line = (
+        f"peer targets: {derived} of the {len(found)} values without a target got one from the "
+        f"cities in {peer['from']}"
+    )
+    if derived < len(found):
+        line += f"; {len(found) - derived} refused (each with its reason in the manifest)"
+    if derived == 0 and any(v["refused"].startswith("only ") for v in found):
+        line += (
+            f". Fewer than {peer['min_peers']} cities reported them: give a file of peer "
+            "cities (--peer-targets FILE) or a lower --peer-min"
+        )
+    click.echo(line, err=True)
 
 
 def _report_problems(problems: Sequence[Any], limit: int = 20) -> None:

@@ -100,8 +100,9 @@ ROW_DEFECTS = "u4ssc broken rows"
 #: The environment variables ``U4SSC_MAX_XLSX_MB`` and ``U4SSC_MAX_XLSX_CELLS`` raise them.
 MAX_XLSX_UNPACKED = 1 << 30
 MAX_XLSX_CELLS = 20_000_000
-#: Columns read as text whatever they hold (a city named 01 stays 01), by canonical key.
-TEXT_COLUMNS = frozenset({"CITY", "ITEM", "UNIT", "SOURCE", "QUALITY"})
+#: Columns read as text whatever they hold (a city named 01 stays 01, and a year is parsed, or
+#: echoed in its problem, as typed: 1e20, not 1e+20), by canonical key.
+TEXT_COLUMNS = frozenset({"CITY", "YEAR", "ITEM", "UNIT", "SOURCE", "QUALITY"})
 
 
 @dataclass(frozen=True)

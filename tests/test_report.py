@@ -394,6 +394,13 @@ def test_readme_shows_the_generated_report_screenshot():
     assert int.from_bytes(png[16:20], "big") == 1280  # width, as docs/make_screenshots.py takes it
     assert "python docs/make_screenshots.py" in readme
     assert (ROOT / "docs" / "make_screenshots.py").is_file()
+    # The second screenshot shows the progress section and a KPI table with its trend column.
+    trends = re.search(r"!\[([^\]]+)\]\((docs/images/report-trends\.png)\)", readme)
+    assert trends, "the README shows docs/images/report-trends.png"
+    assert "trend column" in trends[1]
+    png = (ROOT / trends[2]).read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert int.from_bytes(png[16:20], "big") == 1280
 
 
 @needs_matplotlib
