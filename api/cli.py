@@ -10,10 +10,11 @@ Exit codes (docs/cli.md): 0 success; 1 invalid input (``validate`` found errors,
 
 from __future__ import annotations
 
+import contextlib
 import functools
-import json
+import math
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -97,6 +98,20 @@ FORMAT = click.option(
     help="Output format.",
 )
 
+
+class FiniteRange(click.FloatRange):
+    """A number in a range, refusing ``nan`` and infinity (which a range check lets through:
+    every comparison with nan is false)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = click.FLOAT.convert(value, param, ctx)
+        if not math.isfinite(number):
+            low, high = self.min, self.max
+            span = f"from {low:g} to {high:g}" if high is not None else f"of {low:g} or more"
+            self.fail(f"{value!r} is not a finite number: give a number {span}", param, ctx)
+        return super().convert(number, param, ctx)
+
+
 #: --peer-targets [FILE], --peer-percentile, --peer-min: opt-in peer targets (docs/scoring.md).
 PEER_OPTIONS = (
     click.option(
@@ -112,7 +127,7 @@ PEER_OPTIONS = (
     ),
     click.option(
         "--peer-percentile",
-        type=click.FloatRange(50, 100),
+        type=FiniteRange(50, 100),
         default=None,
         help="The peers' percentile that is 100 %% of target for higher-is-better values; "
         "lower-is-better use 100 minus it. Default 90.",
@@ -222,7 +237,7 @@ def plugins(context: Context, fmt: str) -> None:
         for p in context.engine.plugins
     ]
     if fmt == "json":
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        click.echo(_json(rows, indent=2))
         return
     table = [
         {
@@ -329,7 +344,7 @@ def graph(context: Context, code: str | None, fmt: str) -> None:
     graph = context.engine.graph
     try:
         if fmt == "json":
-            click.echo(json.dumps(graph.to_json(code), indent=2, ensure_ascii=False))
+            click.echo(_json(graph.to_json(code), indent=2))
         else:
             click.echo(graph.to_dot(code) if fmt == "dot" else graph.to_mermaid(code), nl=False)
     except U4SSCError as error:
@@ -426,8 +441,8 @@ def reader_options(func: Any) -> Any:
             "--chunk-rows",
             type=click.IntRange(min=0),
             default=None,
-            help="Read CSV files in chunks of N rows (default: only files over 200 MB, "
-            "50 000 rows a chunk; 0: never).",
+            help="Read CSV and Parquet files in chunks of N rows (default: files over 200 MB, "
+            "50 000 rows a chunk, or over 50 MB, 20 000 rows a chunk, for KPI values; 0: never).",
         ),
     ]
     fields = ("inputs", "decimal", "encoding", "sheet", "layout", "chunk_rows")
@@ -527,11 +542,16 @@ def score(
     invalid cells become 'invalid' values unless --strict.
     """
     from u4ssc.core import U4SSCError
-    from u4ssc.writers import output_format
 
-    fmt = output_format(fmt, output)
-    if fmt in BINARY_FORMATS and output is None:
-        raise click.UsageError(f"{fmt} output is binary: give a file to write with -o")
+    context.add_tables(indicator_tables)
+    read = [
+        *reading.inputs,
+        targets_path,
+        what_if,
+        *context.indicator_tables,
+        None if peers is None or peers.file is None else peers.file,
+    ]
+    where, fmt, manifest_where = _score_destinations(output, fmt, manifest_path, read)
     options = {"format": fmt, "shape": shape, "level": level, "tier": tier}
     options["include_local"] = include_local
     if peers is not None:
@@ -544,46 +564,101 @@ def score(
         if shape == "wide":
             raise click.UsageError("--what-if writes a long table: drop --shape wide")
         options["what_if"] = str(what_if)
-    context.add_tables(indicator_tables)
-    batch = reading.batch(context.engine, strict=strict, targets=targets_path, peers=peers)
+    # KPI values (a row, or three columns, per value) are the large tables: chunked sooner.
+    per_value = level == "kpi" and what_if is None
+    batch = reading.batch(
+        context.engine, strict=strict, targets=targets_path, peers=peers, per_value=per_value
+    )
     try:
         # Read before scoring: a broken file fails at once, and chunks share the one set.
         alternative = None if what_if is None else context.engine.targets(what_if)
-        if batch.chunked and fmt not in ("csv", "parquet"):
-            raise click.UsageError(
-                f"{fmt} output cannot be written chunk by chunk: write csv or parquet, or read "
-                "the input whole with --chunk-rows 0"
-            )
-        with _Progress(quiet, batch) as progress:
+        with _Progress(quiet, batch, long_output=per_value and shape == "long") as progress:
             batch.progress = progress.to
-            manifest = _write_run(batch, fmt, output, progress, options, alternative)
-        _write_manifest(manifest, fmt, output, manifest_path)
+            manifest = _write_run(batch, fmt, where, progress, options, alternative)
+        if manifest_where is not None:
+            from u4ssc.core.files import write_output
+            from u4ssc.writers import manifest_text
+
+            write_output(manifest_where, manifest_text(manifest))
+        _report_peers(manifest)
     except U4SSCError as error:
         raise _fail(error) from error
     finally:
         _report_problems(batch.problems)
+    if not quiet:
+        click.echo(_summary(manifest, output, manifest_where), err=True)
+
+
+def _score_destinations(
+    output: Path | None, fmt: str | None, manifest_path: Path | None, read: list[Path | None]
+) -> tuple[Any, str, Any]:
+    """Check, before any scoring, where ``score`` writes: ``(output, format, manifest)``.
+
+    The output and the manifest go through the one safe writer (:mod:`u4ssc.core.files`); the
+    manifest goes next to the output only when the output is a regular file (not a device or
+    FIFO), unless --manifest names it. Refusals exit 5.
+    """
+    from u4ssc.core import U4SSCError
+    from u4ssc.core.files import destination
+    from u4ssc.writers import output_format
+
+    try:
+        fmt = output_format(fmt, output)
+        if fmt in BINARY_FORMATS and output is None:
+            raise click.UsageError(f"{fmt} output is binary: give a file to write with -o")
+        where = None if output is None else destination(output, inputs=read)
+        if manifest_path is None and where is not None and where.regular and fmt != "json":
+            manifest_path = output.with_name(f"{output.name}.manifest.json")  # type: ignore[union-attr]
+        manifest = None
+        if manifest_path is not None:
+            manifest = destination(manifest_path, inputs=[*read, output], what="the manifest")
+    except U4SSCError as error:
+        raise _fail(error) from error
+    return where, fmt, manifest
+
+
+def _summary(manifest: dict[str, Any], output: Path | None, manifest_where: Any) -> str:
+    """The one line a successful ``score`` prints on stderr: rows, values, where they went."""
+    counts = manifest["status_counts"]
+    values = sum(counts.values())
+    statuses = ", ".join(f"{count} {status}" for status, count in counts.items())
+    where = "stdout" if output is None else str(output)
+    if manifest_where is not None:
+        where += f" (manifest {manifest_where.path})"
+    rows = manifest["rows"]
+    return (
+        f"scored {rows} city-year{'s' * (rows != 1)}, {values} value{'s' * (values != 1)}"
+        f"{f' ({statuses})' if statuses else ''}: wrote {where}"
+    )
+
+
+#: A long table is tabulated and written this many rows at a time (of the output), so its
+#: memory is bounded by the slice, not by the run.
+SLICE_ROWS = 1 << 18
 
 
 def _write_run(
     batch: Any,
     fmt: str,
-    output: Path | None,
+    where: Any,
     progress: _Progress,
     options: dict[str, Any],
     what_if: Any = None,
 ) -> dict[str, Any]:
-    """Score and write: the whole table at once, or chunk after chunk; return the manifest.
+    """Score and write, result after result (one, or one per chunk) and, for a long KPI
+    table, slice after slice of rows; return the manifest.
 
     With ``what_if`` (a target set), write the roll-ups under both sets side by side.
     """
-    from u4ssc.writers import open_sink, render, table
+    from u4ssc.writers import open_sink, table
 
     shaping = {k: options[k] for k in ("level", "shape", "tier", "include_local")}
     alternative: dict[str, Any] = {}
+    sliced = what_if is None and shaping["level"] == "kpi" and shaping["shape"] == "long"
 
-    def tabulate(result: Any) -> Any:
+    def tabulate(result: Any, rows: tuple[int, int] | None = None) -> Any:
         if what_if is None:
-            return table(result, **shaping)
+            return table(result, **shaping, rows=rows)
         from u4ssc.core.scoring import LEVELS as ALL_LEVELS
         from u4ssc.core.whatif import compare
 
@@ -594,106 +669,108 @@ def _write_run(
         tier, local = shaping["tier"], shaping["include_local"]
         return compare(result, rescored, levels, tier=tier, include_local=local)
 
-    def finished() -> dict[str, Any]:
+    def parts(result: Any) -> Iterable[tuple[Any, float]]:
+        """The tables of one result, each with the share of the result written after it."""
+        if not sliced:
+            yield tabulate(result), 1.0
+            return
+        n = len(result)
+        step = max(SLICE_ROWS // max(len(result.outputs), 1), 1)
+        for start in range(0, max(n, 1), step):
+            yield tabulate(result, (start, start + step)), min(start + step, n) / max(n, 1)
+
+    with _destination(where) as stream:
+        sink = open_sink(fmt, stream)
+        for result in batch.results():
+            progress.scored(len(result))
+            for frame, share in parts(result):
+                sink.write(frame)
+                progress.wrote(share)
         manifest = dict(batch.manifest(**options))
         if alternative:
             manifest["what_if_targets"] = alternative["targets"]
-        return manifest
-
-    with _Destination(output) as stream:
-        if not batch.chunked:
-            result = next(iter(batch.results()))
-            progress.long_run(len(result))
-            frame = tabulate(result)
-            progress.step(90, "writing")
-            manifest = finished()
-            stream.write(render(frame, fmt, manifest))
-            progress.step(100, "done")
-            return manifest
-        sink = open_sink(fmt, stream)
-        for result in batch.results():
-            sink.write(tabulate(result))
-        sink.close()
-    return finished()
+        sink.close(manifest)
+    progress.step(100, "done")
+    return manifest
 
 
-class _Destination:
-    """The output file, written under a temporary name and renamed when complete, or stdout."""
+@contextlib.contextmanager
+def _destination(where: Any) -> Iterator[Any]:
+    """The output's stream: the safe writer's (:func:`u4ssc.core.files.open_output`) for a
+    file, else stdout."""
+    if where is None:
+        sys.stdout.flush()
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    from u4ssc.core.files import open_output
 
-    def __init__(self, output: Path | None) -> None:
-        self.output = output
-        self.partial = None if output is None else output.with_name(f".{output.name}.partial")
-        self.stream: Any = None
-
-    def __enter__(self) -> Any:
-        if self.partial is None:
-            sys.stdout.flush()
-            return sys.stdout.buffer
-        try:
-            self.stream = self.partial.open("wb")
-        except OSError as error:
-            raise _output_error(self.output, error) from error
-        return self.stream
-
-    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
-        if self.stream is None:
-            sys.stdout.buffer.flush()
-            return
-        self.stream.close()
-        if kind is not None:
-            self.partial.unlink(missing_ok=True)  # type: ignore[union-attr]
-            return
-        try:
-            self.partial.replace(self.output)  # type: ignore[union-attr, arg-type]
-        except OSError as error:
-            raise _output_error(self.output, error) from error
-
-
-def _output_error(output: Path | None, error: OSError) -> U4SSCClickError:
-    from u4ssc.core import OutputError
-
-    return _fail(OutputError(f"cannot write {output}: {error.strerror or error}"))
-
-
-def _write_manifest(
-    manifest: dict[str, Any], fmt: str, output: Path | None, path: Path | None
-) -> None:
-    """The manifest next to the output (``OUTPUT.manifest.json``) or where --manifest says.
-
-    JSON output embeds it; it is written to a file too only when --manifest asks.
-    """
-    from u4ssc.writers import manifest_text
-
-    if path is None:
-        if output is None or fmt == "json":
-            return
-        path = output.with_name(f"{output.name}.manifest.json")
-    try:
-        path.write_text(manifest_text(manifest), encoding="utf-8", newline="\n")
-    except OSError as error:
-        raise _output_error(path, error) from error
+    with open_output(where) as stream:
+        yield stream
 
 
 def _stderr_is_tty() -> bool:
     return sys.stderr.isatty()
 
 
+class Eta:
+    """Time left, from the progress measured so far: the pace since progress was first seen.
+
+    The time before the first report (start-up, reading the first chunk) does not count, so a
+    slow start does not inflate the estimate; once a tenth of the run is done, the estimate is
+    the remaining share at the pace measured over the rest (tests/test_batch_cli.py checks it
+    is right within 2x with a fake clock).
+
+    :param clock: seconds, monotonic (``time.monotonic``; a fake one in tests).
+    """
+
+    def __init__(self, clock: Callable[[], float] | None = None) -> None:
+        import time
+
+        self.clock = clock or time.monotonic
+        self.first: tuple[float, float] | None = None
+
+    def left(self, done: float, total: float) -> float | None:
+        """Seconds left after ``done`` of ``total``, or ``None`` while there is no pace yet."""
+        now = self.clock()
+        if self.first is None or done < self.first[1]:
+            self.first = (now, done)
+            return None
+        since, then = self.first
+        if done <= then or total <= 0:
+            return None
+        return (now - since) / (done - then) * max(total - done, 0)
+
+    @staticmethod
+    def text(seconds: float | None) -> str:
+        """``about 40 s left``, ``about 3 min left`` (empty without an estimate)."""
+        if seconds is None:
+            return ""
+        if seconds < 90:
+            return f"about {max(round(seconds), 1)} s left"
+        return f"about {round(seconds / 60)} min left"
+
+
 class _Progress:
     """A progress bar on stderr for long runs on a terminal; nothing otherwise.
 
-    A chunked run shows the bytes read. A whole run shows 100 steps, the first 80 moved by the
-    engine as it evaluates the indicators, then tabulating, writing, done; it appears from the
-    start when the inputs are large, else once scoring shows the run is long.
+    A chunked run shows the bytes read (each chunk is read, scored and written before the next).
+    A whole run shows 100 steps: the engine moves the first ones as it evaluates the indicators
+    (up to :attr:`scored_at`), the slices of the output written move the rest. It appears from
+    the start when the inputs are large, else once scoring shows the run is long. The time left
+    is :class:`Eta`'s, from the measured pace.
     """
 
-    SCORED = 80  # where a whole run's bar stands once scoring is done
-
-    def __init__(self, quiet: bool, batch: Any) -> None:
+    def __init__(self, quiet: bool, batch: Any, *, long_output: bool = False) -> None:
         self.enabled = not quiet and _stderr_is_tty()
         self.chunked = batch.chunked
         self.total = batch.total_bytes
+        #: Where a whole run's bar stands once scoring is done: writing a long table costs
+        #: several times the scoring (measured in benchmarks/batch.py), other tables less.
+        self.scored_at = 25 if long_output else 80
         self.bar: Any = None
         self.done = 0
+        self.eta = Eta()
 
     def __enter__(self) -> _Progress:
         if self.chunked:
@@ -708,25 +785,41 @@ class _Progress:
 
     def _start(self, length: int) -> None:
         if self.enabled and self.bar is None:
-            self.bar = click.progressbar(length=max(length, 1), label="scoring", file=sys.stderr)
+            self.bar = click.progressbar(
+                length=max(length, 1),
+                label="scoring",
+                file=sys.stderr,
+                show_eta=False,
+                item_show_func=lambda text: text,
+            )
             self.bar.render_progress()
 
     def _move(self, position: int, label: str | None = None) -> None:
         if self.bar is not None:
             if label is not None:
                 self.bar.label = label
-            self.bar.update(max(position - self.done, 0))
+            left = self.eta.left(max(position, self.done), self.bar.length)
+            self.bar.update(max(position - self.done, 0), Eta.text(left))
             self.done = max(position, self.done)
 
     def to(self, done: int, total: int) -> None:
         """Progress reported by the run: bytes read (chunked), or indicators evaluated."""
-        self._move(done if self.chunked else self.SCORED * done // max(total, 1))
+        if self.chunked:
+            self._move(done)
+        else:
+            self._move(self.scored_at * done // max(total, 1))
 
-    def long_run(self, rows: int) -> None:
-        """Scoring is done: show the bar for the remaining steps if the run is long."""
-        if rows > LONG_RUN_ROWS:
-            self._start(100)
-        self._move(self.SCORED, "tabulating")
+    def scored(self, rows: int) -> None:
+        """A result is scored: a whole run shows the bar from here if it is long."""
+        if not self.chunked:
+            if rows > LONG_RUN_ROWS:
+                self._start(100)
+            self._move(self.scored_at, "writing")
+
+    def wrote(self, share: float) -> None:
+        """A whole run wrote ``share`` (0–1) of its output."""
+        if not self.chunked:
+            self._move(self.scored_at + int((100 - self.scored_at) * share))
 
     def step(self, position: int, label: str) -> None:
         """A whole run reached ``position`` (of 100); ``label`` names what comes next."""
@@ -769,17 +862,25 @@ def _table_output(func: Any) -> Any:
     return func
 
 
-def _scored(context: Context, reading: Reading, targets_path: Path | None) -> Any:
-    """Score the inputs whole, input problems summarised on stderr; return the result and the
-    run manifest."""
+def _scored(
+    context: Context,
+    reading: Reading,
+    targets_path: Path | None,
+    peers: Any,
+    indicator_tables: tuple[Path, ...],
+) -> Any:
+    """Score the inputs whole (with peer targets when ``peers`` is a rule, and the command's own
+    indicator tables), input problems summarised on stderr; return the result and the run
+    manifest."""
     from u4ssc.core import U4SSCError
 
     if reading.chunk_rows:
         raise click.UsageError(
             "this command needs every row at once: leave out --chunk-rows (or give 0)"
         )
+    context.add_tables(indicator_tables)
     whole = Reading(**{**reading.__dict__, "chunk_rows": 0})
-    batch = whole.batch(context.engine, targets=targets_path)
+    batch = whole.batch(context.engine, targets=targets_path, peers=peers)
     try:
         result = next(iter(batch.results()))
     except U4SSCError as error:
@@ -789,28 +890,48 @@ def _scored(context: Context, reading: Reading, targets_path: Path | None) -> An
     return result, batch
 
 
+def _analysis_destination(
+    output: Path | None, fmt: str | None, reading: Reading, targets_path: Path | None
+) -> tuple[Any, str]:
+    """Where one analysis table goes (coverage, trends), checked before scoring:
+    ``(destination, format)``; destination ``None`` is stdout, format ``table`` the terminal."""
+    from u4ssc.core import U4SSCError
+    from u4ssc.core.files import destination
+    from u4ssc.writers import output_format
+
+    if fmt == "table" or (fmt is None and output is None):
+        if output is not None:
+            raise click.UsageError("--format table is for the terminal: leave out -o")
+        return None, "table"
+    try:
+        fmt = output_format(fmt, output)
+        if fmt in BINARY_FORMATS and output is None:
+            raise click.UsageError(f"{fmt} output is binary: give a file to write with -o")
+        read = [*reading.inputs, targets_path]
+        return (None if output is None else destination(output, inputs=read)), fmt
+    except U4SSCError as error:
+        raise _fail(error) from error
+
+
 def _write_analysis(
     frame: Any,
-    fmt: str | None,
-    output: Path | None,
+    fmt: str,
+    where: Any,
     manifest: dict[str, Any],
     columns: Sequence[str] | None = None,
 ) -> None:
     """Write one analysis table: to the terminal as a table, else through the writers."""
     from u4ssc.core import U4SSCError
-    from u4ssc.writers import output_format, render
+    from u4ssc.writers import open_sink
 
-    if fmt == "table" or (fmt is None and output is None):
-        if output is not None:
-            raise click.UsageError("--format table is for the terminal: leave out -o")
+    if fmt == "table":
         click.echo(_frame_table(frame, columns))
         return
-    fmt = output_format(fmt, output)
-    if fmt in BINARY_FORMATS and output is None:
-        raise click.UsageError(f"{fmt} output is binary: give a file to write with -o")
     try:
-        with _Destination(output) as stream:
-            stream.write(render(frame, fmt, manifest))
+        with _destination(where) as stream:
+            sink = open_sink(fmt, stream)
+            sink.write(frame)
+            sink.close(manifest)
     except U4SSCError as error:
         raise _fail(error) from error
 
@@ -866,6 +987,9 @@ def _frame_table(frame: Any, columns: Sequence[str] | None = None) -> str:
     "per city-year, the values reporting each input would gain (default: all three on the "
     "terminal, kpi in a file).",
 )
+@peer_options
+@INDICATORS
+@PLUGINS_DIR
 @pass_context
 def coverage(
     context: Context,
@@ -874,6 +998,8 @@ def coverage(
     fmt: str | None,
     targets_path: Path | None,
     which: str | None,
+    peers: Any,
+    indicator_tables: tuple[Path, ...],
 ) -> None:
     """Say why values are not scored and which inputs would fill the gaps, for INPUT files.
 
@@ -882,9 +1008,10 @@ def coverage(
     missing and how many values it blocks. Per city-year and input: the values reporting that
     input alone would gain (a value missing several inputs counts as 'shared' for each).
     """
-    result, batch = _scored(context, reading, targets_path)
+    where, fmt = _analysis_destination(output, fmt, reading, targets_path)
+    result, batch = _scored(context, reading, targets_path, peers, indicator_tables)
     found = result.coverage()
-    if which is None and output is None and fmt in (None, "table"):
+    if which is None and fmt == "table":
         for name, title in COVERAGE_TABLES.items():
             click.echo(f"Coverage {title}:")
             click.echo(_frame_table(found.frame(name), TERMINAL_COLUMNS.get(name)))
@@ -892,7 +1019,7 @@ def coverage(
         return
     which = which or "kpi"
     manifest = batch.manifest(command="coverage", table=which)
-    _write_analysis(found.frame(which), fmt, output, manifest, TERMINAL_COLUMNS.get(which))
+    _write_analysis(found.frame(which), fmt, where, manifest, TERMINAL_COLUMNS.get(which))
 
 
 @cli.command()
@@ -904,11 +1031,14 @@ def coverage(
 @click.option(
     "--stable",
     "stable_pct",
-    type=click.FloatRange(min=0),
+    type=FiniteRange(min=0),
     default=1.0,
     show_default=True,
     help="A value that changed by at most this % of its previous value is 'stable'.",
 )
+@peer_options
+@INDICATORS
+@PLUGINS_DIR
 @pass_context
 def trends(
     context: Context,
@@ -918,6 +1048,8 @@ def trends(
     targets_path: Path | None,
     latest: bool,
     stable_pct: float,
+    peers: Any,
+    indicator_tables: tuple[Path, ...],
 ) -> None:
     """Show each city's progress KPI by KPI across the years of INPUT files.
 
@@ -925,10 +1057,11 @@ def trends(
     first, whether it moved towards or away from its target (by the KPI's direction), the year
     it would reach the target at its last pace, and a progress status with its reason.
     """
-    result, batch = _scored(context, reading, targets_path)
+    where, fmt = _analysis_destination(output, fmt, reading, targets_path)
+    result, batch = _scored(context, reading, targets_path, peers, indicator_tables)
     frame = result.trends(stable_pct=stable_pct).to_frame(latest=latest)
     manifest = batch.manifest(command="trends", latest=latest, stable_pct=stable_pct)
-    _write_analysis(frame, fmt, output, manifest, TERMINAL_COLUMNS["trends"])
+    _write_analysis(frame, fmt, where, manifest, TERMINAL_COLUMNS["trends"])
 
 
 @cli.command()
@@ -966,7 +1099,7 @@ def validate(context: Context, reading: Reading, fmt: str) -> None:
             for p in problems
         ]
         counts = {"error": errors, "warning": len(problems) - errors}
-        click.echo(json.dumps({"counts": counts, "problems": rows}, indent=1, ensure_ascii=False))
+        click.echo(_json({"counts": counts, "problems": rows}, indent=1))
     else:
         for line in _problem_lines(problems):
             click.echo(line)
@@ -1000,15 +1133,18 @@ def template(
     (no macros, no Python); 'u4ssc score OUT.xlsx' reads a filled one back (give it the same
     --targets and --indicators).
     """
+    from u4ssc.core import OutputError
+    from u4ssc.core.files import destination
     from u4ssc.excel_addin.template import write_template
 
     context.add_tables(indicator_tables)
-
-    if output.suffix.lower() != ".xlsx":
-        raise click.UsageError(f"{output.name}: the workbook must be an .xlsx file")
+    read = [targets_path, *context.indicator_tables]
+    _run(lambda: destination(output, inputs=read, suffixes=(".xlsx",), what="the workbook"))
     if output.exists() and not force:
-        raise click.ClickException(
-            f"{output} exists (perhaps a filled workbook): pass --force to overwrite it"
+        raise _fail(
+            OutputError(
+                f"{output} exists (perhaps a filled workbook): pass --force to overwrite it"
+            )
         )
     report = _run(lambda: write_template(output, context.engine, targets_path))
     for message in report.untranslated:
@@ -1076,10 +1212,17 @@ def new_plugin(name: str, directory: Path) -> None:
         written = create_plugin_package(name, directory)
     except U4SSCError as error:
         raise _fail(error) from error
+    chosen = f"package {names.dist}, module {names.module}, code {names.code!r}"
     if names.transliterated:
         click.echo(
-            f"note: {name!r} written in ASCII letters, as package names must be: package "
-            f"{names.dist}, module {names.module}, code {names.code!r} (titles say {names.city})",
+            f"note: {name!r} written in ASCII letters, as package names must be: {chosen} "
+            f"(titles say {names.city})",
+            err=True,
+        )
+    elif names.changed:
+        click.echo(
+            f"note: {name!r} written with letters, digits and single dashes only, as package "
+            f"names must be: {chosen}",
             err=True,
         )
     root = directory / names.dist
@@ -1119,59 +1262,80 @@ SCORING = (
 
 def _run(action: Callable[[], T]) -> T:
     """Run a library call; its errors, and files that cannot be written, become short messages."""
-    from u4ssc.core import U4SSCError
+    from u4ssc.core import OutputError, U4SSCError
 
     try:
         return action()
     except U4SSCError as error:
         raise _fail(error) from error
     except OSError as error:
-        raise click.ClickException(f"cannot write {error.filename}: {error.strerror}") from error
+        failed = OutputError(f"cannot write {error.filename}: {error.strerror}")
+        raise _fail(failed) from error
 
 
-def _city_periods(command: Callable[..., None]) -> Callable[..., None]:
+def _city_periods(
+    check: Callable[[Path, list[Any]], Any],
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Give a command INPUT, --city, --year and the scoring options of 'score' (--decimal,
     --targets, --include-local, --indicators, --peer-targets ...); call it with the
-    city-periods they select (scored, with input problems summarised on stderr)."""
+    city-periods they select (scored, with input problems summarised on stderr) and the files
+    the run reads, as ``read``. ``check(output, read)`` refuses a bad output before scoring."""
 
-    @functools.wraps(command)
-    @pass_context
-    def run(
-        context: Context,
-        input_path: Path,
-        city: str | None,
-        year: int | None,
-        decimal: str,
-        targets_path: Path | None,
-        include_local: bool,
-        indicator_tables: tuple[Path, ...],
-        peer_file: str | None,
-        peer_percentile: float | None,
-        peer_min: int | None,
-        **options: Any,
-    ) -> None:
-        from u4ssc.report import city_periods
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(command)
+        @pass_context
+        def run(
+            context: Context,
+            input_path: Path,
+            city: str | None,
+            year: int | None,
+            decimal: str,
+            targets_path: Path | None,
+            include_local: bool,
+            indicator_tables: tuple[Path, ...],
+            peer_file: str | None,
+            peer_percentile: float | None,
+            peer_min: int | None,
+            **options: Any,
+        ) -> None:
+            from u4ssc.report import city_periods
 
-        context.add_tables(indicator_tables)
-        peers = _peer_rule(peer_file, peer_percentile, peer_min)
-        result = _run(
-            lambda: context.engine.score(
-                input_path, decimal=decimal, targets=targets_path, peers=peers
+            context.add_tables(indicator_tables)
+            peers = _peer_rule(peer_file, peer_percentile, peer_min)
+            read = [input_path, targets_path, *context.indicator_tables, peer_file or None]
+            _run(lambda: check(options["output"], read))
+            result = _run(
+                lambda: context.engine.score(
+                    input_path, decimal=decimal, targets=targets_path, peers=peers
+                )
             )
-        )
-        periods = _run(
-            lambda: city_periods(result, city=city, year=year, include_local=include_local)
-        )
-        _report_problems(result.problems)
-        command(periods, **options)
+            periods = _run(
+                lambda: city_periods(result, city=city, year=year, include_local=include_local)
+            )
+            _report_problems(result.problems)
+            command(periods, read=read, **options)
 
-    for decorator in reversed((INPUT, *CITY_YEAR, *SCORING, *PEER_OPTIONS)):
-        run = decorator(run)
-    return run
+        for decorator in reversed((INPUT, *CITY_YEAR, *SCORING, *PEER_OPTIONS)):
+            run = decorator(run)
+        return run
+
+    return decorate
+
+
+def _wheel_check(output: Path, read: list[Any]) -> Any:
+    from u4ssc.report import wheel_destination
+
+    return wheel_destination(output, read)
+
+
+def _reports_check(output: Path, read: list[Any]) -> Any:
+    from u4ssc.report import reports_destination
+
+    return reports_destination(output, read)
 
 
 @cli.command()
-@_city_periods
+@_city_periods(_wheel_check)
 @click.option(
     "-o",
     "--output",
@@ -1179,15 +1343,13 @@ def _city_periods(command: Callable[..., None]) -> Callable[..., None]:
     type=click.Path(dir_okay=False, path_type=Path),
     help="The picture to write: a .svg or .png file.",
 )
-def wheel(periods: list[Any], output: Path) -> None:
+def wheel(periods: list[Any], output: Path, read: list[Any]) -> None:
     """Draw the U4SSC benchmarking wheel of one city and year as SVG or PNG.
 
     Rings from the centre: dimensions, sub-dimensions, categories, then every KPI and data point,
     each coloured by its band as 'u4ssc score' gives it; grey where not scored. Needs the report
     extra: pip install 'u4ssc[report]'.
     """
-    if output.suffix.lower() not in (".svg", ".png"):
-        raise click.BadParameter("must end in .svg or .png", param_hint="'-o'")
     if len(periods) != 1:
         names = ", ".join(p.title for p in periods[:4]) + (", ..." if len(periods) > 4 else "")
         raise click.UsageError(
@@ -1195,11 +1357,11 @@ def wheel(periods: list[Any], output: Path) -> None:
         )
     from u4ssc.report import write_wheel
 
-    click.echo(_run(lambda: write_wheel(periods[0], output)))
+    click.echo(_run(lambda: write_wheel(periods[0], output, read)))
 
 
 @cli.command()
-@_city_periods
+@_city_periods(_reports_check)
 @click.option(
     "--compare",
     is_flag=True,
@@ -1214,7 +1376,7 @@ def wheel(periods: list[Any], output: Path) -> None:
     help="A .html file (one city-period, or with --compare the comparison page), or a "
     "directory: one report per city-period (and comparison.html with --compare).",
 )
-def report(periods: list[Any], compare: bool, output: Path) -> None:
+def report(periods: list[Any], compare: bool, output: Path, read: list[Any]) -> None:
     """Write self-contained HTML reports: the wheel, scores, every KPI, warnings, manifest.
 
     Each page is one file that loads nothing from the network and runs no script. Needs the
@@ -1227,15 +1389,43 @@ def report(periods: list[Any], compare: bool, output: Path) -> None:
         )
     from u4ssc.report import write_reports
 
-    for path in _run(lambda: write_reports(periods, output, compare=compare)):
+    for path in _run(lambda: write_reports(periods, output, compare=compare, inputs=read)):
         click.echo(path)
 
 
 # -- helpers --------------------------------------------------------------------------------------
 
 
+def _json(value: Any, indent: int) -> str:
+    """Strict JSON, as every JSON u4ssc writes: NaN and infinite numbers are ``null``."""
+    from u4ssc.core.files import json_dumps
+
+    return json_dumps(value, indent=indent)
+
+
 def _problem_lines(problems: Iterable[Any]) -> list[str]:
     return [f"{p.severity}: {p.where}: {p.message}" for p in problems]
+
+
+def _report_peers(manifest: dict[str, Any]) -> None:
+    """One line on stderr: how many values got a peer target, and the fix when none did."""
+    peer = manifest["targets"].get("peer")
+    if peer is None:
+        return
+    found = list(peer["values"].values())
+    derived = sum("target" in v for v in found)
+    line = (
+        f"peer targets: {derived} of the {len(found)} values without a target got one from the "
+        f"cities in {peer['from']}"
+    )
+    if derived < len(found):
+        line += f"; {len(found) - derived} refused (each with its reason in the manifest)"
+    if derived == 0 and any(v["refused"].startswith("only ") for v in found):
+        line += (
+            f". Fewer than {peer['min_peers']} cities reported them: give a file of peer "
+            "cities (--peer-targets FILE) or a lower --peer-min"
+        )
+    click.echo(line, err=True)
 
 
 def _report_problems(problems: Sequence[Any], limit: int = 20) -> None:
@@ -1248,7 +1438,7 @@ def _report_problems(problems: Sequence[Any], limit: int = 20) -> None:
 
 def _emit(rows: list[dict[str, Any]], fmt: str, table_columns: Sequence[str]) -> None:
     if fmt == "json":
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        click.echo(_json(rows, indent=2))
     elif fmt == "csv":
         import csv
         import io

@@ -47,6 +47,8 @@ class PluginNames:
     :ivar city: the city's name, for titles, as typed (``Aster``, ``München``).
     :ivar code: the code of the example indicator (``ASTER: TREES: 1``).
     :ivar transliterated: letters had to be written in ASCII (``münchen`` became ``munchen``).
+    :ivar changed: the package name is not what was typed, beyond case, spaces and underscores
+        (``x--y`` became ``x-y``, ``aster.kpis`` became ``aster-kpis``).
     """
 
     dist: str
@@ -54,6 +56,7 @@ class PluginNames:
     city: str
     code: str
     transliterated: bool = False
+    changed: bool = False
 
 
 def ascii_name(text: str) -> str:
@@ -84,6 +87,11 @@ def plugin_names(name: str) -> PluginNames:
         spelling.
     """
     typed = unicodedata.normalize("NFKC", name.strip())  # ligatures and wide forms as letters
+    if "/" in typed or "\\" in typed:
+        raise UsageError(
+            f"{name!r} is a path, not a name: give the package's name (e.g. aster-kpis), and "
+            "the folder to write it in with --dir"
+        )
     latin = ascii_name(typed)
     dist = re.sub(r"[^a-z0-9]+", "-", latin.lower()).strip("-")
     module = dist.replace("-", "_")
@@ -109,7 +117,8 @@ def plugin_names(name: str) -> PluginNames:
     else:
         city = " ".join(word.capitalize() for word in words)
     code = f"{''.join(words).upper()}: TREES: 1"
-    return PluginNames(dist, module, city, code, transliterated=latin != typed)
+    changed = dist != re.sub(r"[\s_]+", "-", latin.lower())
+    return PluginNames(dist, module, city, code, transliterated=latin != typed, changed=changed)
 
 
 def create_plugin_package(name: str, directory: str | Path = ".") -> list[Path]:

@@ -28,7 +28,7 @@ def write_table(path: Path, rows: int) -> Path:
     lines = [HEADER]
     for i in range(rows):
         formula = f"population / households * {i + 1}" if i % 2 == 0 else f"ind_{i - 1} + 1"
-        lines.append(f"LOCAL: X: {i},Ind {i},%,local,X,higher,5,{formula}\n")
+        lines.append(f"LOCAL: X: {i},Ind {i},persons per household,local,X,higher,5,{formula}\n")
     path.write_text("".join(lines), encoding="utf-8")
     return path
 

@@ -31,6 +31,7 @@ from .readers import (
     ReadOptions,
     csv_chunks,
     file_format,
+    parquet_chunks,
     read_input,
     row_defects,
 )
@@ -46,12 +47,19 @@ if TYPE_CHECKING:
     from .scoring import Bands
     from .targets import TargetSet
 
-__all__ = ["CHUNK_BYTES", "CHUNK_ROWS", "Batch", "Progress"]
+__all__ = ["CHUNK_BYTES", "CHUNK_ROWS", "LONG_CHUNK_BYTES", "LONG_CHUNK_ROWS", "Batch", "Progress"]
 
-#: CSV files larger than this are read in chunks unless told otherwise.
+#: The formats read in chunks: CSV and Parquet (Excel and JSON are read whole).
+CHUNKED = ("csv", "parquet")
+#: CSV and Parquet files larger than this are read in chunks unless told otherwise.
 CHUNK_BYTES = 200 * 1024 * 1024
 #: Rows per chunk when a file is chunked because of its size.
 CHUNK_ROWS = 50_000
+#: For an output of KPI values (long: a row per value, 112 per city-year; wide: three columns
+#: per value), CSV files larger than this are read in chunks of :data:`LONG_CHUNK_ROWS`, so that
+#: a run's memory stays under 1 GB (Parquet files alike).
+LONG_CHUNK_BYTES = 50 * 1024 * 1024
+LONG_CHUNK_ROWS = 20_000
 
 #: The manifest lists at most this many broken consistency rules row by row (all are counted).
 LISTED_WARNINGS = 1000
@@ -64,8 +72,11 @@ Progress = Callable[[int, int], None]
 class Batch:
     """Score files, as one result or chunk by chunk; read the summary once the results are used.
 
-    :ivar chunk_rows: rows per chunk; ``None`` chunks only CSV files over :data:`CHUNK_BYTES`
-        (in chunks of :data:`CHUNK_ROWS`), ``0`` never chunks.
+    :ivar chunk_rows: rows per chunk; ``None`` chunks only CSV and Parquet files over
+        :data:`CHUNK_BYTES` (in chunks of :data:`CHUNK_ROWS`), or with ``per_value`` over
+        :data:`LONG_CHUNK_BYTES` (in chunks of :data:`LONG_CHUNK_ROWS`), ``0`` never chunks.
+    :ivar per_value: the output holds every KPI value, not roll-ups (peer targets from the
+        input, which need every row at once, keep the file whole).
     :ivar problems: every input problem, filled while the results are produced (problems about
         a whole column are kept once per file, not once per chunk).
     :ivar inputs: each file read, as recorded in the manifest (name, format, hash ...).
@@ -82,6 +93,7 @@ class Batch:
     #: Derive peer targets (opt-in): from the whole input, or from the rule's file.
     peers: PeerRule | None = None
     progress: Progress | None = None
+    per_value: bool = False
     problems: list[InputProblem] = field(default_factory=list, init=False)
     inputs: list[dict[str, Any]] = field(default_factory=list, init=False)
     _rows: int = field(default=0, init=False)
@@ -100,11 +112,14 @@ class Batch:
     def _chunk_rows_of(self, path: str | os.PathLike[str]) -> int | None:
         """Rows per chunk for this file, or ``None`` to read it whole."""
         given = Path(path)
-        if self.chunk_rows == 0 or not given.is_file() or file_format(given) != "csv":
+        if self.chunk_rows == 0 or not given.is_file() or file_format(given) not in CHUNKED:
             return None
         if self.chunk_rows is not None:
             return self.chunk_rows
-        return CHUNK_ROWS if given.stat().st_size > CHUNK_BYTES else None
+        size = given.stat().st_size
+        if self.per_value and (self.peers is None or self.peers.file is not None):
+            return LONG_CHUNK_ROWS if size > LONG_CHUNK_BYTES else None
+        return CHUNK_ROWS if size > CHUNK_BYTES else None
 
     @property
     def chunked(self) -> bool:
@@ -219,7 +234,8 @@ class Batch:
             self.inputs.append(info.describe())
             yield info, frame, 0, info.size
             return
-        info, chunks, handle = csv_chunks(path, rows, self.read, name=str(path))
+        chunked = csv_chunks if file_format(Path(path)) == "csv" else parquet_chunks
+        info, chunks, handle = chunked(path, rows, self.read, name=str(path))
         self.inputs.append(info.describe())
         first_row = 0
         for frame in _regrouped(chunks, self.layout):

@@ -126,11 +126,14 @@ class Reasons:
         i = int(np.searchsorted(rows, row))
         return int(self._codes[output][i]) if i < rows.size and rows[i] == row else 0
 
-    def dense(self) -> NoteCodes:
-        """Every note code, as an (outputs × rows) matrix."""
-        out = np.zeros(self.shape, np.int32)
+    def dense(self, start: int = 0, stop: int | None = None) -> NoteCodes:
+        """Every note code of rows ``start`` to ``stop`` (all rows by default), as an
+        (outputs × rows) matrix."""
+        stop = self.shape[1] if stop is None else stop
+        out = np.zeros((self.shape[0], stop - start), np.int32)
         for i, (rows, codes) in enumerate(zip(self._rows, self._codes, strict=True)):
-            out[i, rows] = codes
+            first, last = np.searchsorted(rows, (start, stop))
+            out[i, rows[first:last] - start] = codes[first:last]
         return out
 
 

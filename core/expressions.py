@@ -363,8 +363,14 @@ class _Compiler:
         name = node.func.id
         function = FUNCTIONS.get(name)
         if function is None:
+            hint = ""
+            if name.lower() in FUNCTIONS:
+                hint = (
+                    f"; write {name.lower()} in lower case (Excel capitalises it in a cell typed "
+                    "with =: enter the formula as text)"
+                )
             raise self.fail(
-                node, f"unknown function {name!r}: formulas may call {_ALLOWED_FUNCTIONS}"
+                node, f"unknown function {name!r}: formulas may call {_ALLOWED_FUNCTIONS}{hint}"
             )
         if node.keywords:
             raise self.fail(node, f"{name}() takes no named arguments: write {function.usage}")

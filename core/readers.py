@@ -63,6 +63,7 @@ __all__ = [
     "decode_file",
     "file_format",
     "formula_fingerprint",
+    "parquet_chunks",
     "percent_format",
     "read_input",
     "read_table",
@@ -99,8 +100,9 @@ ROW_DEFECTS = "u4ssc broken rows"
 #: The environment variables ``U4SSC_MAX_XLSX_MB`` and ``U4SSC_MAX_XLSX_CELLS`` raise them.
 MAX_XLSX_UNPACKED = 1 << 30
 MAX_XLSX_CELLS = 20_000_000
-#: Columns read as text whatever they hold (a city named 01 stays 01), by canonical key.
-TEXT_COLUMNS = frozenset({"CITY", "ITEM", "UNIT", "SOURCE", "QUALITY"})
+#: Columns read as text whatever they hold (a city named 01 stays 01, and a year is parsed, or
+#: echoed in its problem, as typed: 1e20, not 1e+20), by canonical key.
+TEXT_COLUMNS = frozenset({"CITY", "YEAR", "ITEM", "UNIT", "SOURCE", "QUALITY"})
 
 
 @dataclass(frozen=True)
@@ -1087,14 +1089,20 @@ def _trimmed(row: tuple[Any, ...]) -> tuple[Any, ...]:
 
 def _read_parquet(info: InputFile, data: bytes, options: ReadOptions) -> pd.DataFrame:
     import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     try:
         table = pq.ParquetFile(io.BytesIO(data)).read()
     except (pa.ArrowException, OSError, ValueError) as error:
         raise DataError(f"cannot read {info.name} as a Parquet file: {error}") from None
-    names = column_names(table.column_names, info.name)
+    return _parquet_frame(info, table, column_names(table.column_names, info.name))
+
+
+def _parquet_frame(info: InputFile, table: Any, names: list[str]) -> pd.DataFrame:
+    """The raw cells of a Parquet table (or of one chunk of its rows)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     try:
         frame: pd.DataFrame = table.rename_columns(names).to_pandas()
     except (pa.ArrowException, ValueError, TypeError) as error:  # pragma: no cover - exotic types
@@ -1107,6 +1115,53 @@ def _read_parquet(info: InputFile, data: bytes, options: ReadOptions) -> pd.Data
                 cells[nan] = "NaN"
                 frame[name] = cells
     return frame
+
+
+def parquet_chunks(
+    path: str | os.PathLike[str],
+    chunk_rows: int,
+    options: ReadOptions | None = None,
+    *,
+    name: str | None = None,
+) -> tuple[InputFile, Iterator[pd.DataFrame], IO[bytes]]:
+    """Read a Parquet file in chunks of ``chunk_rows`` rows, with memory bounded by the chunk;
+    the cells are those :func:`read_input` reads (the file is hashed in one streaming pass
+    first). Returns as :func:`csv_chunks` does."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = Path(path)
+    info = _open_info(path, name)
+    if info.format != "parquet":
+        raise DataError(f"{info.name}: not a Parquet file")
+    digest = hashlib.sha256()
+    info.size = 0
+    for block in _blocks(path):
+        digest.update(block)
+        info.size += len(block)
+    info.sha256 = digest.hexdigest()
+    raw = path.open("rb")
+    try:
+        parquet = pq.ParquetFile(raw)
+    except (pa.ArrowException, OSError, ValueError) as error:
+        raw.close()
+        raise DataError(f"cannot read {info.name} as a Parquet file: {error}") from None
+    names = column_names(parquet.schema_arrow.names, info.name)
+
+    def chunks() -> Iterator[pd.DataFrame]:
+        with raw:
+            batches = parquet.iter_batches(batch_size=chunk_rows)
+            while True:
+                try:
+                    batch = next(batches)
+                except StopIteration:
+                    return
+                except (pa.ArrowException, OSError, ValueError) as error:
+                    raise DataError(f"cannot read {info.name} as a Parquet file: {error}") from None
+                table = pa.Table.from_batches([batch])
+                yield _clean_columns(_parquet_frame(info, table, names))
+
+    return info, chunks(), raw
 
 
 # -- JSON -----------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from .errors import ConfigurationError, InputProblem
 from .evaluate import Column, Evaluation, stack_outputs
 from .model import Check
 from .provenance import QUALITY_LEVELS, Traced
-from .scoring import COVERAGE, UNBENCHMARKED, Rollup, Scores
+from .scoring import COVERAGE, PCT_DECIMALS, UNBENCHMARKED, Rollup, Scores
 from .status import LABELS, Status
 from .trends import Trends, trends_of
 from .values import NoteTable
@@ -301,11 +301,16 @@ class Result:
             if o.indicator.id in params or o.indicator.code in params or o.id in params
         )
 
-    def _warning_codes(self) -> npt.NDArray[np.int32]:
-        """Per (row, value) note codes of the warnings attached to it, as a (rows, values) array."""
-        codes = np.zeros((len(self), len(self.outputs)), np.int32)
+    def _warning_codes(self, start: int = 0, stop: int | None = None) -> npt.NDArray[np.int32]:
+        """Per (row, value) note codes of the warnings attached to it, for input rows ``start``
+        to ``stop``, as a (rows, values) array."""
+        stop = len(self) if stop is None else stop
+        codes = np.zeros((stop - start, len(self.outputs)), np.int32)
         index = {o.id: i for i, o in enumerate(self.outputs)}
-        for chk, rows in self._broken:
+        for chk, broken in self._broken:
+            rows = broken[(broken >= start) & (broken < stop)] - start
+            if not rows.size:
+                continue
             for output_id in self._check_ids(chk):
                 col = index[output_id]
                 old = codes[rows, col]
@@ -317,22 +322,27 @@ class Result:
 
     # -- tables ----------------------------------------------------------------------------------
 
-    def _long_arrays(self) -> dict[str, Any]:
-        n, v = len(self), len(self.outputs)
+    def _long_arrays(self, start: int = 0, stop: int | None = None) -> dict[str, Any]:
+        """The long table's columns for input rows ``start`` to ``stop``, row-major."""
+        stop = len(self) if stop is None else min(stop, len(self))
+        start = min(start, stop)
+        n, v = stop - start, len(self.outputs)
+        rows = slice(start, stop)
+        values = [column[rows] for column in self._values]
         return {
-            "city": np.repeat(self.city, v),
-            "year": np.repeat(self.year, v),
+            "city": self.city[rows],
+            "year": np.repeat(self.year[rows], v),
             "out": np.tile(np.arange(v), n),
             # Stacked row-major at once: (rows × outputs) flattens without another copy.
-            "value": np.stack(self._values, axis=1).reshape(-1) if v else np.empty(0),
-            "status": self.statuses.T.ravel(),
-            "reason": self.reasons.T.ravel(),
-            "pct": self.scores.pct.T.ravel(),
-            "points": self.scores.points.T.ravel(),
-            "coverage": self.scores.coverage.T.ravel(),
-            "warnings": self._warning_codes().ravel(),
-            **self._provenance_arrays(n * v),
-            **self._verification_arrays(),
+            "value": np.stack(values, axis=1).reshape(-1) if v else np.empty(0),
+            "status": self.statuses[:, rows].T.ravel(),
+            "reason": self._reasons.dense(start, stop).T.ravel(),
+            "pct": self.scores.pct_between(start, stop).T.ravel(),
+            "points": self.scores.points[:, rows].T.ravel(),
+            "coverage": self.scores.coverage[:, rows].T.ravel(),
+            "warnings": self._warning_codes(start, stop).ravel(),
+            **self._provenance_arrays(rows, n * v),
+            **self._verification_arrays(rows),
         }
 
     @cached_property
@@ -349,14 +359,14 @@ class Result:
         input ``row``; empty when the input had none."""
         return [] if self.verification is None else self.verification.questions
 
-    def _verification_arrays(self, output: int | None = None) -> dict[str, Any]:
-        """The verifier's codes by column of :data:`VERIFICATION_COLUMNS`: row-major over all
-        outputs (as the long table), or of one ``output``'s rows (as a wide table's columns)."""
+    def _verification_arrays(self, rows: slice, output: int | None = None) -> dict[str, Any]:
+        """The verifier's codes of input ``rows``, by column of :data:`VERIFICATION_COLUMNS`:
+        row-major over all outputs (the long table), or of one ``output`` (a wide table)."""
         found = self._verified
         if not found:
             return {}
         return {
-            column: found[key].T.ravel() if output is None else found[key][output]
+            column: found[key][:, rows].T.ravel() if output is None else found[key][output, rows]
             for column, key in zip(
                 VERIFICATION_COLUMNS,
                 ("reported", "verified", "comment", "date", "questions", "open"),
@@ -364,30 +374,34 @@ class Result:
             )
         }
 
-    def verification_columns(self, output: int | None = None) -> dict[str, Any]:
-        """The :data:`VERIFICATION_COLUMNS` as table columns (yes/no and texts as categoricals):
-        of the long table, or of one ``output``'s rows (a wide table); empty when the input had
-        no Verification sheet."""
+    def verification_columns(self, output: int) -> dict[str, Any]:
+        """One output's :data:`VERIFICATION_COLUMNS` over all input rows, as table columns (for
+        a wide table); empty when the input had no Verification sheet."""
+        return self._verification_table(self._verification_arrays(slice(None), output))
+
+    def _verification_table(self, codes: Mapping[str, Any]) -> dict[str, Any]:
+        """The verification columns among ``codes`` as table columns: yes/no and the texts as
+        categoricals, the question counts as they are."""
         import pandas as pd
 
         labels = {"reported": YES_NO, "verified": YES_NO}
-        codes = self._verification_arrays(output)
         return {
-            column: pd.Categorical.from_codes(
-                found, categories=pd.Index(list(labels.get(column, self.notes.texts)))
+            column: codes[column]
+            if column in ("questions", "open_questions")
+            else pd.Categorical.from_codes(
+                codes[column], categories=pd.Index(list(labels.get(column, self.notes.texts)))
             )
-            if column not in ("questions", "open_questions")
-            else found
-            for column, found in codes.items()
+            for column in VERIFICATION_COLUMNS
+            if column in codes
         }
 
-    def _provenance_arrays(self, size: int) -> dict[str, Any]:
+    def _provenance_arrays(self, rows: slice, size: int) -> dict[str, Any]:
         """Source note codes and quality codes, row-major; all 0 when the input gave none."""
         if self.provenance is None:
             return {"source": np.zeros(size, np.int8), "quality": np.zeros(size, np.int8)}
         return {
-            "source": self.provenance.source.T.ravel(),
-            "quality": self.provenance.quality.T.ravel(),
+            "source": self.provenance.source[:, rows].T.ravel(),
+            "quality": self.provenance.quality[:, rows].T.ravel(),
         }
 
     def _per_output(self) -> dict[str, list[Any]]:
@@ -409,16 +423,20 @@ class Result:
         """Band label codes: 0 none, 1–4 the bands, 5 no benchmark."""
         return np.where(coverage == UNBENCHMARKED, 5, points)
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_frame(self, start: int = 0, stop: int | None = None) -> pd.DataFrame:
         """The long table: one row per input row and scored value, in input then catalogue order.
 
         Columns: see :data:`LONG_COLUMNS`, then, when the input was a data-collection workbook
-        with a Verification sheet, :data:`~u4ssc.core.verification.VERIFICATION_COLUMNS`.
+        with a Verification sheet, :data:`~u4ssc.core.verification.VERIFICATION_COLUMNS`;
+        ``pct_of_target`` is rounded to :data:`~.scoring.PCT_DECIMALS` decimals (points come
+        from the exact value), the city is categorical. ``start`` and ``stop`` take input rows
+        ``start`` to ``stop`` only: a long table can be written a slice at a time.
         """
         import pandas as pd
 
-        arrays = self._long_arrays()
+        arrays = self._long_arrays(start, stop)
         out = arrays["out"]
+        city_codes, cities = pd.factorize(arrays["city"])
 
         def categorical(codes: Any, categories: Sequence[str]) -> Any:
             return pd.Categorical.from_codes(codes, categories=pd.Index(list(categories)))
@@ -432,10 +450,10 @@ class Result:
         fixed = self._per_output()
         points = arrays["points"]
         band_labels = ["", *self.scores.bands.labels, NO_BENCHMARK]
-        verified = self.verification_columns()
+        verified = self._verification_table(arrays)
         return pd.DataFrame(
             {
-                "city": arrays["city"],
+                "city": categorical(np.repeat(city_codes, len(fixed["code"])), cities),
                 "year": pd.array(arrays["year"], dtype="Float64").astype("Int64"),
                 "code": per_output(fixed["code"]),
                 "data_point": per_output(fixed["data_point"]),
@@ -449,7 +467,7 @@ class Result:
                 "target": np.asarray(fixed["target"], dtype=np.float64)[out],
                 "target_kind": per_output(fixed["target_kind"]),
                 "target_source": per_output(fixed["target_source"]),
-                "pct_of_target": arrays["pct"],
+                "pct_of_target": np.round(arrays["pct"], PCT_DECIMALS),
                 "points": pd.arrays.IntegerArray(points, mask=points == 0),
                 "band": categorical(self._bands(points, arrays["coverage"]), band_labels),
                 "warnings": categorical(arrays["warnings"], self.notes.texts),
@@ -463,13 +481,15 @@ class Result:
         fixed = self._per_output()
         band_labels = ["", *self.scores.bands.labels, NO_BENCHMARK]
         bands = self._bands(arrays["points"], arrays["coverage"])
+        pct = np.round(arrays["pct"], PCT_DECIMALS)
+        width = len(self.outputs)
         for i in range(len(arrays["out"])):
             j = arrays["out"][i]
             year = arrays["year"][i]
             target = fixed["target"][j]
             points = int(arrays["points"][i])
             yield {
-                "city": str(arrays["city"][i]),
+                "city": str(arrays["city"][i // width]),
                 "year": None if math.isnan(year) else int(year),
                 "code": fixed["code"][j],
                 "data_point": fixed["data_point"][j],
@@ -483,7 +503,7 @@ class Result:
                 "target": _number(target),
                 "target_kind": fixed["target_kind"][j],
                 "target_source": fixed["target_source"][j],
-                "pct_of_target": _number(arrays["pct"][i]),
+                "pct_of_target": _number(pct[i]),
                 "points": points or None,
                 "band": band_labels[int(bands[i])],
                 "warnings": self.notes.text(int(arrays["warnings"][i])),
@@ -536,7 +556,7 @@ class Result:
         total = sum(coverage.values(), np.zeros(n * g, np.int64))
         with np.errstate(all="ignore"):
             coverage_pct = np.round(
-                np.where(total > 0, coverage["scored"] / total * 100, np.nan), 2
+                np.where(total > 0, coverage["scored"] / total * 100, np.nan), PCT_DECIMALS
             )
         overall = "all" if level == "overall" else ""
         return {
@@ -550,7 +570,7 @@ class Result:
             "category": np.tile(np.array([grp.key[2] for grp in groups], dtype=object), n),
             "points": stack([grp.points for grp in groups]).astype(np.int64),
             "max_points": stack([grp.max_points for grp in groups]).astype(np.int64),
-            "pct": stack([grp.pct for grp in groups]),
+            "pct": np.round(stack([grp.pct for grp in groups]), PCT_DECIMALS),
             "band": stack([grp.band_points for grp in groups]).astype(np.int8),
             **coverage,
             "total": total,

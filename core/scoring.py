@@ -50,6 +50,9 @@ OFFICIAL_DIMENSIONS = ("Economy", "Environment", "Society and Culture")
 LEVELS = ("category", "subdimension", "dimension", "overall")
 #: Coverage classes of one value, in the order of the coverage columns.
 COVERAGE = ("scored", "unbenchmarked", "not_reported", "not_applicable", "invalid")
+#: Decimals of the percentages written in tables (% of target, roll-up %, coverage %); points and
+#: bands are computed from the exact percentages.
+PCT_DECIMALS = 2
 SCORED, UNBENCHMARKED, NOT_REPORTED, NOT_APPLICABLE, INVALID = range(5)
 
 _DIRECTION_CODES = {"higher": 0, "lower": 1, "approach": 2, "yes/no": 3, "none": 4}
@@ -231,8 +234,12 @@ class Scores:
     @property
     def pct(self) -> npt.NDArray[np.float64]:
         """% of target, (outputs × rows); NaN where not scored. Computed on demand."""
+        return self.pct_between(0, self.points.shape[1])
+
+    def pct_between(self, start: int, stop: int) -> npt.NDArray[np.float64]:
+        """% of target of rows ``start`` to ``stop``, (outputs × those rows), exact."""
         return percent_of_target(
-            stack_outputs(self.values, self.points.shape[1]),
+            stack_outputs([v[start:stop] for v in self.values], max(stop - start, 0)),
             self.benchmarks.values,
             self.benchmarks.codes,
             self.bands.lower_rule,

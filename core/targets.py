@@ -154,7 +154,8 @@ class TargetSet:
                     f"{where}: the target of {output_id}: {problem}. "
                     + (fix if target.plugin else _FILE_FIX)
                 )
-            merged[output_id] = replace(target, id=output_id)
+            source = target.source or (f"plugin {target.plugin!r}" if target.plugin else name)
+            merged[output_id] = replace(target, id=output_id, source=source)
         stamp = fingerprint or hashlib.sha256(repr(sorted(merged.items())).encode()).hexdigest()
         return TargetSet(merged, [*self.layers, name], [*self.fingerprints, stamp])
 
@@ -222,7 +223,8 @@ def _target_from_row(row: Mapping[str, str], name: str, line: int, default_kind:
     elif kind != "none":
         raise DataError(f"{where}: the target is empty; give a value, or the kind 'none'")
     try:
-        return Target(target_id, value, direction, kind, row.get("source", ""), row.get("note", ""))
+        source = row.get("source") or f"{name}, line {line}"  # every target names its source
+        return Target(target_id, value, direction, kind, source, row.get("note", ""))
     except ValueError as error:
         raise DataError(f"{where}: {error}") from error
 

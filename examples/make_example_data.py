@@ -1,5 +1,8 @@
 """Write ``examples/cities.csv``: four fictional cities × three years of synthetic U4SSC data.
 
+It also writes ``examples/peers.csv``: twelve more fictional cities, one year each, to use as
+peers (``u4ssc score examples/cities.csv --peer-targets examples/peers.csv``).
+
 The cities do not exist and every number is made up, but the numbers are drawn around realistic
 magnitudes and are internally consistent (a part never exceeds its whole, mode shares and
 waste routes add up to their totals, households are about population ÷ 2.3), so the KPI values
@@ -22,13 +25,18 @@ A few real-life features are deliberate, so that scoring the file shows the engi
 - Dunmere's water utility rolls smart meters out faster than the electricity utility, so in
   2023 and 2024 Smart Water Meters exceeds Smart Electricity Meters: the consistency rule
   ``smart_water_above_electricity_meters`` warns about those two rows. No other rule is broken.
+
+The peers are variants of the four profiles (three of each): the same structure, with the
+population and every level moved by a random factor, and every item reported (a Brindle Bay
+variant has no para-transport either). They are drawn from their own seed, so adding them left
+``cities.csv`` as it was.
 """
 
 from __future__ import annotations
 
 import csv
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +44,12 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 OUTPUT = HERE / "cities.csv"
+PEERS_OUTPUT = HERE / "peers.csv"
 SEED = 4903  # ITU-T Y.4903
+PEERS_SEED = SEED + 1
+#: The year of the peers' rows, and how many peers each of the four profiles gives.
+PEERS_YEAR = 2024
+PEERS_PER_PROFILE = 3
 YEARS = (2022, 2023, 2024)
 #: KPI-code column in which one row reports the final value (after all the data items).
 REPORTED_KPI = "EC: ICT: ICT: 1C"
@@ -65,6 +78,12 @@ class City:
     missing: tuple[str, ...] = ()
     not_applicable: dict[str, str] = field(default_factory=dict)
     reported: dict[int, float] = field(default_factory=dict)
+    #: The city whose mode shares and waste routes it has (a peer's profile); default: itself.
+    profile: str = ""
+
+    @property
+    def routes_of(self) -> str:
+        return self.profile or self.name
 
 
 ALL_YES = ("yes", "yes", "yes")
@@ -529,7 +548,7 @@ def city_year(city: City, year: int, draw: Draw) -> dict[str, Any]:
     v["population_near_pt_stop"] = of(pop, "near_pt_stop")
     v["bicycle_path_length"] = km(per_100k * r["bike_km_per_100k"] * (1 + 0.04 * t))
     modes = [None if m is None else max(m[0] + m[1] * t, 0.0) * draw.near(1.0, 0.01)
-             for m in MODE_SHARES[city.name]]
+             for m in MODE_SHARES[city.routes_of]]
     present = [m for m in modes if m is not None]
     parts = iter(split(v["commuters_total"], present))
     names = ["commuters_private_vehicles", "commuters_public_transport", "commuters_walking",
@@ -569,7 +588,7 @@ def city_year(city: City, year: int, draw: Draw) -> dict[str, Any]:
     v["wastewater_secondary_treated"] = secondary
     v["wastewater_tertiary_treated"] = tertiary
     routes = [max(base + change * t, 0.0) * draw.near(1.0, 0.01)
-              for base, change in WASTE_ROUTES[city.name]]
+              for base, change in WASTE_ROUTES[city.routes_of]]
     for name, part in zip(
         ["solid_waste_landfilled", "solid_waste_burnt_open", "solid_waste_incinerated",
          "solid_waste_open_dumped", "solid_waste_recycled", "solid_waste_other_treatment"],
@@ -733,6 +752,64 @@ SUMS = {
 }
 
 
+#: Rates that are parts of a whole (of the population, of households): a peer keeps them.
+FIXED_RATES = frozenset({
+    "adult_share", "school_age_share", "preschool_share", "labour_force_share",
+    "youth_share_of_labour_force", "electricity_meters_per_household",
+    "water_meters_per_household",
+})
+#: The share behind each item a city leaves empty (its level there is a placeholder, 0).
+SHARE_OF_ITEM = {
+    "drainage_length_ict_monitored": "drainage_monitored",
+    "bms_public_floor_area": "bms_floor",
+    "population_exposed_to_noise": "noise",
+    "disaster_economic_losses": "disaster_losses_of_gdp",
+}
+
+
+def peer_cities() -> list[City]:
+    """Twelve fictional peers, three variants of each profile, every level moved at random.
+
+    A share above 50 % has its distance to 100 % moved, so it stays below 100 %, and the travel
+    time index its distance to 1, so it stays above 1; life expectancy moves by a year or two;
+    other shares and rates are multiplied by a factor near 1 (about ±10 %), and the population
+    by 0.6 to 1.6. A peer reports the items its
+    profile's city leaves empty, at the median level of the other profiles.
+    """
+    rng = np.random.default_rng(PEERS_SEED)
+
+    def factor() -> float:
+        return float(np.exp(rng.normal(0.0, 0.1)))
+
+    def moved(level: float, floor: float = 0.0, ceiling: float = 100.0) -> float:
+        if level > (floor + ceiling) / 2:
+            return ceiling - (ceiling - level) * factor()
+        return floor + (level - floor) * factor()
+
+    peers = []
+    for n in range(PEERS_PER_PROFILE * len(CITIES)):
+        city = CITIES[n % len(CITIES)]
+        shares = dict(city.shares)
+        for item in city.missing:
+            key = SHARE_OF_ITEM[item]
+            others = [c.shares[key] for c in CITIES if c is not city]
+            shares[key] = (float(np.median([o[0] for o in others])), 0.0)
+        rates = {k: v if k in FIXED_RATES else v * factor() for k, v in city.rates.items()}
+        rates["travel_time_index"] = moved(city.rates["travel_time_index"], 1.0, 3.0)
+        rates["life_expectancy"] = city.rates["life_expectancy"] + float(rng.normal(0.0, 1.5))
+        peers.append(replace(
+            city,
+            name=f"Peer City {n + 1:02d} (synthetic)",
+            profile=city.name,
+            population=city.population * float(rng.uniform(0.6, 1.6)),
+            shares={k: (moved(base), change) for k, (base, change) in shares.items()},
+            rates=rates,
+            missing=(),
+            reported={},
+        ))
+    return peers
+
+
 def check_consistency(row: dict[str, Any]) -> None:
     """Raise if a part exceeds its whole or a breakdown does not add up to its total."""
 
@@ -790,12 +867,14 @@ def cell(value: Any) -> str:
     return repr(float(value))
 
 
-def make_rows() -> list[dict[str, Any]]:
+def make_rows(
+    cities: list[City] = CITIES, years: tuple[int, ...] = YEARS, seed: int = SEED
+) -> list[dict[str, Any]]:
     """Every city and year, in order, with ``city``, ``year`` and every data item."""
-    draw = Draw(SEED)
+    draw = Draw(seed)
     rows = []
-    for city in CITIES:
-        for year in YEARS:
+    for city in cities:
+        for year in years:
             row = {"city": city.name, "year": year, **city_year(city, year, draw)}
             row[REPORTED_KPI] = city.reported.get(year)
             check_consistency(row)
@@ -803,12 +882,12 @@ def make_rows() -> list[dict[str, Any]]:
     return rows
 
 
-def render() -> str:
-    """The text of examples/cities.csv (the same on every run)."""
+def render(rows: list[dict[str, Any]] | None = None) -> str:
+    """The text of examples/cities.csv, or of ``rows`` in its layout (the same on every run)."""
     import io
 
     names = item_names()
-    rows = make_rows()
+    rows = make_rows() if rows is None else rows
     drawn = set(rows[0]) - {"city", "year", REPORTED_KPI}
     if drawn != set(names):
         raise SystemExit(
@@ -825,15 +904,20 @@ def render() -> str:
     return buffer.getvalue()
 
 
+def render_peers() -> str:
+    """The text of examples/peers.csv: the peer cities' rows of PEERS_YEAR."""
+    return render(make_rows(peer_cities(), (PEERS_YEAR,), PEERS_SEED))
+
+
 def main() -> None:
-    """Write examples/cities.csv."""
-    text = render()
-    OUTPUT.write_text(text, encoding="utf-8", newline="\n")
-    lines = text.splitlines()
-    print(
-        f"wrote {OUTPUT.relative_to(HERE.parent)}: {len(lines) - 1} rows, "
-        f"{len(lines[0].split(','))} columns"
-    )
+    """Write examples/cities.csv and examples/peers.csv."""
+    for path, text in ((OUTPUT, render()), (PEERS_OUTPUT, render_peers())):
+        path.write_text(text, encoding="utf-8", newline="\n")
+        lines = text.splitlines()
+        print(
+            f"wrote {path.relative_to(HERE.parent)}: {len(lines) - 1} rows, "
+            f"{len(lines[0].split(','))} columns"
+        )
 
 
 if __name__ == "__main__":

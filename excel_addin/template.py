@@ -265,14 +265,14 @@ def write_template(
     import io
 
     from u4ssc.core import default_engine
-    from u4ssc.writers import _fixed_zip
+    from u4ssc.core.files import fixed_zip, write_output
 
     workbook, report = build_workbook(engine or default_engine(), targets)
     report.path = Path(path)
     buffer = io.BytesIO()
     workbook.save(buffer)
     # Fixed zip timestamps and document dates: the same engine writes the same bytes.
-    report.path.write_bytes(_fixed_zip(buffer.getvalue()))
+    write_output(report.path, fixed_zip(buffer.getvalue()))
     return report
 
 

@@ -273,7 +273,7 @@ def u4ssc_kpi(code: Any, inputs: Table) -> Cell:
     status = result.status(output.id)
     if status <= Status.REPORTED:
         return result.value(output.id)
-    return status_text(status, result.reason(output.id))
+    return status_text(status, result.reason(output.id) + _input_warnings(result, output))
 
 
 @func
@@ -286,10 +286,21 @@ def u4ssc_score(inputs: Table, targets: Any = None, peers: Any = None) -> Table:
     band (spills)."""
     result = _score(inputs, targets, peers)
     rows = [
-        dict(record, id=output.id)
+        dict(record, id=output.id, reason=record["reason"] + _input_warnings(result, output))
         for output, record in zip(result.outputs, result.records(), strict=True)
     ]
     return table(SCORE_COLUMNS, rows)
+
+
+def _input_warnings(result: Result, output: Output) -> str:
+    """The warnings on inputs a value without a number needs (NaN typed in a cell), to say in
+    its cell as ``validate`` says them: ``; households: NaN is not a value: ...``."""
+    items = engine().catalogue.items
+    warned = [p for p in result.problems if p.severity == "warning" and p.column in items]
+    if not warned or result.status(output.id) <= Status.REPORTED:
+        return ""
+    needs = engine().graph.raw_inputs(output.indicator.id)
+    return "".join(f"; {p.column}: {p.message}" for p in warned if p.column in needs)
 
 
 @func

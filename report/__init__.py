@@ -19,7 +19,14 @@ wheel is drawn, by :func:`painter`.
 from __future__ import annotations
 
 from .model import CityPeriod, Wheel, city_periods, wheel_of
-from .output import painter, report_html, write_reports, write_wheel
+from .output import (
+    painter,
+    report_html,
+    reports_destination,
+    wheel_destination,
+    write_reports,
+    write_wheel,
+)
 
 __all__ = [
     "CityPeriod",
@@ -27,6 +34,8 @@ __all__ = [
     "city_periods",
     "painter",
     "report_html",
+    "reports_destination",
+    "wheel_destination",
     "wheel_of",
     "write_reports",
     "write_wheel",

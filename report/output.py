@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from u4ssc.core import ConfigurationError, U4SSCError, UnknownNameError
+from u4ssc.core import ConfigurationError, OutputError, U4SSCError
+from u4ssc.core.files import Destination, destination, write_output
 
 from .city import render_report
 from .compare import render_comparison
@@ -20,9 +22,14 @@ __all__ = [
     "file_names",
     "painter",
     "report_html",
+    "reports_destination",
+    "wheel_destination",
     "write_reports",
     "write_wheel",
 ]
+
+#: The files a run reads (none of them may be overwritten).
+Inputs = Iterable[str | os.PathLike[str] | None]
 
 #: File suffixes ``write_wheel`` understands.
 WHEEL_FORMATS = (".svg", ".png")
@@ -47,21 +54,24 @@ def painter() -> Painter:
     return Painter()
 
 
-def write_wheel(period: CityPeriod, path: Path) -> Path:
+def wheel_destination(path: Path, inputs: Inputs = ()) -> Destination:
+    """Check where a wheel goes (an .svg or .png file, none of ``inputs``), before any work.
+
+    :raises OutputError: another suffix, or a path the safe writer refuses.
+    """
+    return destination(path, inputs=inputs, suffixes=WHEEL_FORMATS, what="the wheel")
+
+
+def write_wheel(period: CityPeriod, path: Path, inputs: Inputs = ()) -> Path:
     """Write the wheel of one city-period to ``path``: SVG or PNG by its suffix.
 
-    :raises UnknownNameError: the suffix is neither ``.svg`` nor ``.png``.
+    :raises OutputError: the suffix is neither ``.svg`` nor ``.png``, or the path is refused.
     """
-    suffix = path.suffix.lower()
-    if suffix not in WHEEL_FORMATS:
-        raise UnknownNameError("wheel format", path.suffix or path.name, WHEEL_FORMATS)
+    where = wheel_destination(path, inputs)
     draw = painter()
     wheel = wheel_of(period)
-    if suffix == ".png":
-        path.write_bytes(draw.png(wheel))
-    else:
-        path.write_text(draw.svg(wheel), encoding="utf-8")
-    return path
+    picture = draw.png(wheel) if where.path.suffix.lower() == ".png" else draw.svg(wheel)
+    return write_output(where, picture)
 
 
 def report_html(period: CityPeriod, draw: Painter | None = None) -> str:
@@ -89,8 +99,27 @@ def file_names(periods: Sequence[CityPeriod]) -> dict[int, str]:
     return names
 
 
-def write_reports(periods: Sequence[CityPeriod], out: Path, *, compare: bool = False) -> list[Path]:
-    """Write reports and return the files written.
+def reports_destination(out: Path, inputs: Inputs = ()) -> Destination | None:
+    """Check where reports go, before any work: one .html file (its destination), or a
+    directory (``None``; each report in it is checked as it is written).
+
+    :raises OutputError: the path is refused, or names a file where a directory is meant.
+    """
+    if out.suffix.lower() == ".html":
+        return destination(out, inputs=inputs, what="the report")
+    if out.exists() and not out.is_dir():
+        raise OutputError(
+            f"cannot write reports into {out}: it is a file, not a directory; give a directory, "
+            "or a name ending in .html for one report"
+        )
+    return None
+
+
+def write_reports(
+    periods: Sequence[CityPeriod], out: Path, *, compare: bool = False, inputs: Inputs = ()
+) -> list[Path]:
+    """Write reports and return the files written (through the safe writer, none of
+    ``inputs``).
 
     ``out`` ending in ``.html`` is one file: the report of the only period, or with ``compare``
     the comparison page. Any other ``out`` is a directory (created if needed) that receives one
@@ -98,33 +127,33 @@ def write_reports(periods: Sequence[CityPeriod], out: Path, *, compare: bool = F
 
     :raises U4SSCError: ``out`` is one file but several periods were given without ``compare``,
         or no period at all.
+    :raises OutputError: a path is refused or cannot be written.
     """
     if not periods:
         raise U4SSCError("no city-period to report on: the input has no rows")
     version = _version(periods[0])
-    if out.suffix.lower() == ".html":
+    single = reports_destination(out, inputs)
+    if single is not None:
         if compare:
-            out.write_text(render_comparison(periods, version), encoding="utf-8")
-        elif len(periods) == 1:
-            out.write_text(report_html(periods[0]), encoding="utf-8")
-        else:
-            raise U4SSCError(
-                f"{len(periods)} city-periods match but {out.name} is one file: choose one with "
-                "--city and --year, give a directory, or use --compare"
-            )
-        return [out]
-    out.mkdir(parents=True, exist_ok=True)
+            return [write_output(single, render_comparison(periods, version))]
+        if len(periods) == 1:
+            return [write_output(single, report_html(periods[0]))]
+        raise U4SSCError(
+            f"{len(periods)} city-periods match but {out.name} is one file: choose one with "
+            "--city and --year, give a directory, or use --compare"
+        )
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"cannot write {out}: {error.strerror or error}") from error
     names = file_names(periods)
     draw = painter()
-    written = []
-    for p in periods:
-        path = out / names[p.row]
-        path.write_text(report_html(p, draw), encoding="utf-8")
-        written.append(path)
+    written = [
+        write_output(out / names[p.row], report_html(p, draw), inputs=inputs) for p in periods
+    ]
     if compare:
-        path = out / COMPARISON
-        path.write_text(render_comparison(periods, version, names), encoding="utf-8")
-        written.append(path)
+        page = render_comparison(periods, version, names)
+        written.append(write_output(out / COMPARISON, page, inputs=inputs))
     return written
 
 

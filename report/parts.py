@@ -7,12 +7,13 @@ console, and the browser test would fail.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from functools import cache
 from importlib.resources import files
 from typing import Any
+
+from u4ssc.core.files import json_dumps
 
 from .html import Markup, bdi, el, isolate
 from .palette import COLOURS, legend, text_colour
@@ -127,6 +128,6 @@ def manifest_section(manifest: dict[str, Any]) -> Markup:
             "and its fingerprint, band edges, and the count of values by status.",
             class_="note",
         ),
-        el("pre", json.dumps(manifest, indent=2, ensure_ascii=False), class_="manifest"),
+        el("pre", json_dumps(manifest, indent=2), class_="manifest"),
         id="manifest",
     )

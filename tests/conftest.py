@@ -2,15 +2,56 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from u4ssc.core import Engine
 
 RESOURCES = Path(__file__).parent / "resources"
+ROOT = RESOURCES.parents[1]
+#: The batch benchmark, whose input generator and baseline some tests use.
+BENCHMARK = ROOT / "benchmarks" / "batch.py"
+
+
+def load_script(path: Path) -> ModuleType:
+    """A script of the repository (a benchmark, a generator) imported as a module (registered
+    in ``sys.modules``, as dataclasses need)."""
+    spec = importlib.util.spec_from_file_location(f"u4ssc_script_{path.stem}", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def load_benchmark() -> ModuleType:
+    """``benchmarks/batch.py`` as a module (it is a script, not a package)."""
+    return load_script(BENCHMARK)
+
+
+@pytest.fixture
+def key_look_ups(monkeypatch: pytest.MonkeyPatch) -> Callable[[], int]:
+    """Count the code comparisons (``canonical_key`` calls) of loading catalogues and indicator
+    tables from here on; call the result for the count so far."""
+    from u4ssc.core import catalogue, indicator_tables, model
+
+    calls = 0
+
+    def counted(text: str) -> str:
+        nonlocal calls
+        calls += 1
+        return model.canonical_key(text)
+
+    for module in (catalogue, indicator_tables):
+        monkeypatch.setattr(module, "canonical_key", counted)
+    return lambda: calls
 
 
 @pytest.fixture

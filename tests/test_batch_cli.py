@@ -306,10 +306,10 @@ def test_wide_roll_ups_give_each_group_its_score_and_coverage(run, tmp_path):
 def test_reruns_are_byte_identical(run, tmp_path, fmt):
     data = write_csv(tmp_path / "in.csv", ROWS)
     first, second = tmp_path / f"1.{fmt}", tmp_path / f"2.{fmt}"
-    assert run("score", data, "-o", first, "--manifest", tmp_path / "1.json").exit_code == 0
-    assert run("score", data, "-o", second, "--manifest", tmp_path / "2.json").exit_code == 0
+    assert run("score", data, "-o", first, "--manifest", tmp_path / "m1.json").exit_code == 0
+    assert run("score", data, "-o", second, "--manifest", tmp_path / "m2.json").exit_code == 0
     assert first.read_bytes() == second.read_bytes()
-    assert (tmp_path / "1.json").read_bytes() == (tmp_path / "2.json").read_bytes()
+    assert (tmp_path / "m1.json").read_bytes() == (tmp_path / "m2.json").read_bytes()
     if fmt == "xlsx":  # nothing in the file depends on when it was written
         archive = zipfile.ZipFile(first)
         assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
@@ -510,11 +510,27 @@ def test_chunked_parquet_holds_the_same_table(run, tmp_path):
     pd.testing.assert_frame_equal(pd.read_parquet(chunked), pd.read_parquet(whole))
 
 
+@pytest.mark.parametrize("rows", [long_rows(), ROWS], ids=["long", "wide"])
+def test_a_parquet_input_read_in_chunks_gives_the_same_output(run, tmp_path, rows):
+    data = write_parquet(tmp_path / "in.parquet", rows)
+    whole = run("score", data, "--chunk-rows", "0", "-q")
+    assert whole.exit_code == 0
+    for size in ("1", "2", "4"):
+        chunked = run("score", data, "--chunk-rows", size, "-q")
+        assert chunked.exit_code == 0, chunked.output
+        assert chunked.stdout_bytes == whole.stdout_bytes
+    manifest = tmp_path / "m.json"
+    assert run("score", data, "--chunk-rows", "2", "--manifest", manifest).exit_code == 0
+    recorded = json.loads(manifest.read_text(encoding="utf-8"))
+    assert recorded["options"]["chunked"] is True
+    assert recorded["inputs"][0]["sha256"] == hashlib.sha256(data.read_bytes()).hexdigest()
+
+
 def test_a_long_file_is_cut_between_cities_and_years(run, tmp_path):
     data = write_csv(tmp_path / "long.csv", long_rows())
     whole = run("score", data).stdout_bytes
     for rows in ("1", "3", "4"):
-        result = run("score", data, "--chunk-rows", rows)
+        result = run("score", data, "--chunk-rows", rows, "--quiet")
         assert result.exit_code == 0
         assert result.stdout_bytes == whole
         assert result.stderr == ""
@@ -530,10 +546,18 @@ def test_duplicates_across_chunks_are_still_reported(run, tmp_path):
     assert whole.stdout.count("error:") == chunked.stdout.count("error:") == 2
 
 
-def test_chunked_runs_need_an_output_written_chunk_by_chunk(run, tmp_path):
-    result = run("score", EXAMPLE, "--chunk-rows", "5", "-o", tmp_path / "o.xlsx")
-    assert result.exit_code == 2
-    assert "cannot be written chunk by chunk" in result.output
+@pytest.mark.parametrize("fmt", ["xlsx", "json"])
+def test_every_format_can_be_written_chunk_by_chunk(run, tmp_path, fmt):
+    whole, chunked = tmp_path / f"whole.{fmt}", tmp_path / f"chunked.{fmt}"
+    assert run("score", EXAMPLE, "-o", whole).exit_code == 0
+    done = run("score", EXAMPLE, "--chunk-rows", "5", "-o", chunked)
+    assert done.exit_code == 0, done.output
+    if fmt == "xlsx":
+        pd.testing.assert_frame_equal(pd.read_excel(chunked), pd.read_excel(whole))
+    else:
+        rows = json.loads(chunked.read_text(encoding="utf-8"))["rows"]
+        assert rows == json.loads(whole.read_text(encoding="utf-8"))["rows"]
+        assert len(rows) == 12 * 112
 
 
 # -- progress --------------------------------------------------------------------------------------
@@ -557,22 +581,85 @@ def test_progress_bar_only_on_a_terminal_for_long_runs(
     assert ("scoring" in result.stderr) is shown
 
 
-def test_a_whole_run_over_100000_rows_shows_the_bar_after_scoring(monkeypatch):
+@pytest.mark.parametrize(("long_output", "scored_at"), [(True, 25), (False, 80)])
+def test_a_whole_run_over_100000_rows_shows_the_bar_after_scoring(
+    monkeypatch, long_output, scored_at
+):
     monkeypatch.setattr(cli_module, "_stderr_is_tty", lambda: True)
 
     class Batch:
         chunked = False
         total_bytes = 10
 
-    progress = cli_module._Progress(False, Batch())
+    progress = cli_module._Progress(False, Batch(), long_output=long_output)
     with progress:
         progress.to(3, 10)  # the engine's own progress, before the bar is shown: nothing
         assert progress.bar is None
-        progress.long_run(100_001)
+        progress.scored(100_001)
         assert progress.bar is not None
-        assert progress.bar.pos == 80
-        progress.step(90, "writing")
-        assert (progress.bar.pos, progress.bar.label) == (90, "writing")
+        assert (progress.bar.pos, progress.bar.label) == (scored_at, "writing")
+        progress.wrote(0.5)  # half the output's slices written
+        assert progress.bar.pos == scored_at + (100 - scored_at) // 2
+        progress.step(100, "done")
+        assert (progress.bar.pos, progress.bar.label) == (100, "done")
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def simulated_run(start_up: float, paces: list[float], seed: int) -> list[tuple[float, float]]:
+    """``(true seconds left, estimate)`` after each step of a run of 100 steps that starts after
+    ``start_up`` seconds and then takes a pace drawn from ``paces`` (seconds a step) each step,
+    as Eta would tell it, with a fake clock."""
+    import random
+
+    draw = random.Random(seed)
+    steps = [draw.choice(paces) for _ in range(100)]
+    clock = FakeClock()
+    eta = cli_module.Eta(clock)
+    clock.now = start_up
+    eta.left(0, 100)  # the first report: reading is done, scoring starts
+    seen = []
+    for done in range(1, 101):
+        clock.now += steps[done - 1]
+        seen.append((sum(steps[done:]), eta.left(done, 100)))
+    return seen
+
+
+@pytest.mark.parametrize(
+    ("start_up", "paces"),
+    [
+        (30.0, [0.35]),  # the 35 s run of the issue, after a slow start
+        (5.0, [0.2, 0.3, 0.5]),  # an uneven pace, chunk to chunk
+        (0.0, [1.0, 1.5]),
+        (120.0, [0.05, 0.1]),  # start-up far longer than the run
+    ],
+)
+def test_the_time_left_is_right_within_2x_after_a_tenth_of_the_run(start_up, paces):
+    for seed in range(20):
+        for left, estimate in simulated_run(start_up, paces, seed)[10:-1]:
+            assert estimate is not None
+            assert left / 2 <= estimate <= left * 2, (seed, left, estimate)
+
+
+def test_the_old_estimate_from_the_start_of_the_run_was_far_off():
+    """What the estimate replaces: the time since the start over the share done (click's) is
+    10x too high after a tenth of the run when start-up took as long as the run."""
+    left, _ = simulated_run(30.0, [0.35], 0)[9]
+    from_start = (30.0 + 10 * 0.35) / 10 * 90
+    assert from_start > 5 * left
+
+
+def test_the_time_left_reads_in_seconds_then_minutes():
+    assert cli_module.Eta.text(None) == ""
+    assert cli_module.Eta.text(0.2) == "about 1 s left"
+    assert cli_module.Eta.text(42.4) == "about 42 s left"
+    assert cli_module.Eta.text(600) == "about 10 min left"
 
 
 def test_a_large_whole_run_moves_the_bar_as_the_engine_evaluates(monkeypatch, run, tmp_path):

@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
-
-BENCHMARK = Path(__file__).parent.parent / "benchmarks" / "batch.py"
-
-
-def _benchmark():
-    spec = importlib.util.spec_from_file_location("batch_benchmark", BENCHMARK)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from conftest import load_benchmark
 
 
 def test_numpy_baseline_gives_the_points_and_rollups_u4ssc_gives(official):
-    bench = _benchmark()
+    bench = load_benchmark()
     frame = bench.synthetic_input(official, 2_000)
     frame.iloc[::7, 5] = -1.0  # out of bounds: invalid in the engine, NaN in the baseline
     result = bench.run_u4ssc(official, frame)
@@ -43,7 +30,7 @@ def test_numpy_baseline_gives_the_points_and_rollups_u4ssc_gives(official):
 
 
 def test_scalar_city_baseline_scores_what_score_one_scores(official):
-    bench = _benchmark()
+    bench = load_benchmark()
     record = bench.city_record(bench.synthetic_input(official, 10))
     record[next(iter(official.catalogue.items))] = -1.0  # out of bounds: not scored in either
     result = bench.score_city(official, record, rollups=False)

@@ -20,9 +20,7 @@ hundreds of cases cost a few hundred single-record scorings.
 from __future__ import annotations
 
 import csv
-import importlib.util
 import math
-import sys
 from collections import Counter
 from functools import cache
 from pathlib import Path
@@ -30,6 +28,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from conftest import load_script
 
 from u4ssc.core import Engine, Indicator, Kind, Status, canonical_key
 from u4ssc.core.catalogue import Output
@@ -384,12 +383,27 @@ def test_example_rows_score_alike_in_batch_and_one_by_one(engine):
 
 
 def test_example_file_is_what_the_generator_writes():
-    spec = importlib.util.spec_from_file_location("u4ssc_make_example_data", MAKE_EXAMPLE)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
+    module = load_script(MAKE_EXAMPLE)
     assert EXAMPLE.read_text(encoding="utf-8") == module.render(), (
         "examples/cities.csv is stale: run `python examples/make_example_data.py`"
     )
+    assert (ROOT / "examples" / "peers.csv").read_text(encoding="utf-8") == module.render_peers(), (
+        "examples/peers.csv is stale: run `python examples/make_example_data.py`"
+    )
+
+
+def test_the_peer_cities_report_every_item_and_break_no_rule(official):
+    result = official.score(str(ROOT / "examples" / "peers.csv"))
+    assert result.problems == []
+    # The variants of Dunmere (every fourth peer) keep its fast roll-out of smart water meters.
+    assert {(w.city, w.check) for w in result.warnings} == {
+        (f"Peer City {n:02d} (synthetic)", "smart_water_above_electricity_meters")
+        for n in (4, 8, 12)
+    }
+    items = {Status(s) for s in np.unique(result.statuses)}
+    assert items <= {Status.COMPUTED, Status.NOT_APPLICABLE}
+    frame = result.to_frame()
+    assert set(frame["city"]) == {f"Peer City {n:02d} (synthetic)" for n in range(1, 13)}
+    assert set(frame["year"]) == {2024}
+    not_applicable = frame[frame["status"] == "not applicable"]
+    assert set(not_applicable["data_point"]) == {"para_transport"}

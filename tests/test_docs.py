@@ -7,29 +7,17 @@ regenerated with ``python docs/build_docs.py``.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from conftest import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD_DOCS = ROOT / "docs" / "build_docs.py"
 REGENERATE = "run `python docs/build_docs.py` and commit the result"
 
 
-def _load_build_docs() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("u4ssc_build_docs", BUILD_DOCS)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-build_docs = _load_build_docs()
+build_docs = load_script(BUILD_DOCS)
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ points; broken tables are reported row by row, all at once, with the column and 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import brindle_bay_kpis
@@ -14,7 +15,7 @@ import pandas as pd
 import pytest
 import toy
 from click.testing import CliRunner
-from conftest import RESOURCES
+from conftest import RESOURCES, load_script
 
 from u4ssc.cli import cli
 from u4ssc.core import DataError, Engine, FormulaError, data_items_in, hookimpl
@@ -372,31 +373,13 @@ def test_replacing_an_official_formula_through_a_table(tmp_path):
 
 
 def test_loading_a_table_compares_codes_a_bounded_number_of_times_per_row(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, key_look_ups: Callable[[], int]
 ) -> None:
     """Each row is checked against the others by look-up, not by a scan of every indicator
     registered before it (a scan made 1 000 rows take seconds and 5 000 rows over a minute)."""
-    import importlib.util
-
-    from u4ssc.core import catalogue, indicator_tables, model
-
-    spec = importlib.util.spec_from_file_location(
-        "table_benchmark", ROOT / "benchmarks" / "indicator_tables.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    calls = 0
-
-    def counted(text: str) -> str:
-        nonlocal calls
-        calls += 1
-        return model.canonical_key(text)
-
-    for module in (catalogue, indicator_tables):
-        monkeypatch.setattr(module, "canonical_key", counted)
+    bench = load_script(ROOT / "benchmarks" / "indicator_tables.py")
     rows = 400
     engine = Engine.load(indicator_tables=[bench.write_table(tmp_path / "t.csv", rows)])
+    calls = key_look_ups()
     assert len(engine.catalogue.indicators) == rows + len(Engine.load().catalogue.indicators)
     assert calls <= 10 * rows, f"{calls} code comparisons for {rows} rows"

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from u4ssc.cli import cli
 
 EXAMPLE = str(Path(__file__).parents[1] / "examples" / "cities.csv")
+PEERS = str(Path(__file__).parents[1] / "examples" / "peers.csv")
 
 
 @pytest.fixture
@@ -35,7 +36,11 @@ def _coverage_of_reported(rows: list[dict[str, str]]) -> float:
 
 
 def test_the_example_has_four_peer_cities_too_few_for_the_default_rule(run):
-    payload = json.loads(run("score", EXAMPLE, "--peer-targets", "--format", "json").stdout)
+    result = run("score", EXAMPLE, "--peer-targets", "--format", "json")
+    assert "peer targets: 0 of the 63 values without a target got one" in result.stderr
+    assert "Fewer than 10 cities reported them" in result.stderr
+    assert "--peer-targets FILE" in result.stderr
+    payload = json.loads(result.stdout)
     peer = payload["manifest"]["targets"]["peer"]
     assert (peer["percentile"], peer["min_peers"], peer["from"]) == (90.0, 10, "the rows scored")
     assert {v["refused"] for v in peer["values"].values()} >= {
@@ -55,6 +60,27 @@ def test_peer_targets_lift_the_example_above_90_percent_of_reported_values(run):
     peer = [r for r in scored if r["target_kind"] == "peer"]
     assert peer
     assert all("0th percentile of the latest values" in r["target_source"] for r in peer)
+
+
+def test_the_bundled_peer_cities_lift_the_example_above_90_percent_with_the_default_rule(run):
+    result = run("score", EXAMPLE, "--peer-targets", PEERS)
+    assert (
+        "peer targets: 60 of the 63 values without a target got one from the cities in "
+        "peers.csv; 3 refused"
+    ) in result.stderr
+    rows = _rows(result.stdout)
+    assert _coverage_of_reported(rows) > 0.92
+    scored = [r for r in rows if r["points"]]
+    assert {r["target_kind"] for r in scored} == {"official", "reference", "peer"}
+    assert all(r["target_source"] for r in scored)
+    peer = {r["target_source"] for r in scored if r["target_kind"] == "peer"}
+    assert peer == {
+        f"peer: {p}th percentile of the latest values of 12 cities (2024) in peers.csv"
+        for p in (90, 10)  # higher- and lower-is-better
+    }
+    # Published "no benchmark" values keep it: peer targets never replace a target.
+    hotspots = [r for r in rows if r["code"] == "EC: ICT: ICT: 5C"]
+    assert {(r["target_kind"], r["points"]) for r in hotspots} == {("none", "")}
 
 
 def test_chunked_runs_refuse_peers_from_the_input_and_match_with_a_peer_file(run, tmp_path):
@@ -118,12 +144,17 @@ def test_the_example_figures_in_the_scoring_docs(official):
         reported = int((result.statuses <= 1).sum())
         return int((result.scores.coverage == SCORED).sum()), reported
 
-    assert scored() == (504, 1329)
+    assert scored() == (516, 1329)
     assert scored(min_peers=4) == (1188, 1329)
     assert scored(min_peers=3) == (1224, 1329)
+    assert scored(file=PEERS) == (1224, 1329)
     text = (Path(__file__).parents[1] / "docs" / "scoring.md").read_text(encoding="utf-8")
-    for figure in ("score 504\nof the 1 344", "scores 1 188 of the 1 329", "scores 1 224 (92 %)"):
+    for figure in ("score 516\nof the 1 344", "scores 1 188 of the\n1 329", "scores 1 224 (92 %)"):
         assert figure in text
+    assert "rule scores 1 224 of the 1 329 reported values (92 %)" in text
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "default targets score 38 % of the values" in readme  # 516 / 1 344
+    assert "`examples/peers.csv` as peers, 92 % of the reported values" in readme
 
 
 def test_a_missing_peer_file_is_named(tmp_path):

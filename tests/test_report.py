@@ -325,7 +325,7 @@ def test_cli_wheel_writes_svg_and_png(run, tmp_path):
             2,
             "unknown city 'Aster'; did you mean 'Aster (synthetic)'?",
         ),
-        (["wheel", "--city", "Aster (synthetic)", "-o", "w.pdf"], 2, "must end in .svg or .png"),
+        (["wheel", "--city", "Aster (synthetic)", "-o", "w.pdf"], 5, "must end in .svg or .png"),
         (["report", "-o", "all.html"], 2, "12 city-periods match but all.html is one file"),
         (["report", "--year", "1999", "-o", "out"], 2, "unknown year: '1999'"),
     ],
@@ -380,8 +380,8 @@ def test_cli_output_that_cannot_be_written_is_a_short_message(tmp_path):
     blocker.write_text("not a folder", encoding="utf-8")
     args = ["report", str(EXAMPLES), "--city", "Aster (synthetic)", "-o", str(blocker / "out")]
     done = CliRunner().invoke(cli, args)
-    assert done.exit_code == 1
-    assert f"cannot write {blocker / 'out'}" in done.output
+    assert done.exit_code == 5
+    assert f"cannot write {blocker / 'out'}: Not a directory" in done.output
     assert "Traceback" not in done.output
 
 
@@ -394,6 +394,13 @@ def test_readme_shows_the_generated_report_screenshot():
     assert int.from_bytes(png[16:20], "big") == 1280  # width, as docs/make_screenshots.py takes it
     assert "python docs/make_screenshots.py" in readme
     assert (ROOT / "docs" / "make_screenshots.py").is_file()
+    # The second screenshot shows the progress section and a KPI table with its trend column.
+    trends = re.search(r"!\[([^\]]+)\]\((docs/images/report-trends\.png)\)", readme)
+    assert trends, "the README shows docs/images/report-trends.png"
+    assert "trend column" in trends[1]
+    png = (ROOT / trends[2]).read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert int.from_bytes(png[16:20], "big") == 1280
 
 
 @needs_matplotlib

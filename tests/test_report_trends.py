@@ -85,3 +85,27 @@ def test_drawings_escape_text_and_handle_gaps():
     )
     assert "<b>x</b>" not in chart
     assert "&lt;b&gt;x&lt;/b&gt;" in chart
+
+
+def test_report_compare_on_the_command_line_shows_each_citys_movement(tmp_path):
+    """`u4ssc report --compare` as a user types it, on two example cities over three years."""
+    pytest.importorskip("matplotlib")
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from u4ssc.cli import cli
+
+    lines = (Path(__file__).parents[1] / "examples" / "cities.csv").read_text("utf-8").splitlines()
+    data = tmp_path / "two.csv"
+    data.write_text("\n".join([lines[0], *lines[1:4], *lines[7:10]]) + "\n", encoding="utf-8")
+    done = CliRunner().invoke(cli, ["report", str(data), "--compare", "-o", str(tmp_path / "r")])
+    assert done.exit_code == 0, done.output
+    movement = section((tmp_path / "r" / "comparison.html").read_text("utf-8"), "movement")
+    overall = re.search(r'<td class="sticky">Overall</td>(.*?)</tr>', movement, re.DOTALL)
+    assert overall, movement[:500]
+    steps = re.findall(r"2022: [\d.]+ % → 2024: [\d.]+ % \([+-][\d.]+ points\)", overall[1])
+    assert len(steps) == 2  # one per city, first year to last
+    assert "Aster (synthetic)" in movement
+    assert "Corvale (synthetic)" in movement
+    assert "↑ improving" in movement

@@ -41,6 +41,18 @@ def test_trends_writes_every_format(tmp_path, fmt):
     assert set(first["progress"]) <= {"first year", "target met", "not comparable"}
 
 
+def test_cities_with_one_year_only_say_so_in_every_row(tmp_path):
+    out = tmp_path / "trends.csv"
+    done = run("trends", CITIES.replace("cities.csv", "peers.csv"), "-o", str(out))
+    assert done.exit_code == 0, done.output
+    frame = pd.read_csv(out, keep_default_na=False)
+    assert len(frame) == 12 * 112  # 12 cities, one year each, every value
+    assert set(frame["progress"]) == {"one year only"}
+    assert set(frame["reason"]) == {"the city has one year only in this run: no trend yet"}
+    assert set(frame["change"]) == {""}
+    assert set(frame["year_to_target"]) == {""}
+
+
 def test_trends_on_the_terminal_latest_year():
     done = run("trends", CITIES, "--latest")
     assert done.exit_code == 0, done.output
@@ -62,6 +74,26 @@ def test_coverage_writes_each_table(tmp_path, table, columns):
         assert len(frame) == 112
         counted = ["scored", "no_benchmark", "not_reported", "not_applicable", "invalid", "error"]
         assert (frame[counted].sum(axis=1) == frame["total"]).all()
+
+
+def test_coverage_and_trends_take_peer_targets(tmp_path):
+    peers = CITIES.replace("cities.csv", "peers.csv")
+    out = tmp_path / "kpi.csv"
+    done = run("coverage", CITIES, "--peer-targets", peers, "--table", "kpi", "-o", str(out))
+    assert done.exit_code == 0, done.output
+    frame = pd.read_csv(out)
+    assert frame["scored"].sum() == 1224  # as score --peer-targets scores (docs/scoring.md)
+    water = frame[frame["code"] == "EC: ICT: WS: 1C"].iloc[0]
+    assert (water["target_kind"], water["scored"]) == ("peer", 12)
+    out = tmp_path / "trends.csv"
+    done = run("trends", CITIES, "--peer-targets", peers, "-o", str(out))
+    assert done.exit_code == 0, done.output
+    frame = pd.read_csv(out)
+    water = frame[(frame["code"] == "EC: ICT: WS: 1C") & (frame["year"] == 2024)]
+    assert water["target"].notna().all()  # without peers it has no target
+    assert water["movement"].isin(["towards", "away", "none"]).all()
+    done = run("trends", CITIES, "--peer-targets", peers, "--format", "json", "--latest")
+    assert json.loads(done.stdout)["manifest"]["targets"]["peer"]["from"] == "peers.csv"
 
 
 def test_coverage_on_the_terminal_shows_all_three_tables():

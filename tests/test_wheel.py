@@ -52,7 +52,7 @@ def scored() -> dict[str, list[dict]]:
     for level in ("kpi", "category", "subdimension", "dimension"):
         printed = runner.invoke(cli, ["score", str(EXAMPLES), "--format", "json", "--level", level])
         assert printed.exit_code == 0, printed.output
-        out[level] = json.loads(printed.output)["rows"]
+        out[level] = json.loads(printed.stdout)["rows"]
     return out
 
 

@@ -259,14 +259,14 @@ def test_the_template_command(tmp_path):
     assert first.exit_code == 0
     assert "inputs, 112 KPI values" in first.output
     again = runner.invoke(cli, ["template", str(out)])
-    assert again.exit_code == 1
+    assert again.exit_code == 5
     assert "pass --force to overwrite it" in again.output
     assert runner.invoke(cli, ["template", str(out), "--force"]).exit_code == 0
     wrong = runner.invoke(cli, ["template", str(tmp_path / "collect.csv")])
-    assert wrong.exit_code == 2
-    assert "must be an .xlsx file" in wrong.output
+    assert wrong.exit_code == 5
+    assert "the workbook must end in .xlsx" in wrong.output
     missing = runner.invoke(cli, ["template", str(tmp_path / "no" / "dir.xlsx")])
-    assert missing.exit_code == 1
+    assert missing.exit_code == 5
     assert "cannot write" in missing.output
     assert "Traceback" not in missing.output
 

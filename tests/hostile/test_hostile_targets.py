@@ -58,3 +58,19 @@ def test_what_if_in_the_wide_shape_is_refused(user, tmp_path):
     alternative.write_text("code,target\nEC: ICT: ICT: 1C,50\n", encoding="utf-8")
     run = user("score", EXAMPLE, "--what-if", alternative, "--shape", "wide")
     assert_told(run, 2, "--what-if", "--shape wide")
+
+
+@pytest.mark.parametrize("typed", ["nan", "NaN", "inf", "1e400"])
+@pytest.mark.parametrize(
+    ("command", "option", "span"),
+    [
+        ("score", "--peer-percentile", "from 50 to 100"),
+        ("coverage", "--peer-percentile", "from 50 to 100"),
+        ("trends", "--stable", "of 0 or more"),
+    ],
+)
+def test_a_number_option_that_is_not_finite_is_refused(user, command, option, span, typed):
+    """nan passes every range check (each comparison with it is false): refused by name."""
+    extra = ("--peer-targets",) if option.startswith("--peer") else ()
+    run = user(command, EXAMPLE, *extra, option, typed)
+    assert_told(run, 2, f"'{option}'", f"{typed!r} is not a finite number", f"a number {span}")

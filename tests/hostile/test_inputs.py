@@ -72,6 +72,27 @@ def test_formula_without_a_saved_result_names_sheet_and_cell(user, official, tmp
     assert (internet["status"] == "invalid").all()
 
 
+def test_a_formula_without_a_saved_result_in_the_data_collection_workbook(
+    user, official, tmp_path
+):
+    path = tmp_path / "aster.xlsx"
+    assert user("template", path).exit_code == 0
+    book = openpyxl.load_workbook(path)
+    inputs = book["Inputs"]
+    inputs["B2"], inputs["B3"] = "Aster", 2024
+    assert inputs["A6"].value == "households_with_internet"
+    inputs["D6"] = "=D7*0.8"  # openpyxl saves no result
+    book.save(path)
+    where = "aster.xlsx, cell Inputs!D6, column 'households_with_internet'"
+    assert_told(user("validate", path), 1, where, "formula without a saved result", "recalculate")
+    out = tmp_path / "out.csv"
+    assert_told(user("score", path, "-o", out), 0, where, "open and save the workbook in Excel")
+    frame = scored(out, official, 1)
+    internet = frame[frame["code"] == "EC: ICT: ICT: 1C"]
+    assert internet["status"].tolist() == ["invalid"]
+    assert "cell D6: formula without a saved result" in internet["reason"].iloc[0]
+
+
 # -- item 5: NaN typed in a cell ----------------------------------------------------------------
 
 
@@ -98,7 +119,7 @@ def test_nan_typed_in_a_cell_is_said(user, official, tmp_path, typed):
 
 
 @pytest.mark.parametrize("suffix", [".json", ".parquet"])
-def test_a_nan_number_in_json_or_parquet_is_said(user, tmp_path, suffix):
+def test_a_nan_number_in_json_or_parquet_is_said(user, official, tmp_path, suffix):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -111,6 +132,13 @@ def test_a_nan_number_in_json_or_parquet_is_said(user, tmp_path, suffix):
         )
     run = user("validate", path)
     assert_told(run, 0, f"nan{suffix}, row 1, column 'households'", "NaN is not a value")
+    assert "leave the cell empty" in run.text
+    out = tmp_path / "out.csv"
+    assert_told(user("score", path, "-o", out), 0, f"nan{suffix}, row 1", "NaN is not a value")
+    frame = scored(out, official, 1)
+    internet = frame[frame["code"] == "EC: ICT: ICT: 1C"]
+    assert internet["status"].tolist() == ["not reported"]
+    assert "households" in internet["reason"].iloc[0]
 
 
 # -- item 6: a row whose cells do not match the header --------------------------------------------
@@ -147,13 +175,33 @@ def test_a_short_row_is_an_error_but_a_missing_unnamed_trailing_cell_is_not(user
     assert "row 1" not in run.stdout
 
 
+def test_a_row_with_more_cells_than_the_header_refuses_the_file(user, tmp_path):
+    """A stray delimiter shifts every cell after it, so no cell of the file can be trusted."""
+    header, rows = example_rows()
+    rows = [list(rows[0]), list(rows[1])]
+    rows[1][5] += ",7"  # one more cell
+    path = write_csv(tmp_path / "long.csv", header, rows)
+    out = tmp_path / "out.csv"
+    for command in (("validate", path), ("score", path, "-o", out)):
+        run = user(*command)
+        assert_told(
+            run, 4, "long.csv: line 3 (row 2) has 151 cells but the header has 150",
+            "remove the extra cells", "or quote cells",
+        )  # fmt: skip
+    assert not out.exists()
+
+
 # -- item 7: bad years ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("layout", ["wide", "long"])
-def test_bad_years_are_echoed_and_never_merge_rows(user, official, tmp_path, layout):
+@pytest.mark.parametrize(
+    ("layout", "chunks"), [("wide", []), ("long", []), ("wide", ["--chunk-rows", "2"])]
+)
+def test_bad_years_are_echoed_and_never_merge_rows(user, official, tmp_path, layout, chunks):
+    """Echoed as typed in every mode: a chunk of numbers only (``1e20``, ``2023``) must not be
+    read as floats and echo ``1e+20``."""
     header, rows = example_rows()
-    typed = ["2020.5", "twenty", "1e20", "2023"]
+    typed = ["twenty", "2020.5", "1e20", "2023"]
     rows = [[rows[0][0], year, *rows[0][2:]] for year in typed]
     path = write_csv(tmp_path / "years.csv", header, rows)
     if layout == "long":
@@ -161,12 +209,12 @@ def test_bad_years_are_echoed_and_never_merge_rows(user, official, tmp_path, lay
         long = wide.melt(["city", "year"], var_name="item", value_name="value")
         long.sort_values(["year"], kind="stable").to_csv(path, index=False)
 
-    run = user("validate", path)
+    run = user("validate", path, *chunks)
     assert_told(run, 1, "'2020.5'", "'twenty'", "'1e20'", "column 'year'", "four digits")
-    assert "appears in rows" not in run.text  # distinct bad years are not duplicates
+    assert "appears in" not in run.text  # distinct bad years are not duplicates
 
     out = tmp_path / "out.csv"
-    run = user("score", path, "-o", out)
+    run = user("score", path, "-o", out, *chunks)
     assert_told(run, 0, "not a 4-digit year")
     frame = scored(out, official, 4)  # four city-years: none merged
     bad = frame[frame["year"] == ""]
@@ -214,6 +262,26 @@ def test_a_workbook_without_a_year_says_so(user, official, tmp_path):
     book.save(path)
     run = user("validate", path)
     assert_told(run, 0, "no year given", "fill the year column")
+    out = tmp_path / "out.csv"
+    run = user("score", path, "-o", out)
+    assert_told(run, 0, "filled.xlsx, cell Inputs!B3", "no year given", "fill the year column")
+    frame = scored(out, official, 1)
+    assert set(frame["city"]) == {"Aster"}
+    assert set(frame["year"]) == {""}
+
+
+def test_a_workbook_with_a_year_but_no_city_is_refused(user, tmp_path):
+    path = tmp_path / "yearly.xlsx"
+    assert user("template", path).exit_code == 0
+    book = openpyxl.load_workbook(path)
+    book["Inputs"]["B3"] = 2024
+    book["Inputs"]["D6"] = 812  # households_with_internet
+    book.save(path)
+    out = tmp_path / "out.csv"
+    for command in (("score", path, "-o", out), ("validate", path)):
+        run = user(*command)
+        assert_told(run, 4, "yearly.xlsx", "names a city", "City cell of the Inputs sheet")
+    assert not out.exists()
 
 
 def test_a_row_without_a_city_is_refused(user, official, tmp_path):

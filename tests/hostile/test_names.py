@@ -1,7 +1,8 @@
 """Hostile names for ``u4ssc new-plugin`` (issue 13, item 14): never a mangled package name.
 
-Letters with an ASCII spelling are transliterated, and the command says which names it chose;
-a name with letters that have none is refused with the characters named and the fix.
+Letters with an ASCII spelling are transliterated, and the command says which names it chose
+(as it does when it drops punctuation); a name with letters that have none, or a path, is
+refused with the characters named and the fix.
 """
 
 from __future__ import annotations
@@ -46,6 +47,36 @@ def test_a_right_to_left_name_is_refused_naming_its_letters(
     run = user("new-plugin", "القاهرة", "--dir", tmp_path)
     assert_told(run, 2, "cannot name a Python package", "'ا'", "Latin letters")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["../aster-kpis", "kpis/aster", "..\\aster-kpis"])
+def test_a_path_is_refused_as_a_name_with_the_dir_option_to_use(
+    user: Callable[..., Run], tmp_path: Path, name: str
+) -> None:
+    run = user("new-plugin", name, "--dir", tmp_path)
+    assert_told(run, 2, f"{name!r} is a path, not a name", "e.g. aster-kpis", "--dir")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "package"),
+    [("x--y", "x-y"), ("aster.kpis", "aster-kpis"), ("aster+kpis!", "aster-kpis")],
+)
+def test_punctuation_dropped_from_a_name_is_said(
+    user: Callable[..., Run], tmp_path: Path, name: str, package: str
+) -> None:
+    run = user("new-plugin", name, "--dir", tmp_path)
+    module = package.replace("-", "_")
+    assert_told(run, 0, f"note: {name!r} written with letters", f"package {package}", module)
+    assert (tmp_path / package / module / "__init__.py").is_file()
+
+
+def test_spaces_and_underscores_are_no_change_worth_a_note(
+    user: Callable[..., Run], tmp_path: Path
+) -> None:
+    run = user("new-plugin", "Aster KPIs", "--dir", tmp_path)
+    assert_told(run, 0, "aster-kpis")
+    assert "note:" not in run.text
 
 
 def test_a_python_keyword_is_refused_with_a_name_that_works(

@@ -1,7 +1,8 @@
-"""Hostile plugins (issue 13, item 11): every plugin mistake is named, with its file and a fix.
+"""Hostile plugins (issue 13, items 11-13): every plugin mistake is named, with its file and a fix.
 
-Each case loads a scenario from ``tests/resources/hostile_plugins`` with ``--plugins-dir``, as a
-user with a one-off plugin file does, through a freshly built engine.
+Each plugin case loads a scenario from ``tests/resources/hostile_plugins`` with ``--plugins-dir``,
+as a user with a one-off plugin file does, through a freshly built engine; the indicator-table
+cases load a table with ``--indicators``.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import RESOURCES, Run, assert_told
+import pandas as pd
+from conftest import RESOURCES, Run, assert_told, load_script
 
 SCENARIOS = RESOURCES / "hostile_plugins"
 
@@ -94,6 +96,7 @@ def test_a_rest_parameter_is_explained(user: Callable[..., Run]) -> None:
 
 PLUGINS_DIR = RESOURCES.parents[1] / "examples" / "plugins-dir"
 CITIES = RESOURCES.parents[1] / "examples" / "cities.csv"
+BENCHMARK = RESOURCES.parents[1] / "benchmarks" / "indicator_tables.py"
 
 
 def test_plugins_dir_after_the_command_loads_the_plugin(
@@ -114,8 +117,91 @@ def test_plugins_dir_after_the_command_loads_the_plugin(
     )  # fmt: skip
     assert_told(run, 0)
     assert "LOCAL: ICT: 1" in page.read_text(encoding="utf-8")
+    for command in ("trends", "coverage"):
+        out = tmp_path / f"{command}.csv"
+        run = user(command, CITIES, "--plugins-dir", PLUGINS_DIR, "-o", out, fresh_engine=True)
+        assert_told(run, 0)
+        assert "LOCAL: ICT: 1" in out.read_text(encoding="utf-8"), command
+
+
+def test_every_command_that_loads_plugins_takes_plugins_dir_after_it() -> None:
+    from u4ssc.cli import cli
+
+    without = {
+        name
+        for name, command in cli.commands.items()
+        if "--plugins-dir" not in {o for p in command.params for o in getattr(p, "opts", ())}
+    }
+    # They write a package, or a requirements file, and load no plugin.
+    assert without == {"new-plugin", "lite-requirements"}
 
 
 def test_a_missing_plugins_dir_after_the_command_is_named(user: Callable[..., Run]) -> None:
     run = user("score", CITIES, "--plugins-dir", "no-such-folder", fresh_engine=True)
     assert_told(run, 2, "--plugins-dir", "no-such-folder", "does not exist")
+
+
+# -- item 12: a long indicator table loads in linear time ---------------------------------------
+
+
+def test_a_long_indicator_table_scores_every_row_with_a_bounded_number_of_code_look_ups(
+    user: Callable[..., Run], tmp_path: Path, key_look_ups: Callable[[], int]
+) -> None:
+    """1 000 rows through ``score --indicators``: each row is checked by look-up (a scan of
+    every indicator before it made 1 000 rows take seconds and 5 000 over a minute); the
+    number of code comparisons, not a time, is what the test bounds."""
+    rows = 1_000
+    table = load_script(BENCHMARK).write_table(tmp_path / "long.csv", rows)
+    data = tmp_path / "two.csv"
+    data.write_text("\n".join(CITIES.read_text("utf-8").splitlines()[:3]) + "\n", "utf-8")
+    out = tmp_path / "scores.csv"
+    run = user("score", data, "--indicators", table, "-o", out, fresh_engine=True)
+    assert_told(run, 0)
+    calls = key_look_ups()
+    assert calls <= 10 * rows, f"{calls} code comparisons for {rows} rows"
+    frame = pd.read_csv(out, keep_default_na=False, dtype=str)
+    local = frame[frame["code"].str.startswith("LOCAL: X: ")]
+    assert len(local) == 2 * rows  # every row of the table, for both city-years
+    assert (local["status"] == "computed").all()
+    assert (local["value"] != "").all()
+    assert (local["target_kind"] == "local").all()
+
+
+# -- item 13: formulas typed in an Excel table --------------------------------------------------
+
+
+def test_an_excel_table_reads_formulas_typed_with_an_equals_sign_and_names_capitals(
+    user: Callable[..., Run], tmp_path: Path
+) -> None:
+    import openpyxl
+
+    def table(*formulas: str) -> Path:
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = "Local"
+        sheet.append(["code", "name", "unit", "dimension", "direction", "target", "formula"])
+        for n, formula in enumerate(formulas, 1):
+            sheet.append([f"LOCAL: XL: {n}", f"Typed {n}", "%", "local", "higher", 50, formula])
+        path = tmp_path / f"table{len(formulas)}.xlsx"
+        book.save(path)
+        return path
+
+    out = tmp_path / "scores.csv"
+    typed = table("=licensed_physicians / population * 1000")
+    run = user("score", CITIES, "--indicators", typed, "-o", out, fresh_engine=True)
+    assert_told(run, 0)
+    frame = pd.read_csv(out, keep_default_na=False, dtype=str)
+    rows = frame[frame["code"] == "LOCAL: XL: 1"]
+    assert len(rows) == 12
+    assert (rows["status"] == "computed").all()
+
+    capitals = table("=licensed_physicians / population * 1000", "=MIN(population, 100)")
+    run = user("score", CITIES, "--indicators", capitals, "-o", out, fresh_engine=True)
+    assert_told(
+        run,
+        3,
+        "table2.xlsx, row 3, column 'formula'",
+        "unknown function 'MIN'",
+        "write min in lower case",
+        "enter the formula as text",
+    )
