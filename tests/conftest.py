@@ -36,6 +36,21 @@ def load_benchmark() -> ModuleType:
     return load_script(BENCHMARK)
 
 
+
+def readme_picture(name: str) -> str:
+    """Assert the README shows ``docs/images/NAME``, a PNG 1280 pixels wide as
+    docs/make_screenshots.py makes it, and return the picture's alternative text."""
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    image = re.search(rf"!\[([^\]]+)\]\((docs/images/{re.escape(name)})\)", readme)
+    assert image, f"the README shows docs/images/{name}"
+    png = (ROOT / image[2]).read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert int.from_bytes(png[16:20], "big") == 1280  # the width, in the PNG header
+    assert "python docs/make_screenshots.py" in readme
+    return image[1]
+
 @pytest.fixture
 def key_look_ups(monkeypatch: pytest.MonkeyPatch) -> Callable[[], int]:
     """Count the code comparisons (``canonical_key`` calls) of loading catalogues and indicator

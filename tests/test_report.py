@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import readme_picture
 
 from u4ssc.cli import cli
 from u4ssc.core import DataItem, Kind, UnknownNameError, check, hookimpl, indicator, percent
@@ -385,22 +386,10 @@ def test_cli_output_that_cannot_be_written_is_a_short_message(tmp_path):
     assert "Traceback" not in done.output
 
 
-def test_readme_shows_the_generated_report_screenshot():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    image = re.search(r"!\[[^\]]+\]\((docs/images/report\.png)\)", readme)
-    assert image, "the README's City reports section shows docs/images/report.png"
-    png = (ROOT / image[1]).read_bytes()
-    assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    assert int.from_bytes(png[16:20], "big") == 1280  # width, as docs/make_screenshots.py takes it
-    assert "python docs/make_screenshots.py" in readme
-    assert (ROOT / "docs" / "make_screenshots.py").is_file()
+def test_readme_shows_the_generated_report_screenshots():
+    readme_picture("report.png")
     # The second screenshot shows the progress section and a KPI table with its trend column.
-    trends = re.search(r"!\[([^\]]+)\]\((docs/images/report-trends\.png)\)", readme)
-    assert trends, "the README shows docs/images/report-trends.png"
-    assert "trend column" in trends[1]
-    png = (ROOT / trends[2]).read_bytes()
-    assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    assert int.from_bytes(png[16:20], "big") == 1280
+    assert "trend column" in readme_picture("report-trends.png")
 
 
 @needs_matplotlib

@@ -70,3 +70,38 @@ def test_long_csv_is_the_same_whole_and_streamed_in_slices(big_input, tmp_path, 
         args = ["score", str(big_input), "-o", str(out[name]), "-q", "--chunk-rows", chunk]
         assert CliRunner().invoke(cli_module.cli, args).exit_code == 0
     assert out["sliced"].read_bytes() == out["whole"].read_bytes()
+
+
+def test_chunks_change_only_the_reasons_of_many_out_of_bounds_values(tmp_path):
+    """docs/cli.md: beyond 100 out-of-bounds values of a KPI in one run, the reasons drop the
+    numbers, so chunks may word them differently; every value, status and point stays the same."""
+    import pandas as pd
+    from click.testing import CliRunner
+
+    from u4ssc import cli as cli_module
+
+    cities = pd.read_csv(Path(__file__).parents[1] / "examples" / "cities.csv")
+    many = pd.concat([cities] * 25, ignore_index=True)  # 300 rows
+    many["year"] = many["year"] + 100 * (many.index // len(cities))  # distinct city-years
+    many["households_with_internet"] = many["households"] * 3  # 300 % of households
+    source = tmp_path / "many.csv"
+    many.to_csv(source, index=False)
+    frames = {}
+    for chunk in ("0", "60"):
+        out = tmp_path / f"out{chunk}.csv"
+        run = CliRunner().invoke(
+            cli_module.cli, ["score", str(source), "-o", str(out), "-q", "--chunk-rows", chunk]
+        )
+        assert run.exit_code == 0, run.output
+        frames[chunk] = pd.read_csv(out, keep_default_na=False)
+    whole, chunked = frames["0"], frames["60"]
+    internet = whole["code"] == "EC: ICT: ICT: 1C"
+    invalid = internet & (whole["status"] == "invalid")  # one city in 12 reports its own value
+    assert invalid.sum() == 275
+    assert whole.loc[invalid, "reason"].str.contains("exceeds households").all()
+    numbers = r"households \(\d"
+    assert whole.loc[invalid, "reason"].str.contains(numbers).sum() == 100  # the first 100
+    assert chunked.loc[invalid, "reason"].str.contains(numbers).all()  # 55 in each chunk of 60
+    same = [c for c in whole.columns if c != "reason"]
+    pd.testing.assert_frame_equal(whole[same], chunked[same])
+    assert (whole.loc[~internet, "reason"] == chunked.loc[~internet, "reason"]).all()

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import readme_picture
 from excel_cases import NO_SOFFICE, SOFFICE, city, convert, type_inputs
 
 from u4ssc.core import default_engine
@@ -337,13 +338,8 @@ def test_the_chart_is_printed_with_the_city_s_category_scores(workbooks):
 
 
 def test_the_readme_shows_the_picture_of_the_filled_workbook():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    image = re.search(r"!\[[^\]]+\]\((docs/images/workbook\.png)\)", readme)
-    assert image, "the README's Excel section shows docs/images/workbook.png"
-    png = (ROOT / image[1]).read_bytes()
-    assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    assert int.from_bytes(png[16:20], "big") == 1280  # width, as docs/make_screenshots.py makes it
-    assert "python docs/make_screenshots.py workbook" in readme
+    readme_picture("workbook.png")
+    assert "python docs/make_screenshots.py workbook" in (ROOT / "README.md").read_text("utf-8")
 
 
 @needs_soffice
