@@ -143,6 +143,8 @@ def _wide_values(result: Result) -> pd.DataFrame:
             result.statuses[i], categories=categories
         )
         columns[f"{output.id} points"] = _points(result.scores.points[i])
+        for column, found in result.verification_columns(i).items():
+            columns[f"{output.id} {column}"] = found
     return pd.DataFrame(columns)
 
 

@@ -30,7 +30,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from .errors import DataError, InputProblem
 from .model import canonical_key
-from .values import UnsavedFormula, guess_decimal
+from .values import ExcelText, UnsavedFormula, guess_decimal
 from .verification import (
     QUESTION_HEADERS,
     QUESTIONS_SHEET,
@@ -311,7 +311,8 @@ def _clean_columns(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         dtype = series.dtype
         numeric = pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
-        if pd.api.types.is_object_dtype(dtype):  # Excel, JSON: numbers only (and blanks)
+        kind_kept = pd.api.types.is_object_dtype(dtype)
+        if kind_kept:  # Excel, JSON: numbers only (and blanks)
             kind = pd.api.types.infer_dtype(series, skipna=True)
             numeric = kind in ("integer", "floating", "mixed-integer-float")
         if numeric:
@@ -323,7 +324,9 @@ def _clean_columns(frame: pd.DataFrame) -> pd.DataFrame:
         values = series.to_numpy(dtype=object)
         if pd.api.types.is_bool_dtype(dtype) and series.hasnans:
             values[series.isna().to_numpy()] = None
-        columns[name] = values
+        # An object column stays one (pandas would make text alone a str column), so that
+        # cells keep their type: a workbook's typed text (ExcelText) among them.
+        columns[name] = pd.Series(values, dtype=object, copy=False) if kind_kept else values
     cleaned: pd.DataFrame = pd.DataFrame(columns, index=pd.RangeIndex(len(frame)), copy=False)
     return cleaned
 
@@ -792,7 +795,8 @@ def _workbook_inputs(rows: list[tuple[Any, ...]]) -> pd.DataFrame | None:
         "city": [keys.get(WORKBOOK_CITY)] * len(body),
         "year": [keys.get(WORKBOOK_YEAR)] * len(body),
         "item": [r[at].strip() for r in body],
-        "value": [r[heads.index(WORKBOOK_VALUE)] for r in body],
+        # Text as text: the workbook's formulas do not count a number typed as text.
+        "value": [_as_typed(r[heads.index(WORKBOOK_VALUE)]) for r in body],
     }
     # The sheet's own cells (rows count from 1), for messages: the key cells for city and year.
     key_cell = {
@@ -806,12 +810,16 @@ def _workbook_inputs(rows: list[tuple[Any, ...]]) -> pd.DataFrame | None:
     }
     for head, column in {WORKBOOK_VALUE: "value", **WORKBOOK_EXTRAS}.items():
         if head in heads:
-            table[column] = [r[heads.index(head)] for r in body]
+            table.setdefault(column, [r[heads.index(head)] for r in body])
             letter = get_column_letter(heads.index(head) + 1)
             cells[column] = [f"{WORKBOOK_SHEET}!{letter}{i + 1}" for i in lines]
     frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in table.items()})
     frame.attrs["cells"] = cells
     return frame
+
+
+def _as_typed(value: object) -> object:
+    return ExcelText(value) if type(value) is str else value
 
 
 def _verifier_sheets(info: InputFile, book: Any) -> VerifierSheets | None:

@@ -359,19 +359,40 @@ class Result:
         input ``row``; empty when the input had none."""
         return [] if self.verification is None else self.verification.questions
 
-    def _verification_arrays(self, rows: slice) -> dict[str, Any]:
-        """The verifier's codes of input ``rows``, row-major, by column of
-        :data:`VERIFICATION_COLUMNS`."""
+    def _verification_arrays(self, rows: slice, output: int | None = None) -> dict[str, Any]:
+        """The verifier's codes of input ``rows``, by column of :data:`VERIFICATION_COLUMNS`:
+        row-major over all outputs (the long table), or of one ``output`` (a wide table)."""
         found = self._verified
         if not found:
             return {}
         return {
-            column: found[key][:, rows].T.ravel()
+            column: found[key][:, rows].T.ravel() if output is None else found[key][output, rows]
             for column, key in zip(
                 VERIFICATION_COLUMNS,
                 ("reported", "verified", "comment", "date", "questions", "open"),
                 strict=True,
             )
+        }
+
+    def verification_columns(self, output: int) -> dict[str, Any]:
+        """One output's :data:`VERIFICATION_COLUMNS` over all input rows, as table columns (for
+        a wide table); empty when the input had no Verification sheet."""
+        return self._verification_table(self._verification_arrays(slice(None), output))
+
+    def _verification_table(self, codes: Mapping[str, Any]) -> dict[str, Any]:
+        """The verification columns among ``codes`` as table columns: yes/no and the texts as
+        categoricals, the question counts as they are."""
+        import pandas as pd
+
+        labels = {"reported": YES_NO, "verified": YES_NO}
+        return {
+            column: codes[column]
+            if column in ("questions", "open_questions")
+            else pd.Categorical.from_codes(
+                codes[column], categories=pd.Index(list(labels.get(column, self.notes.texts)))
+            )
+            for column in VERIFICATION_COLUMNS
+            if column in codes
         }
 
     def _provenance_arrays(self, rows: slice, size: int) -> dict[str, Any]:
@@ -429,16 +450,7 @@ class Result:
         fixed = self._per_output()
         points = arrays["points"]
         band_labels = ["", *self.scores.bands.labels, NO_BENCHMARK]
-        verified = {}
-        if self._verified:
-            verified = {
-                "reported": categorical(arrays["reported"], YES_NO),
-                "verified": categorical(arrays["verified"], YES_NO),
-                "verifier_comment": categorical(arrays["verifier_comment"], self.notes.texts),
-                "verified_on": categorical(arrays["verified_on"], self.notes.texts),
-                "questions": arrays["questions"],
-                "open_questions": arrays["open_questions"],
-            }
+        verified = self._verification_table(arrays)
         return pd.DataFrame(
             {
                 "city": categorical(np.repeat(city_codes, len(fixed["code"])), cities),

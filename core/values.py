@@ -33,6 +33,7 @@ __all__ = [
     "NO_TEXTS",
     "YES_TEXTS",
     "Cell",
+    "ExcelText",
     "NoteTable",
     "UnsavedFormula",
     "cell_keys",
@@ -124,6 +125,17 @@ class UnsavedFormula:
         )
 
 
+class ExcelText(str):
+    """Text typed in a value cell of the data-collection workbook.
+
+    The workbook's own formulas count only numbers as numbers, so :func:`parse_cell` reads such
+    text as every other text (not reported, N/A, yes/no, Excel errors), except a number typed as
+    text (``71,6``, ``1 234``, ``97,5 %``): that is invalid, as the workbook shows it.
+    """
+
+    __slots__ = ()
+
+
 _NAN_CELL = Cell(math.nan, Status.NOT_REPORTED, NAN_NOTE)
 
 
@@ -189,6 +201,12 @@ def parse_cell(
     number = _read_number(number_text, decimal)
     if number is None:
         return _invalid(_not_a_number(text, item))
+    if isinstance(raw, ExcelText):
+        return _invalid(
+            f"the text {quoted(text)} is not a number to Excel, so the workbook's formulas do "
+            "not count it: type the number itself (with this Excel's decimal separator), "
+            "not text"
+        )
     return _finish(number, item, unit)
 
 

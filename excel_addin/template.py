@@ -53,6 +53,12 @@ from u4ssc.core.result import NO_BENCHMARK
 from u4ssc.core.scoring import COVERAGE, OFFICIAL_DIMENSIONS, Bands, benchmark_of, direction_of
 from u4ssc.core.targets import DIRECTIONS
 from u4ssc.core.values import MISSING_TEXTS, NO_TEXTS, NOT_APPLICABLE_WORDS, YES_TEXTS
+from u4ssc.core.verification import (
+    QUESTION_HEADERS,
+    QUESTIONS_SHEET,
+    VERIFICATION_HEADERS,
+    VERIFICATION_SHEET,
+)
 
 from .convert import STATUS_SHORT
 from .guidance import formula_in_words, input_note, kpi_note, reported_note, users
@@ -1059,6 +1065,20 @@ ABOUT_STEPS = {
         "values as the KPIs sheet, each with its status and reason.",
         "u4ssc report city-2024.xlsx -o report.html draws the wheel and the city's report; the "
         "Dimensions sheet shows the category scores as a chart without Python.",
+    ],
+    "How to verify it": [
+        f"On the {VERIFICATION_SHEET} sheet (one row per KPI value), the verifier types into the "
+        f"yellow cells: '{VERIFICATION_HEADERS['verified']}' (yes or no), a "
+        f"'{VERIFICATION_HEADERS['comment']}' and the date '{VERIFICATION_HEADERS['date']}'; "
+        f"'{VERIFICATION_HEADERS['override']}' (yes or no) overrides whether the value counts "
+        "as reported.",
+        f"On the {QUESTIONS_SHEET} sheet, log each question raised with the city, one per row: "
+        f"the KPI, the '{QUESTION_HEADERS['question']}', '{QUESTION_HEADERS['raised_by']}' and "
+        f"'{QUESTION_HEADERS['raised_on']}', the city's '{QUESTION_HEADERS['answer']}', and "
+        f"'{QUESTION_HEADERS['closed']}' (yes once settled); the {VERIFICATION_SHEET} sheet "
+        "counts each value's questions and the open ones.",
+        "u4ssc score reads both sheets back: each output row says whether the value is reported "
+        "and verified, with the comment, the date and its questions.",
     ],
 }
 

@@ -10,6 +10,7 @@ import pytest
 
 from u4ssc.core import Status, default_engine
 from u4ssc.core.readers import read_table
+from u4ssc.core.values import parse_cell
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -103,3 +104,32 @@ def test_an_inputs_sheet_without_id_and_value_headers_is_an_ordinary_first_sheet
 def test_a_named_sheet_is_read_as_it_is(filled):
     table = read_table(filled, sheet="Targets")
     assert "Targets the KPIs sheet scores against" in table.columns[0]
+
+
+@pytest.mark.parametrize("typed", ["71,6", "1 234", "97,5 %", "12"])
+def test_a_number_typed_as_text_is_invalid_as_the_workbook_shows_it(tmp_path, typed):
+    """The workbook's formulas count numbers only; the engine reads its cells the same way, and
+    says which cell and what to type. The same text in a CSV is read as the number."""
+    from u4ssc.excel_addin.template import build_workbook
+
+    engine = default_engine()
+    workbook, _ = build_workbook(engine)
+    sheet = workbook["Inputs"]
+    sheet["B2"], sheet["B3"] = "Aster", 2023
+    rows = {sheet.cell(r, 1).value: r for r in range(6, sheet.max_row + 1)}
+    sheet.cell(rows["households"], 4, typed)
+    sheet.cell(rows["population"], 4, "N/A: no census")  # statuses as text keep working
+    sheet.cell(rows["urban_plan_compact"], 4, "1")  # so does yes as 1 for a yes/no item
+    path = tmp_path / "typed.xlsx"
+    workbook.save(path)
+    table = read_table(path).set_index("item")["value"]
+    items = engine.catalogue.items
+    cell = parse_cell(table["households"], items["households"])
+    assert cell.status is Status.INVALID
+    assert f"the text {typed!r} is not a number to Excel" in cell.note
+    assert "type the number itself" in cell.note
+    assert parse_cell(table["population"], items["population"]).status is Status.NOT_APPLICABLE
+    assert parse_cell(table["urban_plan_compact"], items["urban_plan_compact"]).value == 1.0
+    if "%" not in typed:  # a count takes no %
+        assert parse_cell(typed, items["households"]).status is Status.COMPUTED  # other inputs
+

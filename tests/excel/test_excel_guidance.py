@@ -115,6 +115,28 @@ def test_the_about_sheet_says_how_to_fill_save_and_score(official):
     assert ".xlsx" in ABOUT_STEPS["How to save it"][0]
 
 
+def test_the_about_sheet_says_what_a_verifier_fills(official):
+    """Every column the verifier types into, on both sheets, is named in the About sheet's
+    steps, with the sheet it is on; and those cells are the legend's cells to type into."""
+    engine, workbook = official
+    typing = next(fill for fill, _, meaning in legend(engine.bands) if meaning.startswith("a cell"))
+    verification, questions = ABOUT_STEPS["How to verify it"][:2]
+    for sheet, step in (("Verification", verification), ("Questions", questions)):
+        assert f"the {sheet} sheet" in step
+        headers = [c.value for c in workbook[sheet][4]]
+        typed = [
+            h
+            for h, c in zip(headers, workbook[sheet][5], strict=True)
+            if c.fill.fgColor.rgb[-6:] == typing
+        ]
+        assert len(typed) >= 4, typed
+        for header in typed:
+            if header not in ("id", "KPI"):
+                assert f"'{header}'" in step, (sheet, header)
+    about = [c.value for (c,) in workbook["About"].iter_rows(max_col=1) if c.value]
+    assert "How to verify it" in about
+
+
 def test_the_legend_shows_the_colours_the_sheets_use(official):
     engine, workbook = official
     about = workbook["About"]

@@ -125,10 +125,10 @@ def _percentages(case: Case, path: Path) -> Case:
 
 
 #: The same typed cells for the workbook and the engine, per kind of item. Numbers typed as text
-#: ("71,6") are left out: the engine reads them, the workbook's formulas do not (docs/excel.md).
-_TEXTS = ["NR", "nr", "n.r.", "n/r", "not reported", "None", "null", "  ", "N/A", "n/a", "N.A.",
-          "na", "NA: no metro", "N/A: no station", "Not applicable", "N/A (closed)", "N/Ax",
-          "name", "n/ab", "maybe", "yes-ish"]  # fmt: skip
+#: ("71,6") are invalid to both: the workbook's formulas count numbers only (docs/excel.md).
+_TEXTS = ["71,6", "1 234", "97,5 %", "12", "NR", "nr", "n.r.", "n/r", "not reported", "None",
+          "null", "  ", "N/A", "n/a", "N.A.", "na", "NA: no metro", "N/A: no station",
+          "Not applicable", "N/A (closed)", "N/Ax", "name", "n/ab", "maybe", "yes-ish"]  # fmt: skip
 TYPED: dict[str, list[Any]] = {
     "count": [3.0, 0.0, -2.0, 1e9, 0.97, *_TEXTS],
     "amount": [5.5, 0.0, -0.1, *_TEXTS],
@@ -344,6 +344,7 @@ def test_97_percent_typed_is_97_percent_in_the_workbook_and_the_engine(cases):
 def test_the_workbook_and_the_engine_read_typed_cells_alike(cases):
     """One set of rules: for every typed cell, the workbook's status column, its data
     validation and the engine's cell parser (with the item's bounds) agree."""
+    from u4ssc.core.readers import read_table
     from u4ssc.core.values import parse_cell
 
     engine, seen = default_engine(), 0
@@ -352,9 +353,10 @@ def test_the_workbook_and_the_engine_read_typed_cells_alike(cases):
             continue
         sheet = case.workbook["Inputs"]
         row = {sheet.cell(r, 1).value: r for r in range(6, sheet.max_row + 1)}
+        read = read_table(case.filled).set_index("item")["value"]  # as `u4ssc score` reads it
         for item_name, typed in case._found["typed"].items():
             item = engine.catalogue.items[item_name]
-            cell = parse_cell(typed, item)
+            cell = parse_cell(read[item_name], item)
             status = cell.status
             if status == Status.COMPUTED and item.violation(cell.value):
                 status = Status.INVALID

@@ -181,6 +181,29 @@ def test_a_csv_output_and_its_manifest_hold_the_verification(filled, tmp_path):
     assert manifest["verification"]["open_questions"] == 2
 
 
+def test_the_wide_shape_carries_the_verification_of_every_value(filled, tmp_path):
+    """`--shape wide` has, after each value's status and points, its verification columns,
+    holding what the long rows hold."""
+    long, _ = score_json(filled)
+    wide_out = tmp_path / "wide.csv"
+    found = CliRunner().invoke(cli, ["score", str(filled), "--shape", "wide", "-o", str(wide_out)])
+    assert found.exit_code == 0, found.output
+    with wide_out.open(encoding="utf-8", newline="") as handle:
+        (wide,) = list(csv.DictReader(handle))
+    outputs = default_engine().outputs
+    assert list(wide)[2:] == [
+        name
+        for o in outputs
+        for name in (o.id, *(f"{o.id} {c}" for c in ("status", "points", *VERIFICATION_COLUMNS)))
+    ]
+    assert len(long["rows"]) == len(outputs)
+    for output, row in zip(outputs, long["rows"], strict=True):
+        for column in VERIFICATION_COLUMNS:
+            assert wide[f"{output.id} {column}"] == str(row[column]), (output.id, column)
+    assert wide["EC: ICT: ICT: 1C verifier_comment"] == "census 2021 checked"
+    assert wide["EC: ICT: ICT: 2C open_questions"] == "1"
+
+
 def test_a_sorted_verification_sheet_reads_the_same(filled, tmp_path):
     shuffled = fill(tmp_path / "shuffled.xlsx", shuffle=True)
     moved = openpyxl.load_workbook(shuffled)["Verification"]

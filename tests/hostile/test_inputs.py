@@ -385,3 +385,18 @@ def test_a_huge_cell_further_down_is_an_invalid_cell_quoted_short(user, official
     run = user("validate", path)
     assert_told(run, 1, "huge.csv, row 2, column 'households_with_internet'", "characters)")
     assert len(run.text) < 5_000
+
+
+def test_score_names_the_workbook_cell_holding_a_number_typed_as_text(user, tmp_path):
+    from u4ssc.core import default_engine
+    from u4ssc.excel_addin.template import build_workbook
+
+    workbook, _ = build_workbook(default_engine())
+    sheet = workbook["Inputs"]
+    sheet["B2"], sheet["B3"] = "Aster", 2023
+    rows = {sheet.cell(r, 1).value: r for r in range(6, sheet.max_row + 1)}
+    sheet.cell(rows["households"], 4, "71,6")
+    workbook.save(tmp_path / "typed.xlsx")
+    run = user("score", tmp_path / "typed.xlsx", "-o", tmp_path / "out.csv")
+    assert f"cell Inputs!D{rows['households']}, column 'households': the text '71,6'" in run.text
+    assert "type the number itself" in run.text
